@@ -1,0 +1,1 @@
+"""ticketgw: one GraphQL API over queue tickets and helpdesk tickets."""

@@ -1,0 +1,25 @@
+"""SQLModel tables, the engine and sessions, and the Alembic migrations."""
+
+from app.db.events import TicketEvent
+from app.db.labels import Label, TicketLabel
+from app.db.lines import Line
+from app.db.people import Contact, Team, User
+from app.db.tickets import ExtraField, Interaction, Message, Ticket
+from app.db.workspace import ApiKey, WebhookSecret, Workspace
+
+__all__ = [
+    "ApiKey",
+    "Contact",
+    "ExtraField",
+    "Interaction",
+    "Label",
+    "Line",
+    "Message",
+    "Team",
+    "Ticket",
+    "TicketEvent",
+    "TicketLabel",
+    "User",
+    "WebhookSecret",
+    "Workspace",
+]

@@ -1,0 +1,90 @@
+"""The engine, the two kinds of session (read, write) and the per-request SQL statement counter."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from app.config import normalize_database_url
+
+
+@dataclass
+class StatementCounter:
+    count: int = 0
+
+
+# Set by whoever wants to know how many statements a unit of work ran (requests, tests, bench).
+statement_counter: ContextVar[StatementCounter | None] = ContextVar("statement_counter", default=None)
+
+
+def _count_statement(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+    counter = statement_counter.get()
+    if counter is not None and not statement.startswith("BEGIN"):
+        counter.count += 1
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # We emit BEGIN ourselves (see _sqlite_on_begin); WAL lets readers run beside one writer.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in (
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA busy_timeout=30000",
+        "PRAGMA foreign_keys=ON",
+        "PRAGMA synchronous=NORMAL",
+    ):
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def _sqlite_on_begin(conn: Any) -> None:
+    # Writers take the write lock up front, so two writers queue instead of deadlocking on upgrade.
+    immediate = conn.get_execution_options().get("ticketgw_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Database:
+    """Owns the engine. Reads and writes use separate session factories."""
+
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
+        self.url = normalize_database_url(url)
+        kwargs: dict[str, Any] = {"echo": echo}
+        if not self.is_sqlite:
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False)
+        self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
+        sync_engine = self.engine.sync_engine
+        event.listen(sync_engine, "before_cursor_execute", _count_statement)
+        if self.is_sqlite:
+            event.listen(sync_engine, "connect", _sqlite_on_connect)
+            event.listen(sync_engine, "begin", _sqlite_on_begin)
+        self._read = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        self._write = async_sessionmaker(
+            self.engine.execution_options(ticketgw_write=True), expire_on_commit=False
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def dialect(self) -> str:
+        return "sqlite" if self.is_sqlite else "postgresql"
+
+    def read_session(self) -> AsyncSession:
+        """A short session for reads; loaders open one per batch."""
+        return self._read()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A write transaction: commits on success, rolls back on any exception."""
+        async with self._write() as session, session.begin():
+            yield session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

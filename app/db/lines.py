@@ -1,0 +1,20 @@
+"""Queue lines: where walk-in visitors wait."""
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from app.db.types import UTCDateTime, utcnow
+
+
+class Line(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("workspace_id", "external_system", "external_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    name: str = Field(max_length=200)
+    # Letter(s) before the number in a public id: "A" gives "A-42".
+    prefix: str = Field(default="A", max_length=8)
+    external_system: str | None = Field(default=None, max_length=32)
+    external_id: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,45 @@
+"""Tenants and their credentials: workspaces, API keys, webhook secrets."""
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from app.db.types import UTCDateTime, utcnow
+
+
+class Workspace(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, max_length=64)
+    name: str = Field(max_length=200)
+    timezone: str = Field(default="UTC", max_length=64)
+    # Last event sequence number handed out; bumped under a row lock so cursors follow commits.
+    event_seq: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ApiKey(SQLModel, table=True):
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    user_id: int = Field(foreign_key="app_user.id")
+    name: str = Field(default="", max_length=200)
+    role: str = Field(max_length=16)
+    # The first characters of the key, shown in listings so people can tell keys apart.
+    prefix: str = Field(max_length=16)
+    # SHA-256 of the key: keys are random and long, so a fast hash is enough and lookups stay O(1).
+    key_hash: str = Field(unique=True, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class WebhookSecret(SQLModel, table=True):
+    __tablename__ = "webhook_secret"
+    __table_args__ = (UniqueConstraint("workspace_id", "vendor"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    vendor: str = Field(max_length=32)
+    # Kept readable: HMAC verification needs the secret itself.
+    secret: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

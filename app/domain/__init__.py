@@ -1,0 +1,1 @@
+"""Pure domain rules: enums, state machines, error codes, event records. No I/O."""

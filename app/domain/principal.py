@@ -1,0 +1,34 @@
+"""Who is calling: resolved from an API key, carried through every layer."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from app.domain.enums import Role
+
+KEY_PREFIX = "tgw_"
+
+
+@dataclass(frozen=True)
+class Principal:
+    workspace_id: int
+    user_id: int
+    role: Role
+    key_id: int
+
+    def can(self, needed: Role) -> bool:
+        return self.role.allows(needed)
+
+
+def generate_api_key() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_api_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def generate_webhook_secret() -> str:
+    return secrets.token_hex(32)

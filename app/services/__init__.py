@@ -1,0 +1,1 @@
+"""Commands: each runs in one transaction that writes the change and its event rows."""
