@@ -5,12 +5,13 @@ from app.db.labels import Label, TicketLabel
 from app.db.lines import Line
 from app.db.people import Contact, Team, User
 from app.db.tickets import ExtraField, Interaction, Message, Ticket
-from app.db.workspace import ApiKey, WebhookSecret, Workspace
+from app.db.workspace import ApiKey, IngestDelivery, WebhookSecret, Workspace
 
 __all__ = [
     "ApiKey",
     "Contact",
     "ExtraField",
+    "IngestDelivery",
     "Interaction",
     "Label",
     "Line",

@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from app.config import normalize_database_url
 
@@ -20,7 +25,9 @@ class StatementCounter:
 
 
 # Set by whoever wants to know how many statements a unit of work ran (requests, tests, bench).
-statement_counter: ContextVar[StatementCounter | None] = ContextVar("statement_counter", default=None)
+statement_counter: ContextVar[StatementCounter | None] = ContextVar(
+    "statement_counter", default=None
+)
 
 
 def _count_statement(conn: Any, cursor: Any, statement: str, *args: Any) -> None:

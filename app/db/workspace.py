@@ -14,6 +14,8 @@ class Workspace(SQLModel, table=True):
     timezone: str = Field(default="UTC", max_length=64)
     # Last event sequence number handed out; bumped under a row lock so cursors follow commits.
     event_seq: int = Field(default=0)
+    # Events with seq at or below this were pruned: older cursors get CURSOR_EXPIRED.
+    events_pruned_through: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -43,3 +45,16 @@ class WebhookSecret(SQLModel, table=True):
     # Kept readable: HMAC verification needs the secret itself.
     secret: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class IngestDelivery(SQLModel, table=True):
+    """Webhook delivery ids already processed, so a vendor's retry is a no-op."""
+
+    __tablename__ = "ingest_delivery"
+    __table_args__ = (UniqueConstraint("workspace_id", "vendor", "delivery_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    vendor: str = Field(max_length=32)
+    delivery_id: str = Field(max_length=200)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

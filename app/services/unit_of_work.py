@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -54,7 +55,9 @@ class UnitOfWork:
         self.last_seq: int | None = None
 
     async def lock_workspace(self) -> None:
-        stmt = select(Workspace.event_seq).where(Workspace.id == self.workspace_id).with_for_update()
+        stmt = (
+            select(Workspace.event_seq).where(Workspace.id == self.workspace_id).with_for_update()
+        )
         self._seq = (await self.session.execute(stmt)).scalar_one()
 
     async def record(
@@ -115,11 +118,20 @@ class UnitOfWork:
         self.last_seq = self._seq
 
 
+@dataclass(frozen=True)
+class ServiceEnv:
+    """What every command needs: the database, and the broker to wake subscribers after commit."""
+
+    db: Database
+    broker: Broker | None = None
+
+
 @asynccontextmanager
 async def unit_of_work(
-    db: Database, broker: Broker | None, workspace_id: int, actor_id: int | None
+    env: ServiceEnv, workspace_id: int, actor_id: int | None
 ) -> AsyncIterator[UnitOfWork]:
     """Run a command. Any exception (a DomainError included) rolls everything back."""
+    db, broker = env.db, env.broker
     async with db.transaction() as session:
         uow = UnitOfWork(session, workspace_id, actor_id)
         await uow.lock_workspace()

@@ -96,17 +96,22 @@ async def authenticate(db: Database, key: str) -> Principal | None:
     """The principal of a live key, or None for an unknown or revoked one."""
     async with db.read_session() as session:
         stmt = select(ApiKey.id, ApiKey.workspace_id, ApiKey.user_id, ApiKey.role).where(
-            ApiKey.key_hash == hash_api_key(key), ApiKey.revoked_at.is_(None)  # type: ignore[union-attr]
+            ApiKey.key_hash == hash_api_key(key),
+            ApiKey.revoked_at.is_(None),  # type: ignore[union-attr]
         )
         row = (await session.execute(stmt)).first()
     if row is None:
         return None
-    return Principal(workspace_id=row.workspace_id, user_id=row.user_id, role=Role(row.role), key_id=row.id)
+    return Principal(
+        workspace_id=row.workspace_id, user_id=row.user_id, role=Role(row.role), key_id=row.id
+    )
 
 
 async def workspace_by_slug(db: Database, slug: str) -> Workspace | None:
     async with db.read_session() as session:
-        return (await session.execute(select(Workspace).where(Workspace.slug == slug))).scalar_one_or_none()
+        return (
+            await session.execute(select(Workspace).where(Workspace.slug == slug))
+        ).scalar_one_or_none()
 
 
 async def set_webhook_secret(

@@ -1,0 +1,86 @@
+"""Reading the event log: the one query behind history, catch-up reads and subscriptions."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Select
+
+from app.db import Ticket, TicketEvent, Workspace
+from app.db.engine import Database
+from app.domain.errors import DomainError, ErrorCode
+from app.domain.event_filter import EventFilter
+
+
+def events_query(
+    workspace_id: int, after_seq: int, event_filter: EventFilter
+) -> Select[tuple[TicketEvent]]:
+    stmt = select(TicketEvent).where(
+        TicketEvent.workspace_id == workspace_id, TicketEvent.seq > after_seq
+    )
+    f = event_filter
+    if f.ticket_ids:
+        stmt = stmt.where(TicketEvent.ticket_id.in_(f.ticket_ids))  # type: ignore[attr-defined]
+    if f.states:
+        stmt = stmt.where(TicketEvent.to_state.in_([s.value for s in f.states]))  # type: ignore[union-attr]
+    if f.types:
+        stmt = stmt.where(TicketEvent.type.in_(f.types))  # type: ignore[attr-defined]
+    if f.status_changes_only:
+        stmt = stmt.where(
+            or_(
+                TicketEvent.from_state.is_(None),  # type: ignore[union-attr]
+                TicketEvent.from_state != TicketEvent.to_state,
+                TicketEvent.from_status != TicketEvent.to_status,
+            )
+        )
+    if f.needs_ticket:
+        conditions = [Ticket.id == TicketEvent.ticket_id]
+        if f.kinds:
+            conditions.append(Ticket.kind.in_([k.value for k in f.kinds]))  # type: ignore[attr-defined]
+        if f.line_ids:
+            conditions.append(Ticket.line_id.in_(f.line_ids))  # type: ignore[union-attr]
+        if f.team_ids:
+            conditions.append(Ticket.team_id.in_(f.team_ids))  # type: ignore[union-attr]
+        if f.assignee_ids:
+            conditions.append(Ticket.assignee_id.in_(f.assignee_ids))  # type: ignore[union-attr]
+        stmt = stmt.join(Ticket, and_(*conditions))
+    return stmt.order_by(TicketEvent.seq)  # type: ignore[arg-type]
+
+
+async def check_cursor(session: AsyncSession, workspace_id: int, after_seq: int) -> int:
+    """Refuse a cursor older than retention; returns the workspace's latest seq."""
+    row = (
+        await session.execute(
+            select(Workspace.event_seq, Workspace.events_pruned_through).where(
+                Workspace.id == workspace_id
+            )
+        )
+    ).one()
+    if after_seq < row.events_pruned_through:
+        raise DomainError(
+            ErrorCode.CURSOR_EXPIRED,
+            "The cursor is older than the event log's retention; re-read the current state.",
+            "after",
+        )
+    return int(row.event_seq)
+
+
+async def read_events(
+    db: Database,
+    workspace_id: int,
+    *,
+    after_seq: int,
+    event_filter: EventFilter = EventFilter(),
+    limit: int = 100,
+) -> list[TicketEvent]:
+    """Events after `after_seq`, in sequence (= commit) order, at most `limit`."""
+    async with db.read_session() as session:
+        await check_cursor(session, workspace_id, after_seq)
+        stmt = events_query(workspace_id, after_seq, event_filter).limit(limit)
+        return list((await session.execute(stmt)).scalars())
+
+
+async def latest_seq(db: Database, workspace_id: int) -> int:
+    async with db.read_session() as session:
+        stmt = select(func.coalesce(Workspace.event_seq, 0)).where(Workspace.id == workspace_id)
+        return int((await session.execute(stmt)).scalar_one())
