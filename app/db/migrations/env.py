@@ -14,7 +14,13 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 
+# Replicas started together all run `migrate`; on PostgreSQL they take turns on this lock.
+_MIGRATION_LOCK_ID = 7_311_004
+
+
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_ID})")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -23,6 +29,8 @@ def _run(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+    if connection.in_transaction():
+        connection.commit()
 
 
 async def _run_async() -> None:
