@@ -1,0 +1,134 @@
+"""What every vendor connector shares: the error it raises, the shape it has, and helpers for
+signatures, timestamps and pydantic errors. Vendor modules import this, never each other."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from app.domain.records import TicketRecord
+
+# Our own signature header for vendors that don't sign (Gorgias HTTP integrations, Zaia).
+TICKETGW_SIGNATURE_HEADER = "X-Ticketgw-Signature"
+SIGNATURE_PREFIX = "sha256="
+
+
+class PayloadError(Exception):
+    """A vendor payload we can't use. `field` is a dotted path; the message never echoes input."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class VendorModel(BaseModel):
+    """Base of payload models: unknown fields are kept (they become vendor leftovers)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    def leftovers(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+M = TypeVar("M", bound=BaseModel)
+
+_PYDANTIC_MESSAGES = {
+    "missing": "Field required.",
+    "string_type": "Expected a string.",
+    "int_type": "Expected an integer.",
+    "int_parsing": "Expected an integer.",
+    "bool_type": "Expected a boolean.",
+    "bool_parsing": "Expected a boolean.",
+    "datetime_type": "Expected an ISO 8601 date-time.",
+    "datetime_parsing": "Expected an ISO 8601 date-time.",
+    "datetime_from_date_parsing": "Expected an ISO 8601 date-time.",
+    "list_type": "Expected an array.",
+    "dict_type": "Expected an object.",
+    "model_type": "Expected an object.",
+    "model_attributes_type": "Expected an object.",
+}
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "body"
+
+
+def parse_model(model: type[M], payload: Any, prefix: str = "") -> M:
+    """Validate `payload` against `model`, translating pydantic's errors into PayloadError."""
+    if not isinstance(payload, dict):
+        raise PayloadError(prefix or "body", "Expected an object.")
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        path = _field_path(tuple(first["loc"]))
+        message = _PYDANTIC_MESSAGES.get(first["type"], "Invalid value.")
+        raise PayloadError(f"{prefix}.{path}" if prefix else path, message) from None
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """Vendors send naive timestamps meaning UTC (Gorgias) or offsets; store aware UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def header(headers: Mapping[str, str], name: str) -> str | None:
+    """Case-insensitive header lookup that works on plain dicts and Starlette's Headers."""
+    value = headers.get(name)
+    if value is not None:
+        return value
+    lowered = name.lower()
+    for key, val in headers.items():
+        if key.lower() == lowered:
+            return val
+    return None
+
+
+def hmac_hex(secret: str, message: bytes) -> str:
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def verify_ticketgw_signature(
+    secret: str, url: str, raw_body: bytes, headers: Mapping[str, str]
+) -> bool:
+    """`X-Ticketgw-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>`; the URL is not signed."""
+    given = header(headers, TICKETGW_SIGNATURE_HEADER)
+    if not secret or not given or not given.startswith(SIGNATURE_PREFIX):
+        return False
+    expected = hmac_hex(secret, raw_body)
+    return hmac.compare_digest(given[len(SIGNATURE_PREFIX) :].strip().lower(), expected)
+
+
+def non_blank(value: str | None) -> str | None:
+    if value is None:
+        return None
+    stripped = value.strip()
+    return stripped or None
+
+
+@dataclass(frozen=True)
+class Connector:
+    """One vendor format. Every function is pure: no I/O, no clock unless `now` is omitted."""
+
+    name: str  # the {vendor} path segment and the webhook secret's vendor
+    normalize: Callable[..., TicketRecord]  # (payload, *, now=None) -> TicketRecord
+    verify_signature: Callable[[str, str, bytes, Mapping[str, str]], bool]
+    # A webhook body -> (the ticket payload, the event type it announces or None).
+    unwrap_webhook: Callable[[Any], tuple[Any, str | None]]
+    signature_header: str
