@@ -1,0 +1,117 @@
+"""What every ticket command starts with: the transaction, the ticket loaded for update, the
+rows it refers to checked against the workspace, and the interaction bookkeeping."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+
+from app.db import Contact, Interaction, Line, Team, Ticket, User
+from app.domain.enums import TicketKind
+from app.domain.errors import DomainError, ErrorCode, not_found
+from app.domain.principal import Principal
+from app.services.unit_of_work import ServiceEnv, UnitOfWork, unit_of_work
+
+Row = TypeVar("Row", Contact, Line, Team, User)
+_WHAT: dict[type[Any], str] = {Contact: "Contact", Line: "Line", Team: "Team", User: "User"}
+Apply = Callable[[UnitOfWork, Ticket], Awaitable[Ticket]]
+
+
+@asynccontextmanager
+async def command(
+    env: ServiceEnv, principal: Principal, user_id: int | None = None
+) -> AsyncIterator[UnitOfWork]:
+    """A unit of work whose actor is `user_id` when given (checked), else the caller."""
+    actor = principal.user_id if user_id is None else user_id
+    async with unit_of_work(env, principal.workspace_id, actor) as uow:
+        if user_id is not None:
+            await get_row(uow, User, user_id, "userId")
+        yield uow
+
+
+async def get_row(uow: UnitOfWork, model: type[Row], row_id: int, field: str) -> Row:
+    """A line, team or user of this workspace; another workspace's is NOT_FOUND."""
+    row = await uow.session.get(model, row_id)
+    if row is None or row.workspace_id != uow.workspace_id:
+        raise not_found(_WHAT[model], field)
+    return row
+
+
+async def load_ticket(
+    uow: UnitOfWork,
+    ticket_id: int,
+    *,
+    kind: TicketKind | None,
+    action: str,
+    expected_version: int | None = None,
+    field: str = "id",
+) -> Ticket:
+    """The ticket, locked for update, of the right kind and at the expected version."""
+    stmt = (
+        select(Ticket)
+        .where(Ticket.id == ticket_id, Ticket.workspace_id == uow.workspace_id)
+        .with_for_update()
+    )
+    ticket = (await uow.session.execute(stmt)).scalar_one_or_none()
+    if ticket is None:
+        raise not_found("Ticket", field)
+    if kind is not None and ticket.kind != kind:
+        raise wrong_kind(action, ticket.kind)
+    if expected_version is not None and ticket.version != expected_version:
+        raise DomainError(
+            ErrorCode.CONFLICT, "The ticket was changed since that version.", "expectedVersion"
+        )
+    return ticket
+
+
+async def run_on_ticket(
+    env: ServiceEnv,
+    principal: Principal,
+    ticket_id: int,
+    apply: Apply,
+    *,
+    kind: TicketKind | None,
+    action: str,
+    user_id: int | None = None,
+    expected_version: int | None = None,
+) -> Ticket:
+    """The usual command: load the ticket for update, apply one rule, commit."""
+    async with command(env, principal, user_id) as uow:
+        ticket = await load_ticket(
+            uow, ticket_id, kind=kind, action=action, expected_version=expected_version
+        )
+        return await apply(uow, ticket)
+
+
+def wrong_kind(action: str, kind: str) -> DomainError:
+    return DomainError(
+        ErrorCode.INVALID_TRANSITION, f"Cannot {action} a {kind.lower()} ticket.", None
+    )
+
+
+async def open_interaction(
+    uow: UnitOfWork, ticket: Ticket, *, user_id: int | None, desk: int | None = None
+) -> Interaction:
+    row = Interaction(
+        workspace_id=uow.workspace_id,
+        ticket_id=ticket.id,  # type: ignore[arg-type]
+        start=uow.now,
+        line_id=ticket.line_id,
+        desk=desk,
+        user_id=user_id,
+    )
+    uow.session.add(row)
+    return row
+
+
+async def close_interaction(uow: UnitOfWork, ticket: Ticket) -> None:
+    """End the ticket's open interaction, if it has one."""
+    stmt = select(Interaction).where(
+        Interaction.ticket_id == ticket.id,
+        Interaction.end.is_(None),  # type: ignore[union-attr]
+    )
+    for row in (await uow.session.execute(stmt)).scalars():
+        row.end = uow.now
