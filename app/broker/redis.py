@@ -17,6 +17,7 @@ from app.broker.base import Wakeup
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
+    from redis.asyncio.client import PubSub
 
 log = logging.getLogger(__name__)
 
@@ -94,22 +95,43 @@ class RedisBroker:
 
     @asynccontextmanager
     async def listen(self) -> AsyncIterator[AsyncIterator[Wakeup]]:
-        messages = self._messages()
+        # Subscribe before handing the iterator out: "from now on" means from the context's start.
+        handover = [await self._subscribe()]
+        messages = self._messages(handover)
         try:
             yield messages
         finally:
             await messages.aclose()
+            if handover[0] is not None:  # never iterated: the generator never took it over
+                await _close_quietly(*handover[0])
 
-    async def _messages(self) -> AsyncIterator[Wakeup]:
+    async def _subscribe(self) -> tuple[PubSub, Redis] | None:
+        """A fresh connection subscribed to the channel, or None (logged) when Redis is away."""
+        from redis.exceptions import RedisError
+
+        client = self._make_client()
+        pubsub = client.pubsub(ignore_subscribe_messages=True)
+        try:
+            await pubsub.subscribe(self.channel)
+        except (RedisError, OSError) as exc:
+            log.warning("Redis subscribe failed (%s); retrying", type(exc).__name__)
+            await _close_quietly(pubsub, client)
+            return None
+        return pubsub, client
+
+    async def _messages(self, handover: list[tuple[PubSub, Redis] | None]) -> AsyncIterator[Wakeup]:
         from redis.exceptions import RedisError
 
         backoff = _FIRST_BACKOFF
+        connection, handover[0] = handover[0], None
         while not self._closed:
-            # A pubsub of its own per attempt: after a failure we start from a clean connection.
-            client = self._make_client()
-            pubsub = client.pubsub(ignore_subscribe_messages=True)
+            if connection is None:
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, _MAX_BACKOFF)
+                connection = await self._subscribe()
+                continue
+            pubsub, client = connection
             try:
-                await pubsub.subscribe(self.channel)
                 backoff = _FIRST_BACKOFF
                 while not self._closed:
                     message = await pubsub.get_message(timeout=_READ_TIMEOUT)
@@ -121,10 +143,8 @@ class RedisBroker:
             except (RedisError, OSError) as exc:
                 log.warning("Redis listener lost (%s); reconnecting", type(exc).__name__)
             finally:
+                connection = None
                 await _close_quietly(pubsub, client)
-            if not self._closed:
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, _MAX_BACKOFF)
 
 
 async def _close_quietly(pubsub: Any, client: Redis) -> None:
