@@ -1,0 +1,70 @@
+"""The per-request (or per-WebSocket-connection) context every resolver receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+
+from app.broker import Broker
+from app.config import Settings
+from app.db.engine import Database
+from app.domain.errors import ErrorCode
+from app.domain.principal import Principal
+from app.loaders import Loaders
+from app.services.unit_of_work import ServiceEnv
+
+UNAUTHENTICATED_MESSAGE = "An API key is required: send 'Authorization: Bearer <key>'."
+
+
+def unauthenticated() -> GraphQLError:
+    return GraphQLError(
+        UNAUTHENTICATED_MESSAGE, extensions={"code": ErrorCode.UNAUTHENTICATED.value}
+    )
+
+
+@dataclass
+class Context:
+    db: Database
+    settings: Settings
+    broker: Broker | None = None
+    # None until a key is presented; on a WebSocket it is set by connection_init.
+    principal: Principal | None = None
+    # The Starlette Request or WebSocket, and the response Strawberry hands out (headers).
+    request: Any = None
+    response: Any = None
+    # The WebSocket `connection_init` payload (Strawberry sets it).
+    connection_params: dict[str, Any] | None = None
+    _loaders: Loaders | None = field(default=None, repr=False)
+
+    def require_principal(self) -> Principal:
+        if self.principal is None:
+            raise unauthenticated()
+        return self.principal
+
+    @property
+    def env(self) -> ServiceEnv:
+        """What service commands take: the database and the broker."""
+        return ServiceEnv(self.db, self.broker)
+
+    @property
+    def workspace_id(self) -> int:
+        return self.require_principal().workspace_id
+
+    @property
+    def loaders(self) -> Loaders:
+        """This request's loaders, built on first use for the caller's workspace."""
+        if self._loaders is None:
+            self._loaders = Loaders.for_workspace(self.db, self.workspace_id)
+        return self._loaders
+
+    def fresh_loaders(self) -> Loaders:
+        """Replace the loaders with empty ones. A subscription calls this before resolving each
+        event: its context lives as long as the connection, a cache must not."""
+        self._loaders = Loaders.for_workspace(self.db, self.workspace_id)
+        return self._loaders
+
+
+Info = strawberry.Info[Context, None]

@@ -1,0 +1,44 @@
+"""The base of every loader: bound to one workspace, one short read session per batch.
+
+Loaders return SQLAlchemy `Row`s (attribute access by column name), not ORM objects: building
+ORM instances was the main cost of a 50-ticket page in the spike, and GraphQL only reads columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+from aiodataloader import DataLoader
+from sqlalchemy import Row, Table
+from sqlalchemy.sql import Select
+
+from app.db.engine import Database
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def table_of(model: Any) -> Table:
+    return model.__table__  # type: ignore[no-any-return]
+
+
+class WorkspaceLoader(DataLoader[K, V], Generic[K, V]):
+    """A DataLoader that only ever sees rows of `workspace_id`."""
+
+    def __init__(self, db: Database, workspace_id: int) -> None:
+        super().__init__()
+        self.db = db
+        self.workspace_id = workspace_id
+
+    async def fetch(self, stmt: Select[Any]) -> Sequence[Row[Any]]:
+        # Its own session: two loaders dispatching in the same tick never share one.
+        async with self.db.read_session() as session:
+            return (await session.execute(stmt)).all()
+
+
+def group_by(rows: Sequence[Row[Any]], attr: str) -> dict[Any, list[Row[Any]]]:
+    grouped: dict[Any, list[Row[Any]]] = {}
+    for row in rows:
+        grouped.setdefault(getattr(row, attr), []).append(row)
+    return grouped

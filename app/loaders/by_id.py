@@ -1,0 +1,52 @@
+"""Rows by primary key, one loader per table: `<Target>ByIdLoader`."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from sqlalchemy import Row, Table, select
+
+from app.db import Contact, Label, Line, Message, Team, Ticket, TicketEvent, User
+from app.loaders.base import WorkspaceLoader, table_of
+
+
+class RowByIdLoader(WorkspaceLoader[int, "Row[Any] | None"]):
+    table: ClassVar[Table]
+
+    async def batch_load_fn(self, keys: list[int]) -> list[Row[Any] | None]:
+        t = self.table
+        stmt = select(t).where(t.c.workspace_id == self.workspace_id, t.c.id.in_(keys))
+        by_id = {row.id: row for row in await self.fetch(stmt)}
+        return [by_id.get(key) for key in keys]
+
+
+class TicketByIdLoader(RowByIdLoader):
+    table = table_of(Ticket)
+
+
+class UserByIdLoader(RowByIdLoader):
+    table = table_of(User)
+
+
+class TeamByIdLoader(RowByIdLoader):
+    table = table_of(Team)
+
+
+class LineByIdLoader(RowByIdLoader):
+    table = table_of(Line)
+
+
+class ContactByIdLoader(RowByIdLoader):
+    table = table_of(Contact)
+
+
+class LabelByIdLoader(RowByIdLoader):
+    table = table_of(Label)
+
+
+class MessageByIdLoader(RowByIdLoader):
+    table = table_of(Message)
+
+
+class TicketEventByIdLoader(RowByIdLoader):
+    table = table_of(TicketEvent)
