@@ -1,0 +1,1 @@
+"""Query roots, one class per area; schema.root merges them."""

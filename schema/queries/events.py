@@ -1,0 +1,75 @@
+"""Query.ticketEvents: catch-up read of the event log, same ids and cursors as the subscription."""
+
+from __future__ import annotations
+
+import strawberry
+
+from app.context import Info
+from app.domain.cursors import decode_event_cursor
+from app.domain.errors import DomainError
+from app.domain.event_filter import EventFilter
+from app.services.event_log import read_events
+from schema.enums import TicketEventType, TicketKind, TicketState
+from schema.errors import check_page_size, from_domain
+from schema.ids import TICKET, decode_pks
+from schema.permissions import AUTHENTICATED
+from schema.types.events import TicketEventConnection
+
+DEFAULT_FIRST = 100
+
+
+@strawberry.input(
+    description="Which events. Line, team and assignee match the ticket as it is now."
+)
+class TicketEventFilter:
+    kinds: list[TicketKind] | None = None
+    ticket_ids: list[strawberry.ID] | None = None
+    line_ids: list[strawberry.ID] | None = None
+    team_ids: list[strawberry.ID] | None = None
+    assignee_ids: list[strawberry.ID] | None = None
+    states: list[TicketState] | None = strawberry.field(
+        default=None, description="The state after the change."
+    )
+    types: list[TicketEventType] | None = None
+
+    def to_event_filter(self) -> EventFilter:
+        """Shared with the subscriptions."""
+        return EventFilter(
+            kinds=tuple(self.kinds or ()),
+            ticket_ids=decode_pks(self.ticket_ids, TICKET, "ticketIds"),
+            line_ids=decode_pks(self.line_ids, "Line", "lineIds"),
+            team_ids=decode_pks(self.team_ids, "Team", "teamIds"),
+            assignee_ids=decode_pks(self.assignee_ids, "User", "assigneeIds"),
+            states=tuple(self.states or ()),
+            types=tuple(t.value for t in self.types or ()),
+        )
+
+
+@strawberry.type
+class EventQueries:
+    @strawberry.field(
+        permission_classes=AUTHENTICATED,
+        description="Events after the cursor `after` (from the start when null), in log order.",
+    )
+    async def ticket_events(
+        self,
+        info: Info,
+        after: str | None = None,
+        filter: TicketEventFilter | None = None,
+        first: int | None = None,
+    ) -> TicketEventConnection:
+        check_page_size(first, "first")
+        limit = first or DEFAULT_FIRST
+        event_filter = (filter or TicketEventFilter()).to_event_filter()
+        ctx = info.context
+        try:
+            after_seq = 0 if after is None else decode_event_cursor(after)
+            rows = await read_events(
+                ctx.db, ctx.workspace_id, after_seq=after_seq,
+                event_filter=event_filter, limit=limit + 1,
+            )  # fmt: skip
+        except DomainError as error:
+            raise from_domain(error) from None
+        return TicketEventConnection(
+            rows=rows[:limit], has_next=len(rows) > limit, resume_cursor=after
+        )

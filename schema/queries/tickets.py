@@ -1,0 +1,91 @@
+"""Query.tickets (filtered, ordered, keyset-paginated) and Query.ticket(id)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from app.context import Info
+from app.domain.errors import DomainError
+from app.loaders.ticket_list import TicketPage, TicketQuery, count_tickets, list_tickets
+from schema.errors import bad_user_input, check_page_size, from_domain
+from schema.ids import TICKET, decode_pk
+from schema.permissions import AUTHENTICATED
+from schema.queries.ticket_inputs import TicketFilter, TicketOrder
+from schema.types.pagination import PageInfo
+from schema.types.ticket import Ticket
+
+DEFAULT_FIRST = 20
+
+
+@strawberry.type
+class TicketEdge:
+    cursor: str
+    node: Ticket
+
+
+@strawberry.type(description="A page of tickets.")
+class TicketConnection:
+    page: strawberry.Private[TicketPage]
+    query: strawberry.Private[TicketQuery]
+
+    @strawberry.field(description="How many tickets match the filter, on all pages.")
+    async def total_count(self, info: Info) -> int:
+        return await count_tickets(info.context.db, info.context.workspace_id, self.query)
+
+    @strawberry.field
+    def edges(self) -> list[TicketEdge]:
+        cursor = self.page.cursor
+        return [TicketEdge(cursor=cursor(row), node=row) for row in self.page.rows]
+
+    @strawberry.field(description="The tickets of this page, without cursors.")
+    def nodes(self) -> list[Ticket]:
+        return self.page.rows  # type: ignore[return-value]
+
+    @strawberry.field
+    def page_info(self) -> PageInfo:
+        page, rows = self.page, self.page.rows
+        return PageInfo(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=page.cursor(rows[0]) if rows else None,
+            end_cursor=page.cursor(rows[-1]) if rows else None,
+        )
+
+
+@strawberry.type
+class TicketQueries:
+    @strawberry.field(
+        permission_classes=AUTHENTICATED,
+        description="Tickets of both kinds. Pass first (and after) or last (and before), 1..100.",
+    )
+    async def tickets(
+        self,
+        info: Info,
+        filter: TicketFilter | None = None,
+        order_by: TicketOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> TicketConnection:
+        check_page_size(first, "first")
+        check_page_size(last, "last")
+        if first is not None and last is not None:
+            raise bad_user_input("Pass either 'first' or 'last', not both.")
+        if first is None and last is None:
+            first = DEFAULT_FIRST
+        query = (filter or TicketFilter()).to_query()
+        ordering = (order_by or TicketOrder()).to_ordering()
+        ctx = info.context
+        try:
+            page = await list_tickets(
+                ctx.db, ctx.workspace_id, query, ordering,
+                first=first, after=after, last=last, before=before,
+            )  # fmt: skip
+        except DomainError as error:
+            raise from_domain(error) from None
+        return TicketConnection(page=page, query=query)
+
+    @strawberry.field(permission_classes=AUTHENTICATED)
+    def ticket(self, info: Info, id: strawberry.ID) -> Ticket | None:
+        return info.context.loaders.ticket.load(decode_pk(id, TICKET))  # type: ignore[no-any-return]

@@ -1,0 +1,84 @@
+"""Ticket events: the log behind history, Query.ticketEvents and the subscriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from app.context import Info
+from app.domain.cursors import encode_event_cursor
+from app.loaders import RowPage
+from schema.enums import TicketEventType, TicketState
+from schema.ids import encode_id
+from schema.types.node import Node, RowType
+from schema.types.pagination import PageInfo
+from schema.types.people import User
+from schema.types.ticket import Ticket
+
+
+@strawberry.type(description="Something that happened to a ticket.")
+class TicketEvent(RowType, Node):
+    type: TicketEventType
+    from_state: TicketState | None
+    to_state: TicketState | None
+    from_status: str | None
+    to_status: str | None
+    at: datetime
+    changes: JSON | None = strawberry.field(description="{field: [old, new]} of what changed.")
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(encode_id("TicketEvent", self.id))  # type: ignore[arg-type]
+
+    @strawberry.field(description="Pass it as `after` to read or subscribe from here on.")
+    def cursor(self) -> str:
+        return encode_event_cursor(self.seq)  # type: ignore[attr-defined]
+
+    @strawberry.field
+    def ticket(self, info: Info) -> Ticket:
+        return info.context.loaders.ticket.load(self.ticket_id)  # type: ignore[attr-defined,no-any-return]
+
+    @strawberry.field
+    def actor(self, info: Info) -> User | None:
+        actor_id = self.actor_id  # type: ignore[attr-defined]
+        return None if actor_id is None else info.context.loaders.user.load(actor_id)
+
+
+@strawberry.type
+class TicketEventEdge:
+    cursor: str
+    node: TicketEvent
+
+
+@strawberry.type(description="A page of events in log order.")
+class TicketEventConnection:
+    rows: strawberry.Private[Sequence[Any]]
+    has_next: strawberry.Private[bool]
+    # The cursor to continue from when the page is empty (the `after` the reader passed).
+    resume_cursor: strawberry.Private[str | None] = None
+
+    @classmethod
+    def from_page(cls, page: RowPage) -> TicketEventConnection:
+        return cls(rows=page.rows, has_next=page.has_next_page)
+
+    @strawberry.field
+    def edges(self) -> list[TicketEventEdge]:
+        return [TicketEventEdge(cursor=encode_event_cursor(r.seq), node=r) for r in self.rows]
+
+    @strawberry.field(description="The events of this page, without cursors.")
+    def nodes(self) -> list[TicketEvent]:
+        return list(self.rows)
+
+    @strawberry.field
+    def page_info(self) -> PageInfo:
+        rows = self.rows
+        return PageInfo(
+            has_next_page=self.has_next,
+            has_previous_page=False,
+            start_cursor=encode_event_cursor(rows[0].seq) if rows else None,
+            end_cursor=encode_event_cursor(rows[-1].seq) if rows else self.resume_cursor,
+        )

@@ -1,0 +1,55 @@
+"""The Node interface and how a row finds its GraphQL type.
+
+Loaders hand out SQLAlchemy Rows, which do not know their table: a row's column names do.
+Mutations may hand out ORM instances: their class does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from app.db import Contact, Label, Line, Message, Team, Ticket, TicketEvent, User
+from app.domain.enums import TicketKind
+
+_TYPE_BY_MODEL: dict[type, str] = {
+    User: "User",
+    Team: "Team",
+    Line: "Line",
+    Contact: "Contact",
+    Label: "Label",
+    Message: "Message",
+    TicketEvent: "TicketEvent",
+}
+_TYPE_BY_COLUMNS = {tuple(m.__table__.c.keys()): name for m, name in _TYPE_BY_MODEL.items()}  # type: ignore[attr-defined]
+
+
+def ticket_type_name(obj: Any) -> str:
+    return "QueueTicket" if obj.kind == TicketKind.QUEUE else "HelpdeskTicket"
+
+
+def graphql_type_name(obj: Any) -> str | None:
+    if isinstance(obj, Ticket) or hasattr(obj, "kind"):
+        return ticket_type_name(obj)
+    name = _TYPE_BY_MODEL.get(type(obj))
+    if name is None:
+        name = _TYPE_BY_COLUMNS.get(getattr(obj, "_fields", ()))
+    return name
+
+
+class RowType:
+    """Mixin for types whose roots are rows: any root is accepted (fields are read by name)."""
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return True
+
+
+@strawberry.interface(description="An object with a global ID: fetch it again with node(id).")
+class Node:
+    id: strawberry.ID
+
+    @classmethod
+    def resolve_type(cls, obj: Any, info: Any, abstract_type: Any) -> str | None:
+        return graphql_type_name(obj)

@@ -1,0 +1,55 @@
+"""A walk-in visitor waiting in a line (Qminder)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from app.context import Info
+from app.domain.enums import QueueStatus as DomainQueueStatus
+from app.domain.enums import TicketKind as DomainTicketKind
+from schema.enums import QueueStatus, TicketSource
+from schema.types.people import User
+from schema.types.places import Line
+from schema.types.ticket import Ticket, _load
+
+
+@strawberry.type(description="A walk-in visitor's ticket in a queue line.")
+class QueueTicket(Ticket):
+    status: QueueStatus
+    public_id: str | None = strawberry.field(description='Shown to the visitor, e.g. "A-42".')
+    number: int | None
+    source: TicketSource | None
+    first_name: str | None
+    last_name: str | None
+    phone_number: str | None
+    email: str | None
+    language_code: str | None
+    called_at: datetime | None
+    desk: int | None
+    served_at: datetime | None
+    order_after: datetime | None
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return obj.kind == DomainTicketKind.QUEUE  # type: ignore[no-any-return]
+
+    @strawberry.field
+    def line(self, info: Info) -> Line:
+        return _load(info.context.loaders.line, self.line_id)  # type: ignore[attr-defined,no-any-return]
+
+    @strawberry.field
+    def called_by(self, info: Info) -> User | None:
+        return _load(info.context.loaders.user, self.called_by_id)  # type: ignore[attr-defined]
+
+    @strawberry.field
+    def assigner(self, info: Info) -> User | None:
+        return _load(info.context.loaders.user, self.assigner_id)  # type: ignore[attr-defined]
+
+    @strawberry.field(description="1-based place among the waiting tickets of its line.")
+    def position(self, info: Info) -> int | None:
+        if self.status != DomainQueueStatus.NEW:
+            return None
+        return info.context.loaders.queue_position.load(self.id)  # type: ignore[arg-type,return-value]

@@ -1,0 +1,133 @@
+"""The Ticket interface: what queue and helpdesk tickets share, relations through loaders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from app.context import Info
+from app.domain.cursors import decode_event_cursor
+from app.domain.errors import DomainError
+from app.loaders import PageKey
+from app.loaders.cursors import decode_keyset
+from app.loaders.pages import MESSAGE_CURSOR
+from schema.enums import OriginSystem, TicketKind, TicketState
+from schema.errors import check_page_size, from_domain
+from schema.ids import TICKET, encode_id
+from schema.types.messages import MessageConnection
+from schema.types.node import Node, ticket_type_name
+from schema.types.people import Contact, Team, User
+from schema.types.places import Label
+from schema.types.work import ExtraField, Interaction
+
+if TYPE_CHECKING:
+    from schema.types.events import TicketEventConnection
+
+DEFAULT_PAGE = 100
+
+
+@strawberry.type(description="Where a ticket came from and the vendor's own view of it.")
+class TicketOrigin:
+    system: OriginSystem
+    external_id: str | None
+    raw_status: str | None
+    vendor_updated_at: datetime | None
+    data: JSON | None = strawberry.field(description="Vendor fields without a column of ours.")
+    payload: JSON | None = strawberry.field(description="The last vendor payload as received.")
+
+
+def _load(loader: Any, key: int | None) -> Any:
+    return None if key is None else loader.load(key)
+
+
+@strawberry.interface(description="A queue ticket or a helpdesk ticket.")
+class Ticket(Node):
+    kind: TicketKind
+    state: TicketState
+    title: str | None
+    version: int = strawberry.field(description="Bumped by every change (expectedVersion).")
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+
+    @classmethod
+    def resolve_type(cls, obj: Any, info: Any, abstract_type: Any) -> str:
+        return ticket_type_name(obj)
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(encode_id(TICKET, self.id))  # type: ignore[arg-type]
+
+    # Relations return the loader's future (no coroutine per field); the executor awaits it.
+    @strawberry.field(description="The visitor or customer.")
+    def contact(self, info: Info) -> Contact | None:
+        return _load(info.context.loaders.contact, self.contact_id)  # type: ignore[attr-defined]
+
+    @strawberry.field
+    def assignee(self, info: Info) -> User | None:
+        return _load(info.context.loaders.user, self.assignee_id)  # type: ignore[attr-defined]
+
+    @strawberry.field
+    def team(self, info: Info) -> Team | None:
+        return _load(info.context.loaders.team, self.team_id)  # type: ignore[attr-defined]
+
+    @strawberry.field
+    def labels(self, info: Info) -> list[Label]:
+        return info.context.loaders.labels.load(self.id)  # type: ignore[arg-type,return-value]
+
+    @strawberry.field(description="Oldest first; at most 100 per page.")
+    def messages(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> MessageConnection:
+        check_page_size(first, "first")
+        if after is not None:
+            _check_cursor(decode_keyset, MESSAGE_CURSOR, after, "after")
+        key = PageKey(self.id, first or DEFAULT_PAGE, after)  # type: ignore[arg-type]
+        page = info.context.loaders.messages.load(key)
+        return _wrap(page, lambda rows: MessageConnection(page=rows))
+
+    @strawberry.field
+    def interactions(self, info: Info) -> list[Interaction]:
+        return info.context.loaders.interactions.load(self.id)  # type: ignore[arg-type,return-value]
+
+    @strawberry.field
+    def extra(self, info: Info) -> list[ExtraField]:
+        return info.context.loaders.extra.load(self.id)  # type: ignore[arg-type,return-value]
+
+    @strawberry.field
+    def origin(self) -> TicketOrigin:
+        return TicketOrigin(
+            system=self.origin_system,  # type: ignore[attr-defined]
+            external_id=self.external_id,  # type: ignore[attr-defined]
+            raw_status=self.raw_status,  # type: ignore[attr-defined]
+            vendor_updated_at=self.vendor_updated_at,  # type: ignore[attr-defined]
+            data=self.vendor_data,  # type: ignore[attr-defined]
+            payload=self.raw_payload,  # type: ignore[attr-defined]
+        )
+
+    @strawberry.field(description="The ticket's events in log order; at most 100 per page.")
+    def history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[TicketEventConnection, strawberry.lazy("schema.types.events")]:
+        from schema.types.events import TicketEventConnection
+
+        check_page_size(first, "first")
+        if after is not None:
+            _check_cursor(decode_event_cursor, after)
+        key = PageKey(self.id, first or DEFAULT_PAGE, after)  # type: ignore[arg-type]
+        return _wrap(info.context.loaders.history.load(key), TicketEventConnection.from_page)
+
+
+def _check_cursor(decode: Any, *args: Any) -> None:
+    # Checked here, not in the loader: a bad cursor must fail this field, not the whole batch.
+    try:
+        decode(*args)
+    except DomainError as error:
+        raise from_domain(error) from None
+
+
+async def _wrap(future: Any, make: Any) -> Any:
+    return make(await future)
