@@ -1,0 +1,1 @@
+"""Non-GraphQL routes. Each module exposes `routes: list[BaseRoute]`; app.main mounts them."""
