@@ -38,9 +38,12 @@ def make_app(db, settings: Settings) -> Starlette:
 @pytest.fixture
 async def client(db):
     app = make_app(db, Settings())
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
-            yield c
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url=BASE) as c,
+    ):
+        yield c
 
 
 def ours(body: bytes, secret: str = SECRET) -> dict[str, str]:
