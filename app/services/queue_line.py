@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
@@ -11,13 +12,20 @@ from app.db import Ticket, Workspace
 from app.domain.enums import QueueStatus
 from app.services.unit_of_work import UnitOfWork
 
+# Read once per unit of work: a batch of creations (demo, import) needs it for every ticket.
+_ZONES: WeakKeyDictionary[UnitOfWork, ZoneInfo] = WeakKeyDictionary()
+
 
 async def workspace_zone(uow: UnitOfWork) -> ZoneInfo:
-    workspace = await uow.session.get(Workspace, uow.workspace_id)
-    try:
-        return ZoneInfo(workspace.timezone if workspace else "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    zone = _ZONES.get(uow)
+    if zone is None:
+        workspace = await uow.session.get(Workspace, uow.workspace_id)
+        try:
+            zone = ZoneInfo(workspace.timezone if workspace else "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = ZoneInfo("UTC")
+        _ZONES[uow] = zone
+    return zone
 
 
 async def next_number(uow: UnitOfWork, line_id: int, created_at: datetime) -> int:
