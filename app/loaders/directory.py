@@ -23,8 +23,6 @@ async def list_rows(db: Database, workspace_id: int, what: str) -> list[Row[Any]
 
 async def workspace_row(db: Database, workspace_id: int) -> Row[Any] | None:
     t = table_of(Workspace)
-    stmt = select(t.c.id, t.c.slug, t.c.name, t.c.timezone, t.c.created_at).where(
-        t.c.id == workspace_id
-    )
+    stmt = select(t).where(t.c.id == workspace_id)
     async with db.read_session() as session:
         return (await session.execute(stmt)).first()

@@ -10,7 +10,7 @@ from typing import Any
 
 import strawberry
 
-from app.db import Contact, Label, Line, Message, Team, Ticket, TicketEvent, User
+from app.db import Contact, Label, Line, Message, Team, Ticket, TicketEvent, User, Workspace
 from app.domain.enums import TicketKind
 
 _TYPE_BY_MODEL: dict[type, str] = {
@@ -21,6 +21,7 @@ _TYPE_BY_MODEL: dict[type, str] = {
     Label: "Label",
     Message: "Message",
     TicketEvent: "TicketEvent",
+    Workspace: "Workspace",
 }
 _TYPE_BY_COLUMNS = {tuple(m.__table__.c.keys()): name for m, name in _TYPE_BY_MODEL.items()}  # type: ignore[attr-defined]
 

@@ -1,0 +1,123 @@
+"""The number of SQL statements for a page of tickets does not grow with the page size."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.db.engine import StatementCounter, statement_counter
+from tests.factories import Factory, at
+
+pytestmark = pytest.mark.anyio
+
+ALL_NESTED = """
+query ($first: Int!) {
+  tickets(first: $first) {
+    totalCount
+    edges { cursor node {
+      id kind state title
+      assignee { name } team { name } contact { name }
+      labels { name color }
+      messages(first: 5) { nodes { body author { name } } pageInfo { hasNextPage } }
+      interactions { start user { name } line { name } }
+      extra { title value }
+      history(first: 5) { nodes { type actor { name } } }
+      ... on QueueTicket { line { name } calledBy { name } assigner { name } position }
+      ... on HelpdeskTicket { customer { name } }
+    } }
+  }
+}
+"""
+
+DASHBOARD = """
+{
+  tickets(first: 50, filter: {states: [OPEN, IN_PROGRESS, PENDING]},
+          orderBy: {field: CREATED_AT, direction: DESC}) {
+    edges { node {
+      id state createdAt title
+      assignee { id name email }
+      labels { name color }
+      messages(first: 5) { nodes { body direction createdAt author { name } } }
+      interactions { start end user { name } }
+    } }
+  }
+}
+"""
+
+
+async def seed(factory: Factory, count: int) -> None:
+    """`count` tickets of both kinds, each with every relation filled."""
+    line = await factory.line()
+    users = [await factory.user(f"agent {i}") for i in range(3)]
+    team, contact = await factory.team(), await factory.contact()
+    labels = [await factory.label("vip", "#f00"), await factory.label("new", "#0f0")]
+    tickets = []
+    for i in range(count):
+        common = {"title": f"t{i}", "created_at": at(i), "assignee_id": users[i % 3].id}
+        if i % 2:
+            row = factory.queue_ticket_row(
+                line, "NEW" if i % 4 == 1 else "CALLED", called_by_id=users[0].id,
+                assigner_id=users[1].id, **common,
+            )  # fmt: skip
+        else:
+            row = factory.helpdesk_ticket_row(team_id=team.id, contact_id=contact.id, **common)
+        tickets.append(row)
+    await factory.add_all(tickets)
+    rows: list = []
+    for i, ticket in enumerate(tickets):
+        rows += [factory.message_row(ticket, f"m{j}", author_id=users[j % 3].id) for j in range(7)]
+        rows.append(
+            factory.interaction_row(ticket, at(i + 1), user_id=users[2].id, line_id=line.id)
+        )
+    await factory.add_all(rows)
+    for ticket in tickets:
+        await factory.tag(ticket, *labels)
+        await factory.extra(ticket, "field", value="v")
+        await factory.events(ticket, "CREATED", actor_id=users[0].id)
+
+
+async def count_statements(gql, query: str, variables: dict, key: str) -> tuple[int, dict]:
+    counter = StatementCounter()
+    token = statement_counter.set(counter)
+    try:
+        result = await gql(query, variables, key=key)
+    finally:
+        statement_counter.reset(token)
+    assert "errors" not in result, result["errors"]
+    return counter.count, result
+
+
+async def test_same_statement_count_for_10_and_100_tickets(gql, db, make_workspace):
+    # given: two workspaces, one with 10 tickets and one with 100
+    small, large = await make_workspace("small"), await make_workspace("large")
+    await seed(Factory(db, small.workspace.id), 10)
+    await seed(Factory(db, large.workspace.id), 100)
+
+    # when
+    small_count, small_result = await count_statements(
+        gql, ALL_NESTED, {"first": 10}, small.api_key
+    )
+    large_count, large_result = await count_statements(
+        gql, ALL_NESTED, {"first": 100}, large.api_key
+    )
+
+    # then: every nested field was really read, with the same number of statements
+    assert len(large_result["data"]["tickets"]["edges"]) == 100
+    node = large_result["data"]["tickets"]["edges"][-1]["node"]
+    assert (len(node["labels"]), len(node["messages"]["nodes"]), len(node["extra"])) == (2, 5, 1)
+    assert node["interactions"][0]["user"] == {"name": "agent 2"}
+    assert node["history"]["nodes"] == [{"type": "CREATED", "actor": {"name": "agent 0"}}]
+    assert small_count == large_count, (small_count, large_count)
+    # authenticate, page, count, 12 relation batches at most (two levels)
+    assert large_count <= 16
+
+
+async def test_dashboard_query_runs_at_most_seven_statements(gql, db, workspace):
+    # given
+    await seed(Factory(db, workspace.workspace.id), 60)
+
+    # when
+    count, result = await count_statements(gql, DASHBOARD, {}, workspace.api_key)
+
+    # then: key lookup, page, assignees, labels, messages, interactions, authors + users
+    assert len(result["data"]["tickets"]["edges"]) == 50
+    assert count <= 7, count
