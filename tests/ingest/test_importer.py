@@ -1,4 +1,4 @@
-"""File import: every accepted shape, streamed; bad records rejected by position, the rest stored."""
+"""File import: every accepted shape, streamed; bad records rejected by position, rest stored."""
 
 from __future__ import annotations
 
