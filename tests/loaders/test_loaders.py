@@ -1,0 +1,104 @@
+"""Loaders: one statement per batch, values in key order, misses as None / [], own workspace."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from app.db.engine import StatementCounter, statement_counter
+from app.loaders import Loaders, PageKey
+from tests.factories import Factory, at
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_by_id_batches_keeps_order_and_misses(db, make_workspace):
+    a, b = await make_workspace("A"), await make_workspace("B")
+    fa, fb = Factory(db, a.workspace.id), Factory(db, b.workspace.id)
+    u1, u2, other = await fa.user("one"), await fa.user("two"), await fb.user("other")
+    loaders = Loaders.for_workspace(db, a.workspace.id)
+
+    counter = StatementCounter()
+    token = statement_counter.set(counter)
+    try:
+        rows = await asyncio.gather(
+            *(loaders.user.load(k) for k in (u2.id, 10**9, u1.id, other.id))
+        )
+    finally:
+        statement_counter.reset(token)
+
+    assert [row.name if row else None for row in rows] == ["two", None, "one", None]
+    assert counter.count == 1
+
+
+async def test_concurrent_loaders_use_their_own_sessions(db, workspace):
+    # given: loaders of several tables dispatching in the same tick
+    f = Factory(db, workspace.workspace.id)
+    line = await f.line()
+    ticket = await f.queue_ticket(line)
+    await f.tag(ticket, await f.label("x"))
+    await f.extra(ticket, "e")
+    loaders = Loaders.for_workspace(db, workspace.workspace.id)
+    opened = []
+    original = db.read_session
+
+    def spy():
+        session = original()
+        opened.append(session)
+        return session
+
+    db.read_session = spy  # type: ignore[method-assign]
+    try:
+        labels, extra, interactions, found = await asyncio.gather(
+            loaders.labels.load(ticket.id),
+            loaders.extra.load(ticket.id),
+            loaders.interactions.load(ticket.id),
+            loaders.ticket.load(ticket.id),
+        )
+    finally:
+        db.read_session = original  # type: ignore[method-assign]
+
+    assert ([r.name for r in labels], [r.title for r in extra], interactions) == (["x"], ["e"], [])
+    assert found.id == ticket.id
+    assert len({id(s) for s in opened}) == len(opened) == 4
+
+
+async def test_message_pages_for_many_tickets_in_one_statement(db, workspace):
+    f = Factory(db, workspace.workspace.id)
+    t1, t2, empty = [await f.helpdesk_ticket() for _ in range(3)]
+    for minute in range(3):
+        await f.message(t1, f"a{minute}", created_at=at(minute))
+    await f.message(t2, "b0", created_at=at(0))
+    loaders = Loaders.for_workspace(db, workspace.workspace.id)
+
+    counter = StatementCounter()
+    token = statement_counter.set(counter)
+    try:
+        pages = await asyncio.gather(
+            *(loaders.messages.load(PageKey(t.id, 2)) for t in (t1, t2, empty))
+        )
+    finally:
+        statement_counter.reset(token)
+
+    assert [([r.body for r in p.rows], p.has_next_page) for p in pages] == [
+        (["a0", "a1"], True),
+        (["b0"], False),
+        ([], False),
+    ]
+    assert counter.count == 1
+
+
+async def test_clear_ticket_forgets_cached_rows(db, workspace):
+    f = Factory(db, workspace.workspace.id)
+    ticket = await f.helpdesk_ticket(title="before")
+    loaders = Loaders.for_workspace(db, workspace.workspace.id)
+    assert (await loaders.ticket.load(ticket.id)).title == "before"
+    async with db.transaction() as session:
+        row = await session.get(type(ticket), ticket.id)
+        row.title = "after"
+    assert (await loaders.ticket.load(ticket.id)).title == "before"  # cached
+    loaders.clear_ticket(ticket.id)
+    assert (await loaders.ticket.load(ticket.id)).title == "after"
+    loaders.prime_ticket(row)
+    assert await loaders.ticket.load(ticket.id) is row
