@@ -72,3 +72,24 @@ async def interactions_of(ctx: Ctx, ticket_id: int) -> list[Interaction]:
             select(Interaction).where(Interaction.ticket_id == ticket_id).order_by(Interaction.id)  # type: ignore[arg-type]
         )
         return list((await session.execute(stmt)).scalars())
+
+
+async def assert_refused(ctx: Ctx, ticket_id: int, call, code):  # type: ignore[no-untyped-def]
+    """The command raises `code`, and the ticket and the event log are untouched."""
+    from app.domain.errors import DomainError
+
+    before = await fetch_ticket(ctx, ticket_id)
+    events = await event_count(ctx)
+    try:
+        await call()
+    except DomainError as error:
+        assert error.code == code, (error.code, error.message)
+    else:
+        raise AssertionError("the command was not refused")
+    after = await fetch_ticket(ctx, ticket_id)
+    assert (after.status, after.state, after.version) == (
+        before.status,
+        before.state,
+        before.version,
+    )
+    assert await event_count(ctx) == events
