@@ -7,7 +7,7 @@ from schema import schema_sdl
 SDL_PATH = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
 REGENERATE = (
     "schema/schema.graphql is out of date. Regenerate it with:\n"
-    "  .venv/bin/python -c \"from schema import schema_sdl; "
+    '  .venv/bin/python -c "from schema import schema_sdl; '
     "open('schema/schema.graphql', 'w').write(schema_sdl())\"\n"
     "(or `ticketgw export-schema` once the CLI has it) and commit the file."
 )

@@ -93,9 +93,7 @@ async def test_same_statement_count_for_10_and_100_tickets(gql, db, make_workspa
     await seed(Factory(db, large.workspace.id), 100)
 
     # when
-    small_count, small_result = await count_statements(
-        gql, ALL_NESTED, {"first": 10}, small.api_key
-    )
+    small_count, _ = await count_statements(gql, ALL_NESTED, {"first": 10}, small.api_key)
     large_count, large_result = await count_statements(
         gql, ALL_NESTED, {"first": 100}, large.api_key
     )

@@ -44,12 +44,19 @@ async def test_events_in_log_order_with_cursors(gql, key, factory):
 
     # then
     c1, c2, c3 = (encode_event_cursor(seq) for seq in (1, 2, 3))
+
+    def edge(cursor, type_, title):
+        return {
+            "cursor": cursor,
+            "node": {"type": type_, "cursor": cursor, "ticket": {"title": title}},
+        }
+
     assert first == {
         "data": {
             "ticketEvents": {
                 "edges": [
-                    {"cursor": c1, "node": {"type": "CREATED", "cursor": c1, "ticket": {"title": "q"}}},
-                    {"cursor": c2, "node": {"type": "CREATED", "cursor": c2, "ticket": {"title": "h"}}},
+                    edge(c1, "CREATED", "q"),
+                    edge(c2, "CREATED", "h"),
                 ],
                 "pageInfo": {"hasNextPage": True, "endCursor": c2},
             }
@@ -59,7 +66,7 @@ async def test_events_in_log_order_with_cursors(gql, key, factory):
         "data": {
             "ticketEvents": {
                 "edges": [
-                    {"cursor": c3, "node": {"type": "ASSIGNED", "cursor": c3, "ticket": {"title": "h"}}},
+                    edge(c3, "ASSIGNED", "h"),
                 ],
                 "pageInfo": {"hasNextPage": False, "endCursor": c3},
             }

@@ -100,7 +100,8 @@ async def test_id_filters(gql, key, world):
     # given
     cases = [
         ({"lineIds": [encode_id("Line", world["line"].id)]}, ["t1"]),
-        ({"assigneeIds": [encode_id("User", world["ada"].id), encode_id("User", world["bob"].id)]}, ["t4", "t1"]),
+        ({"assigneeIds": [encode_id("User", world["ada"].id), encode_id("User", world["bob"].id)]},
+         ["t4", "t1"]),
         ({"teamIds": [encode_id("Team", world["team"].id)]}, ["t3"]),
     ]  # fmt: skip
     for filter_, expected in cases:
@@ -196,7 +197,7 @@ async def test_page_arguments_are_checked(gql, key, variables, message):
 
 
 async def test_cursor_of_another_ordering_is_refused(gql, key, world):
-    _titles_, info = _page(await gql(PAGE, {"first": 1}, key=key))
+    _, info = _page(await gql(PAGE, {"first": 1}, key=key))
     query = "query ($a: String) { tickets(after: $a, orderBy: {field: UPDATED_AT}) { totalCount } }"
     result = await gql(query, {"a": info["endCursor"]}, key=key)
     assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
