@@ -43,9 +43,10 @@ class DemoWorkspace:
 
 
 async def load_demo(
-    env: ServiceEnv, *, seed: int = 7, slug_suffix: str = ""
+    env: ServiceEnv, *, seed: int = 7, slug_suffix: str = "", scale: float = 1.0
 ) -> list[DemoWorkspace]:
-    """`slug_suffix` lets tests load the demo beside other data ("acme-x", "globex-x")."""
+    """About 200 queue and 200 helpdesk tickets per workspace (times `scale`, every status at
+    least once). `slug_suffix` lets tests load it beside other data ("acme-x", "globex-x")."""
     for spec in WORKSPACES:
         if await workspace_by_slug(env.db, spec.slug + slug_suffix) is not None:
             raise DomainError(ErrorCode.CONFLICT, "The demo workspaces exist already.", "slug")
@@ -63,8 +64,8 @@ async def load_demo(
         ws = new.workspace.id
         secrets = {v: await set_webhook_secret(env.db, workspace_id=ws, vendor=v) for v in VENDORS}  # type: ignore[arg-type]
         cast = await _cast(env, new, spec)
-        await _run(env, cast, plan_visits(rng, cast, now))
-        await _run(env, cast, plan_conversations(rng, cast, now, spec.email_domain))
+        await _run(env, cast, plan_visits(rng, cast, now, scale=scale))
+        await _run(env, cast, plan_conversations(rng, cast, now, spec.email_domain, scale=scale))
         loaded.append(
             DemoWorkspace(new.workspace.slug, new.workspace.name, ws, new.api_key, secrets)  # type: ignore[arg-type]
         )

@@ -10,7 +10,7 @@ from app.db import Team, User
 from app.domain.enums import Circumstance, MessageDirection
 from app.services import demo_data as data
 from app.services.assignment import apply_assign
-from app.services.demo_queue import Cast, Step
+from app.services.demo_queue import Cast, Step, scaled
 from app.services.extras import ExtraValue, apply_set_extra
 from app.services.helpdesk import (
     apply_complete,
@@ -50,9 +50,15 @@ class Conversation:
 
 
 def plan_conversations(
-    rng: random.Random, cast: Cast, now: datetime, domain: str, days: int = 10
+    rng: random.Random,
+    cast: Cast,
+    now: datetime,
+    domain: str,
+    *,
+    scale: float = 1.0,
+    days: int = 10,
 ) -> list[Step]:
-    endings = [e for e, n in ENDINGS.items() for _ in range(n)]
+    endings = scaled(ENDINGS, scale)
     rng.shuffle(endings)
     start, span = now - timedelta(days=days), timedelta(days=days) - timedelta(hours=6)
     times = sorted(start + span * rng.random() for _ in endings)

@@ -69,9 +69,16 @@ class Visit:
     assignee: int | None
 
 
-def plan_visits(rng: random.Random, cast: Cast, now: datetime, days: int = 3) -> list[Step]:
-    endings = [e for e, n in FINISHED.items() for _ in range(n)]
-    waiting = [e for e, n in WAITING.items() for _ in range(n)]
+def scaled(counts: dict[str, int], scale: float) -> list[str]:
+    """Each ending `count * scale` times, at least once."""
+    return [e for e, n in counts.items() for _ in range(max(1, round(n * scale)))]
+
+
+def plan_visits(
+    rng: random.Random, cast: Cast, now: datetime, *, scale: float = 1.0, days: int = 3
+) -> list[Step]:
+    endings = scaled(FINISHED, scale)
+    waiting = scaled(WAITING, scale)
     rng.shuffle(endings)
     rng.shuffle(waiting)
     span = timedelta(days=days) - timedelta(hours=2)

@@ -23,6 +23,7 @@ from app.services.tickets import (
     close_interaction,
     command,
     get_row,
+    mark_new,
     open_interaction,
     run_on_ticket,
 )
@@ -119,11 +120,16 @@ async def apply_create_helpdesk_ticket(
     )
     uow.session.add(ticket)
     await uow.session.flush()
+    mark_new(uow, ticket)
     if body is not None:
         await put_message(uow, ticket, body=body, at=created)
     if takeover:
         await open_interaction(uow, ticket, user_id=ticket.assignee_id)
-    names = [name.strip() for name in labels if await attach_label(uow, ticket, name, None)]
+    names = [
+        name.strip()
+        for name in labels
+        if await attach_label(uow, ticket, name, None, new_ticket=True)
+    ]
     await uow.record(
         ticket, EventType.CREATED, None, changes={"labels": [None, names]} if names else None
     )

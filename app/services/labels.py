@@ -9,17 +9,24 @@ from app.db import Label, Ticket, TicketLabel
 from app.domain.enums import EventType
 from app.domain.principal import Principal
 from app.domain.ticket_input import check_color, required_text
-from app.services.tickets import command, load_ticket
+from app.services.tickets import command, load_ticket, memo
 from app.services.unit_of_work import ServiceEnv, UnitOfWork, snapshot
 
 
 async def find_label(uow: UnitOfWork, name: str) -> Label | None:
-    stmt = select(Label).where(Label.workspace_id == uow.workspace_id, Label.name == name)
-    return (await uow.session.execute(stmt)).scalar_one_or_none()
+    label = memo(uow).get(("label", name))
+    if label is None:
+        stmt = select(Label).where(Label.workspace_id == uow.workspace_id, Label.name == name)
+        label = (await uow.session.execute(stmt)).scalar_one_or_none()
+        memo(uow)[("label", name)] = label
+    return label  # type: ignore[no-any-return]
 
 
-async def attach_label(uow: UnitOfWork, ticket: Ticket, name: str, color: str | None) -> bool:
-    """Put a label on a ticket without an event. False when it was already there."""
+async def attach_label(
+    uow: UnitOfWork, ticket: Ticket, name: str, color: str | None, *, new_ticket: bool = False
+) -> bool:
+    """Put a label on a ticket without an event. False when it was already there.
+    `new_ticket`: the ticket was made in this transaction and has no labels yet."""
     name = required_text(name, "name")
     color = check_color(color)
     label = await find_label(uow, name)
@@ -27,8 +34,12 @@ async def attach_label(uow: UnitOfWork, ticket: Ticket, name: str, color: str | 
         label = Label(workspace_id=uow.workspace_id, name=name, color=color)
         uow.session.add(label)
         await uow.session.flush()
-    elif await uow.session.get(TicketLabel, (ticket.id, label.id)) is not None:
+        memo(uow)[("label", name)] = label
+    elif memo(uow).get(("link", ticket.id, label.id)) or (
+        not new_ticket and await uow.session.get(TicketLabel, (ticket.id, label.id))
+    ):
         return False
+    memo(uow)[("link", ticket.id, label.id)] = True
     uow.session.add(
         TicketLabel(ticket_id=ticket.id, label_id=label.id, workspace_id=uow.workspace_id)  # type: ignore[arg-type]
     )
@@ -53,6 +64,7 @@ async def apply_remove_label(uow: UnitOfWork, ticket: Ticket, *, name: str) -> T
     if link is not None:
         before = snapshot(ticket)
         await uow.session.delete(link)
+        memo(uow).pop(("link", ticket.id, label.id), None)  # type: ignore[union-attr]
         await uow.record(ticket, EventType.LABEL_REMOVED, before, changes={"label": [name, None]})
     return ticket
 

@@ -15,6 +15,13 @@ from app.services.unit_of_work import ServiceEnv, UnitOfWork, snapshot
 QUEUE_CHANNEL = "sms"
 
 
+def parse_direction(direction: MessageDirection | str) -> MessageDirection:
+    try:
+        return MessageDirection(direction)
+    except ValueError:
+        raise validation("A direction is INCOMING or OUTGOING.", "direction") from None
+
+
 async def put_message(
     uow: UnitOfWork,
     ticket: Ticket,
@@ -26,10 +33,7 @@ async def put_message(
     at: datetime | None = None,
 ) -> Message:
     """Add a message and bump the ticket's message times, without an event."""
-    try:
-        direction = MessageDirection(direction)
-    except ValueError:
-        raise validation("A direction is INCOMING or OUTGOING.", "direction") from None
+    direction = parse_direction(direction)
     if author_id is not None:
         await get_row(uow, User, author_id, "authorId")
     at = at or uow.now
@@ -84,7 +88,7 @@ async def add_ticket_message(
 
     async def apply(uow: UnitOfWork, ticket: Ticket) -> Ticket:
         author = author_id
-        if author is None and MessageDirection(direction) == MessageDirection.OUTGOING:
+        if author is None and parse_direction(direction) == MessageDirection.OUTGOING:
             author = uow.actor_id
         return await apply_add_message(
             uow, ticket, body=body, direction=direction, channel=channel, author_id=author

@@ -18,7 +18,7 @@ from app.domain.ticket_input import check_email, optional_text
 from app.services.extras import ExtraValue, put_extra
 from app.services.labels import attach_label
 from app.services.queue_line import next_number, waiting_after, waiting_bounds
-from app.services.tickets import close_interaction, command, get_row, load_ticket
+from app.services.tickets import close_interaction, command, get_row, load_ticket, mark_new
 from app.services.unit_of_work import ServiceEnv, UnitOfWork, snapshot
 
 QUEUE = TicketKind.QUEUE
@@ -67,8 +67,11 @@ async def apply_create_queue_ticket(
     ticket.title = visitor_title(ticket)
     uow.session.add(ticket)
     await uow.session.flush()
+    mark_new(uow, ticket)
     changes: dict[str, object] = {}
-    names = [name for name in labels if await attach_label(uow, ticket, name, None)]
+    names = [
+        name for name in labels if await attach_label(uow, ticket, name, None, new_ticket=True)
+    ]
     if names:
         changes["labels"] = [None, [name.strip() for name in names]]
     for field in extra:

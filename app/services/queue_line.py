@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 
 from app.db import Ticket, Workspace
 from app.domain.enums import QueueStatus
+from app.services.tickets import memo
 from app.services.unit_of_work import UnitOfWork
-
-# Read once per unit of work: a batch of creations (demo, import) needs it for every ticket.
-_ZONES: WeakKeyDictionary[UnitOfWork, ZoneInfo] = WeakKeyDictionary()
 
 
 async def workspace_zone(uow: UnitOfWork) -> ZoneInfo:
-    zone = _ZONES.get(uow)
+    zone = memo(uow).get("zone")
     if zone is None:
         workspace = await uow.session.get(Workspace, uow.workspace_id)
         try:
             zone = ZoneInfo(workspace.timezone if workspace else "UTC")
         except (ZoneInfoNotFoundError, ValueError):
             zone = ZoneInfo("UTC")
-        _ZONES[uow] = zone
+        memo(uow)["zone"] = zone
     return zone
 
 
@@ -32,6 +29,10 @@ async def next_number(uow: UnitOfWork, line_id: int, created_at: datetime) -> in
     """1, 2, 3... per line, starting again each day in the workspace's time zone."""
     zone = await workspace_zone(uow)
     day = created_at.astimezone(zone).date()
+    known = memo(uow).get(("number", line_id, day))
+    if known is not None:
+        memo(uow)[("number", line_id, day)] = known + 1
+        return known + 1
     start = datetime.combine(day, time(), zone)
     end = datetime.combine(day + timedelta(days=1), time(), zone)
     stmt = select(func.max(Ticket.number)).where(
@@ -40,7 +41,9 @@ async def next_number(uow: UnitOfWork, line_id: int, created_at: datetime) -> in
         Ticket.created_at >= start,
         Ticket.created_at < end,
     )
-    return ((await uow.session.execute(stmt)).scalar_one() or 0) + 1
+    number = ((await uow.session.execute(stmt)).scalar_one() or 0) + 1
+    memo(uow)[("number", line_id, day)] = number
+    return number
 
 
 async def waiting_bounds(

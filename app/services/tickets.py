@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import select
 
@@ -18,6 +19,15 @@ from app.services.unit_of_work import ServiceEnv, UnitOfWork, unit_of_work
 Row = TypeVar("Row", Contact, Line, Team, User)
 _WHAT: dict[type[Any], str] = {Contact: "Contact", Line: "Line", Team: "Team", User: "User"}
 Apply = Callable[[UnitOfWork, Ticket], Awaitable[Ticket]]
+
+
+# Per-transaction memo (time zone, labels, today's numbers): a batch of steps in one unit of
+# work (demo, import) looks the same rows up again and again. Safe: the workspace is locked.
+_MEMOS: WeakKeyDictionary[UnitOfWork, dict[Any, Any]] = WeakKeyDictionary()
+
+
+def memo(uow: UnitOfWork) -> dict[Any, Any]:
+    return _MEMOS.setdefault(uow, {})
 
 
 @asynccontextmanager
@@ -104,11 +114,24 @@ async def open_interaction(
         user_id=user_id,
     )
     uow.session.add(row)
+    known = memo(uow).get(("interactions", ticket.id))
+    if known is not None:
+        known.append(row)
     return row
+
+
+def mark_new(uow: UnitOfWork, ticket: Ticket) -> None:
+    """The ticket was made in this transaction: its interactions are all in the memo."""
+    memo(uow)[("interactions", ticket.id)] = []
 
 
 async def close_interaction(uow: UnitOfWork, ticket: Ticket) -> None:
     """End the ticket's open interaction, if it has one."""
+    known = memo(uow).get(("interactions", ticket.id))
+    if known is not None:  # a ticket made in this transaction: no need to ask the database
+        for row in known:
+            row.end = row.end or uow.now
+        return
     stmt = select(Interaction).where(
         Interaction.ticket_id == ticket.id,
         Interaction.end.is_(None),  # type: ignore[union-attr]
