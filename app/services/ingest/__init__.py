@@ -1,0 +1,37 @@
+"""Vendor ingest: upsert a normalized vendor ticket and append the events its changes imply.
+
+Tickets upsert on (workspace, origin system, vendor ticket id). A payload older than the stored
+one (by the vendor's update time) changes nothing; the same payload twice changes nothing and
+writes no event. Child lists are authoritative and matched by natural keys, so replays never
+duplicate them. People, teams, lines, contacts and labels are matched by vendor id (created when
+new). `ingest_many` runs a batch in one transaction; a bad record is rejected whole (SAVEPOINT)
+and the others go on.
+
+Modules: refs (vendor id -> row), transitions (which events), children (child lists),
+upsert (one record, `ingest`), batch (`ingest_many`).
+"""
+
+from app.services.ingest.batch import BATCH_SIZE, ingest_many
+from app.services.ingest.refs import IngestRefs
+from app.services.ingest.transitions import status_event
+from app.services.ingest.upsert import (
+    CREATED,
+    REJECTED,
+    UNCHANGED,
+    UPDATED,
+    IngestResult,
+    ingest,
+)
+
+__all__ = [
+    "BATCH_SIZE",
+    "CREATED",
+    "REJECTED",
+    "UNCHANGED",
+    "UPDATED",
+    "IngestRefs",
+    "IngestResult",
+    "ingest",
+    "ingest_many",
+    "status_event",
+]
