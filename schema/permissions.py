@@ -1,4 +1,5 @@
-"""Authentication per field: every root field needs a key; __typename and introspection don't."""
+"""Authentication per field: every root field needs a key; __typename and introspection don't.
+Mutations also need a role: AGENT for ticket work, ADMIN for setup (FORBIDDEN otherwise)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from strawberry.permission import BasePermission
 
 from app.context import UNAUTHENTICATED_MESSAGE
+from app.domain.enums import Role
 from app.domain.errors import ErrorCode
 
 
@@ -19,3 +21,29 @@ class IsAuthenticated(BasePermission):
 
 
 AUTHENTICATED = [IsAuthenticated]
+
+
+class _HasRole(BasePermission):
+    """A key whose role is at least `needed`; listed after IsAuthenticated (no key is
+    UNAUTHENTICATED, a weaker role is FORBIDDEN). Checked before the resolver: nothing runs."""
+
+    needed: Role
+    error_extensions = {"code": ErrorCode.FORBIDDEN.value}
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        principal = info.context.principal
+        return principal is not None and principal.can(self.needed)
+
+
+class IsAgent(_HasRole):
+    needed = Role.AGENT
+    message = "This API key may only read: changing tickets needs an agent or admin key."
+
+
+class IsAdmin(_HasRole):
+    needed = Role.ADMIN
+    message = "Setting up a workspace needs an admin key."
+
+
+AGENT = [IsAuthenticated, IsAgent]
+ADMIN = [IsAuthenticated, IsAdmin]

@@ -1,0 +1,80 @@
+"""The one place mutations turn input ids into keys and refusals into `UserError`s.
+
+A mutation resolver is: `return await ticket_mutation(info, lambda env, me: service(...))`.
+Ids are decoded inside that lambda, so a bad id is refused like any DomainError: as data in
+`errors`, with the input field named in camelCase. A malformed id is VALIDATION; an id of the
+wrong type is NOT_FOUND, exactly like an unknown id or another workspace's (services check those).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TypeVar
+
+from graphql import GraphQLError
+
+from app.context import Info
+from app.db import Ticket
+from app.domain.errors import DomainError, not_found, validation
+from app.domain.principal import Principal
+from app.services.unit_of_work import ServiceEnv
+from schema.ids import decode_id
+from schema.types.payloads import TicketPayload, UserError
+
+T = TypeVar("T")
+Command = Callable[[ServiceEnv, Principal], Awaitable[T]]
+
+
+def pk(value: str | None, type_name: str, field: str) -> int | None:
+    """The primary key of a global id naming a `type_name`; None stays None."""
+    if value is None:
+        return None
+    try:
+        found, key = decode_id(value)
+    except GraphQLError:
+        raise validation("Malformed ID.", field) from None
+    if found != type_name:
+        raise not_found(type_name, field)
+    return key
+
+
+def required_pk(value: str, type_name: str, field: str) -> int:
+    return pk(value, type_name, field)  # type: ignore[return-value]
+
+
+def ticket_pk(value: str, field: str = "id") -> int:
+    return required_pk(value, "Ticket", field)
+
+
+def pks(values: Iterable[str], type_name: str, field: str) -> list[int]:
+    return [required_pk(value, type_name, field) for value in values]
+
+
+def camel_case(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+async def run_command(
+    info: Info, call: Command[T], renames: Mapping[str, str] | None = None
+) -> tuple[T | None, list[UserError]]:
+    """Run one service command as the caller; (result, []) or (None, [the refusal])."""
+    ctx = info.context
+    try:
+        return await call(ctx.env, ctx.require_principal()), []
+    except DomainError as error:
+        field = None if error.field is None else camel_case(error.field)
+        field = (renames or {}).get(field, field)  # type: ignore[arg-type]
+        return None, [UserError.from_domain(error, field)]
+
+
+async def ticket_mutation(
+    info: Info, call: Command[Ticket | None], renames: Mapping[str, str] | None = None
+) -> TicketPayload:
+    """Run a ticket command and answer the ticket as it is now, relations included."""
+    ticket, errors = await run_command(info, call, renames)
+    if ticket is not None:
+        # The write may have touched other tickets too (call-next serves the previous one):
+        # start this request's caches afresh, then seed them with the row just written.
+        info.context.fresh_loaders().prime_ticket(ticket)
+    return TicketPayload(ticket=ticket, errors=errors)  # type: ignore[arg-type]
