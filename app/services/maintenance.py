@@ -20,26 +20,31 @@ from app.services.unit_of_work import ServiceEnv, unit_of_work
 log = logging.getLogger(__name__)
 
 
-async def prune_events(env: ServiceEnv, *, older_than: datetime) -> int:
-    """Delete events older than `older_than`; cursors at or below them become CURSOR_EXPIRED."""
+async def prune_events(
+    env: ServiceEnv, *, older_than: datetime, workspace_id: int | None = None
+) -> int:
+    """Delete events older than `older_than` (of one workspace, or all); cursors at or below
+    them become CURSOR_EXPIRED."""
     async with env.db.read_session() as session:
         stmt = (
             select(TicketEvent.workspace_id, func.max(TicketEvent.seq))
             .where(TicketEvent.at < older_than)
             .group_by(TicketEvent.workspace_id)
         )
+        if workspace_id is not None:
+            stmt = stmt.where(TicketEvent.workspace_id == workspace_id)
         cutoffs = list((await session.execute(stmt)).all())
     pruned = 0
-    for workspace_id, through_seq in cutoffs:
-        async with unit_of_work(env, workspace_id, None) as uow:
+    for ws_id, through_seq in cutoffs:
+        async with unit_of_work(env, ws_id, None) as uow:
             result = await uow.session.execute(
                 delete(TicketEvent).where(
-                    TicketEvent.workspace_id == workspace_id, TicketEvent.seq <= through_seq
+                    TicketEvent.workspace_id == ws_id, TicketEvent.seq <= through_seq
                 )
             )
             await uow.session.execute(
                 update(Workspace)
-                .where(Workspace.id == workspace_id, Workspace.events_pruned_through < through_seq)
+                .where(Workspace.id == ws_id, Workspace.events_pruned_through < through_seq)
                 .values(events_pruned_through=through_seq)
             )
             pruned += result.rowcount or 0

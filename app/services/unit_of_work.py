@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.broker import Broker, Wakeup
@@ -110,7 +110,9 @@ class UnitOfWork:
     async def finish(self) -> None:
         if not self.events:
             return
-        self.session.add_all(self.events)
+        # One executemany: the ORM would insert event rows one statement at a time.
+        rows = [event.model_dump(exclude={"id"}) for event in self.events]
+        await self.session.execute(insert(TicketEvent), rows)
         await self.session.execute(
             update(Workspace).where(Workspace.id == self.workspace_id).values(event_seq=self._seq)
         )

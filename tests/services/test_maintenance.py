@@ -20,7 +20,7 @@ async def test_prune_deletes_old_events_and_expires_their_cursors(db, workspace)
     env = ServiceEnv(db)
     ws = workspace.workspace.id
     await write_events(env, ws, 3)
-    pruned = await prune_events(env, older_than=utcnow() + timedelta(seconds=1))
+    pruned = await prune_events(env, older_than=utcnow() + timedelta(seconds=1), workspace_id=ws)
     assert pruned == 3
     with pytest.raises(DomainError) as refused:
         await read_events(db, ws, after_seq=0)
@@ -34,7 +34,7 @@ async def test_prune_keeps_recent_events(db, workspace):
     env = ServiceEnv(db)
     ws = workspace.workspace.id
     await write_events(env, ws, 2)
-    assert await prune_events(env, older_than=utcnow() - timedelta(days=1)) == 0
+    assert await prune_events(env, older_than=utcnow() - timedelta(days=1), workspace_id=ws) == 0
     assert [e.seq for e in await read_events(db, ws, after_seq=0)] == [1, 2]
 
 
