@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from starlette.websockets import WebSocket
 
 from app.broker import Broker
 from app.config import Settings
@@ -14,6 +16,7 @@ from app.db.engine import Database
 from app.domain.errors import ErrorCode
 from app.domain.principal import Principal
 from app.loaders import Loaders
+from app.services.event_feed import EventFeed
 from app.services.unit_of_work import ServiceEnv
 
 UNAUTHENTICATED_MESSAGE = "An API key is required: send 'Authorization: Bearer <key>'."
@@ -30,6 +33,8 @@ class Context:
     db: Database
     settings: Settings
     broker: Broker | None = None
+    # The process's one EventFeed (started by the lifespan): what subscriptions read.
+    feed: EventFeed | None = None
     # None until a key is presented; on a WebSocket it is set by connection_init.
     principal: Principal | None = None
     # The Starlette Request or WebSocket, and the response Strawberry hands out (headers).
@@ -38,6 +43,19 @@ class Context:
     # The WebSocket `connection_init` payload (Strawberry sets it).
     connection_params: dict[str, Any] | None = None
     _loaders: Loaders | None = field(default=None, repr=False)
+
+    def require_feed(self) -> EventFeed:
+        if self.feed is None:
+            raise RuntimeError("No EventFeed: subscriptions need the app's lifespan running")
+        return self.feed
+
+    async def close_connection(self, code: int, reason: str) -> None:
+        """Close this context's WebSocket (a subscription ending the whole connection), unless it
+        is closed already."""
+        if not isinstance(self.request, WebSocket):
+            return
+        with contextlib.suppress(RuntimeError, OSError):  # already closed
+            await self.request.close(code=code, reason=reason)
 
     def require_principal(self) -> Principal:
         if self.principal is None:

@@ -13,14 +13,18 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
+from strawberry.types.unset import UNSET
 
 from app.broker import create_broker
 from app.config import Settings
 from app.context import Context
 from app.db.engine import Database
 from app.http import health
+from app.services.event_feed import EventFeed
 from app.services.unit_of_work import ServiceEnv
 from app.services.workspaces import authenticate
+from app.socket_guard import SocketGuard
 from schema import build_schema, schema
 
 JSON_UTF8 = "application/json; charset=utf-8"
@@ -45,6 +49,7 @@ class GraphQLApp(GraphQL[Context, None]):
         context = Context(
             db=env.db,
             broker=env.broker,
+            feed=request.app.state.feed,
             settings=request.app.state.settings,
             request=request,
             response=response,
@@ -66,7 +71,16 @@ class GraphQLApp(GraphQL[Context, None]):
                 {"message": "Unknown or revoked API key.", "code": "UNAUTHENTICATED"}
             )
         context.principal = principal
+        # Watched from now on: the socket closes within seconds of the key being revoked.
+        context.request.app.state.socket_guard.add(context.request, principal.key_id)
         return await super().on_ws_connect(context)
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        try:
+            return await super().run(request, context, root_value)
+        finally:
+            if isinstance(request, WebSocket):
+                request.app.state.socket_guard.discard(request)
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)
@@ -74,7 +88,8 @@ class GraphQLApp(GraphQL[Context, None]):
         return response
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, *, key_check_interval: float = 2.0) -> Starlette:
+    """`key_check_interval`: how often live WebSockets re-check their API key (seconds)."""
     settings = settings or Settings.from_env()
 
     @asynccontextmanager
@@ -82,17 +97,27 @@ def create_app(settings: Settings | None = None) -> Starlette:
         db = Database(settings.database_url)
         broker = create_broker(settings.broker_url)
         await broker.connect()
-        app.state.env = ServiceEnv(db, broker)
-        app.state.settings = settings
+        env = ServiceEnv(db, broker)
+        feed = EventFeed(env, poll_interval=settings.poll_interval)
+        guard = SocketGuard(db, interval=key_check_interval)
+        await feed.start()
+        await guard.start()
+        app.state.env, app.state.settings = env, settings
+        app.state.feed, app.state.socket_guard = feed, guard
         try:
             yield
         finally:
+            # Subscriptions end (FeedClosed), then sockets still open close with 1012. Under
+            # uvicorn they are usually closed already: it sends 1012 before the lifespan ends.
+            await feed.stop("shutdown")
+            await guard.stop()
             await broker.disconnect()
             await db.dispose()
 
     graphql = GraphQLApp(
         schema if settings.introspection else build_schema(introspection=False),
         graphql_ide="graphiql" if settings.graphiql else None,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
     )
     routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -106,3 +106,5 @@ class EventType(StrEnum):
     EXTRA_SET = "EXTRA_SET"
     MESSAGE_ADDED = "MESSAGE_ADDED"
     IMPORTED = "IMPORTED"
+    # Never stored: ticketStatusChanged(initial: true) sends one per current ticket first.
+    SNAPSHOT = "SNAPSHOT"

@@ -1,0 +1,50 @@
+"""The one generator both subscriptions delegate to: feed events for the caller's workspace.
+
+It turns refusals into GraphQL errors (BAD_USER_INPUT for a malformed cursor, CURSOR_EXPIRED),
+gives every event fresh loaders (the WebSocket context lives as long as the connection), and on
+a feed shutdown closes the socket with 1012 so the client reconnects and resumes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+from typing import Any
+
+from app.context import Info
+from app.domain.cursors import decode_event_cursor
+from app.domain.errors import DomainError
+from app.domain.event_filter import EventFilter
+from app.services.event_feed import FeedClosed
+from app.socket_guard import CLOSE_RESTART
+from schema.errors import from_domain
+
+RESTART_REASON = "Server restarting: resume with your last cursor"
+
+
+def parse_after(after: str | None) -> int | None:
+    """None = from now; else the cursor's seq (BAD_USER_INPUT when malformed)."""
+    if after is None:
+        return None
+    try:
+        return decode_event_cursor(after)
+    except DomainError as error:
+        raise from_domain(error) from None
+
+
+async def feed_events(
+    info: Info, event_filter: EventFilter, after_seq: int | None
+) -> AsyncIterator[Any]:
+    ctx = info.context
+    events = ctx.require_feed().subscribe(
+        ctx.workspace_id, after_seq=after_seq, event_filter=event_filter
+    )
+    try:
+        async with aclosing(events) as stream:  # type: ignore[type-var]
+            async for event in stream:
+                ctx.fresh_loaders()
+                yield event
+    except DomainError as error:
+        raise from_domain(error) from None
+    except FeedClosed:
+        await ctx.close_connection(CLOSE_RESTART, RESTART_REASON)

@@ -1,0 +1,36 @@
+"""Subscription.ticketEvents: every matching event, replayed from a cursor, then live."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
+
+import strawberry
+
+from app.context import Info
+from schema.permissions import AUTHENTICATED
+from schema.queries.events import TicketEventFilter
+from schema.subscriptions.stream import feed_events, parse_after
+from schema.types.events import TicketEvent
+
+DESCRIPTION = (
+    "Events of your workspace in log order. `after: null` starts from now; `after: <cursor>` "
+    "(from an event or Query.ticketEvents) first replays every matching event after it, then "
+    "continues live with no gap and no duplicate. An expired cursor is refused with "
+    "CURSOR_EXPIRED. On a server restart the socket closes with 1012: reconnect with the last "
+    "cursor you saw."
+)
+
+
+@strawberry.type
+class TicketEventsSubscription:
+    @strawberry.subscription(permission_classes=AUTHENTICATED, description=DESCRIPTION)
+    async def ticket_events(
+        self, info: Info, filter: TicketEventFilter | None = None, after: str | None = None
+    ) -> AsyncGenerator[TicketEvent, None]:
+        event_filter = (filter or TicketEventFilter()).to_event_filter()
+        after_seq = parse_after(after)
+        # aclosing: a client's "complete" (or a dropped socket) closes the feed subscription now.
+        async with aclosing(feed_events(info, event_filter, after_seq)) as events:
+            async for event in events:
+                yield event
