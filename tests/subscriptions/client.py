@@ -73,8 +73,11 @@ class WsClient:
         return op_id
 
     async def next_payload(self, timeout: float = TIMEOUT) -> dict[str, Any]:
-        """The next `next`/`data` payload; a protocol `error` comes back as {"errors": [...]}."""
+        """The next `next`/`data` payload; a protocol `error` comes back as {"errors": [...]}.
+        `complete` messages (after an error) are skipped."""
         message = await self.recv(timeout)
+        while message["type"] == "complete":
+            message = await self.recv(timeout)
         if message["type"] in ("next", "data"):
             return message["payload"]  # type: ignore[no-any-return]
         if message["type"] == "error":

@@ -8,8 +8,8 @@ import asyncio
 import httpx
 import pytest
 
-from app.domain.cursors import encode_event_cursor
 from app.domain.cursors import decode_event_cursor as _seq
+from app.domain.cursors import encode_event_cursor
 from tests.subscriptions.client import EVENTS, LEGACY_WS, TRANSPORT_WS, WsClient
 from tests.subscriptions.helpers import wait_live
 
