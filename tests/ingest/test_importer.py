@@ -124,3 +124,24 @@ async def test_unknown_vendor_is_refused(db, workspace):
 
     with pytest.raises(DomainError):
         await run(db, workspace.workspace.id, "freshdesk", "{}")
+
+
+async def test_imported_called_ticket_without_interactions_opens_one(db, workspace):
+    ws = workspace.workspace.id
+    called = {
+        "id": "31",
+        "status": "CALLED",
+        "line": 9,
+        "created": {"date": "2024-01-01T10:00:00Z"},
+        "called": {"date": "2024-01-01T10:05:00Z", "caller": 5, "desk": 2},
+    }
+    summary = await run(db, ws, "qminder", json.dumps([called, called | {"id": "32"}]))
+    assert summary.created == 2
+    async with db.read_session() as s:
+        from sqlalchemy import select
+
+        tickets = (await s.execute(select(Ticket).where(Ticket.workspace_id == ws))).scalars()
+        ids = sorted(t.id for t in tickets)
+    for ticket_id in ids:
+        [interaction] = (await children(db, ticket_id))["interactions"]
+        assert (interaction.desk, interaction.end) == (2, None)

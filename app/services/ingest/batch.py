@@ -18,6 +18,7 @@ from app.connectors.base import PayloadError
 from app.db import Ticket
 from app.domain.errors import DomainError
 from app.domain.records import TicketRecord
+from app.services.ingest.bulk_insert import insert_tickets, ticket_values
 from app.services.ingest.children import BulkRows
 from app.services.ingest.refs import IngestRefs
 from app.services.ingest.upsert import (
@@ -25,7 +26,6 @@ from app.services.ingest.upsert import (
     REJECTED,
     IngestResult,
     finish_create,
-    new_ticket,
     target_columns,
     upsert,
 )
@@ -113,19 +113,21 @@ async def _fast_batch(
         s = uow.session
         known = await _prefetch(s, workspace_id, batch)
         await refs.preload(s, workspace_id, batch)
-        fresh: list[tuple[int, TicketRecord, Ticket]] = []
+        fresh: list[tuple[int, TicketRecord]] = []
+        rows = []
         for n, record in enumerate(batch):
             existing = known.get(_key(record))
             if existing is not None:
                 results[n], _ = await upsert(uow, refs, record, existing, None)
                 continue
             target = await target_columns(uow, refs, record, None)
-            fresh.append((n, record, new_ticket(uow, record, target)))
-        s.add_all([ticket for _, _, ticket in fresh])
-        await s.flush()  # one multi-row INSERT: the new tickets get their ids
+            fresh.append((n, record))
+            rows.append(ticket_values(uow, record, target))
+        tickets = await insert_tickets(s, rows)  # one multi-row INSERT
         bulk = BulkRows()
-        for n, record, ticket in fresh:
-            await finish_create(uow, refs, record, ticket, bulk)
+        for (n, record), ticket in zip(fresh, tickets, strict=True):
+            # A stand-in with the inserted values: record() reads it like a Ticket.
+            await finish_create(uow, refs, record, ticket, bulk)  # type: ignore[arg-type]
             results[n] = IngestResult(CREATED, ticket.id)
         await bulk.insert(s)
     return [r for r in results if r is not None]
