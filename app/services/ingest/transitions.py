@@ -59,6 +59,8 @@ def flag_events(
 
 
 def rest_event(columns: dict[str, Any], children: dict[str, Any]) -> EventType:
+    """The event for what is left once lifecycle, flags, assignee and team had theirs: a lone
+    child-list change gets its specific type, anything more is UPDATED."""
     if columns or len(children) != 1:
         return EventType.UPDATED
     ((name, (old, new)),) = children.items()
