@@ -20,8 +20,9 @@ from app.broker import create_broker
 from app.config import Settings
 from app.context import Context
 from app.db.engine import Database
-from app.http import health
+from app.http import health, ingest
 from app.services.event_feed import EventFeed
+from app.services.maintenance import Maintenance
 from app.services.unit_of_work import ServiceEnv
 from app.services.workspaces import authenticate
 from app.socket_guard import SocketGuard
@@ -30,7 +31,7 @@ from schema import build_schema, schema
 JSON_UTF8 = "application/json; charset=utf-8"
 
 # Non-GraphQL routes, one list per app/http module; add new modules here.
-HTTP_ROUTES: list[BaseRoute] = [*health.routes]
+HTTP_ROUTES: list[BaseRoute] = [*health.routes, *ingest.routes]
 
 
 def bearer_key(value: str | None) -> str | None:
@@ -100,8 +101,10 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
         env = ServiceEnv(db, broker)
         feed = EventFeed(env, poll_interval=settings.poll_interval)
         guard = SocketGuard(db, interval=key_check_interval)
+        maintenance = Maintenance(env, retention_days=settings.event_retention_days)
         await feed.start()
         await guard.start()
+        maintenance.start()
         app.state.env, app.state.settings = env, settings
         app.state.feed, app.state.socket_guard = feed, guard
         try:
@@ -109,6 +112,7 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
         finally:
             # Subscriptions end (FeedClosed), then sockets still open close with 1012. Under
             # uvicorn they are usually closed already: it sends 1012 before the lifespan ends.
+            await maintenance.stop()
             await feed.stop("shutdown")
             await guard.stop()
             await broker.disconnect()
