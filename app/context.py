@@ -78,6 +78,10 @@ class Context:
             self._loaders = Loaders.for_workspace(self.db, self.workspace_id)
         return self._loaders
 
+    def use_loaders(self, loaders: Loaders) -> None:
+        """Resolve with these loaders (a subscription sharing one set per event)."""
+        self._loaders = loaders
+
     def fresh_loaders(self) -> Loaders:
         """Replace the loaders with empty ones. A subscription calls this before resolving each
         event: its context lives as long as the connection, a cache must not."""

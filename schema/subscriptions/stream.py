@@ -1,7 +1,8 @@
 """The one generator both subscriptions delegate to: feed events for the caller's workspace.
 
 It turns refusals into GraphQL errors (BAD_USER_INPUT for a malformed cursor, CURSOR_EXPIRED),
-gives every event fresh loaders (the WebSocket context lives as long as the connection), and on
+resolves every event with loaders shared by all its subscribers (never the connection's own: the
+WebSocket context lives as long as the connection, a cache must not), and on
 a feed shutdown closes the socket with 1012 so the client reconnects and resumes.
 """
 
@@ -18,6 +19,7 @@ from app.domain.event_filter import EventFilter
 from app.services.event_feed import FeedClosed
 from app.socket_guard import CLOSE_RESTART
 from schema.errors import from_domain
+from schema.subscriptions.shared_loaders import shared_loaders
 
 RESTART_REASON = "Server restarting: resume with your last cursor"
 
@@ -42,7 +44,7 @@ async def feed_events(
     try:
         async with aclosing(events) as stream:  # type: ignore[type-var]
             async for event in stream:
-                ctx.fresh_loaders()
+                ctx.use_loaders(shared_loaders.for_event(ctx.db, ctx.workspace_id, event.seq))
                 yield event
     except DomainError as error:
         raise from_domain(error) from None

@@ -1,0 +1,49 @@
+"""Loaders shared by every subscriber resolving the same event in this process.
+
+200 consoles watching one workspace all resolve `ticket { ... }` of the same event. With a
+loader set per subscriber that is one query per event per subscriber; sharing one set per
+(workspace, event) makes it one query per event. It is safe: loaders are scoped to the
+workspace, and every subscriber of the workspace may read the same rows. Entries live briefly,
+so a replay long after the event still reads the ticket as it is now.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+
+from app.db.engine import Database
+from app.loaders import Loaders
+
+_TTL_SECONDS = 2.0
+_MAX_ENTRIES = 1024
+
+
+class SharedLoaders:
+    def __init__(self, *, ttl: float = _TTL_SECONDS, max_entries: int = _MAX_ENTRIES) -> None:
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple[int, int], tuple[float, Loaders]] = OrderedDict()
+
+    def for_event(self, db: Database, workspace_id: int, seq: int) -> Loaders:
+        now = time.monotonic()
+        key = (workspace_id, seq)
+        entry = self._entries.get(key)
+        if entry is not None and now - entry[0] < self.ttl:
+            return entry[1]
+        loaders = Loaders.for_workspace(db, workspace_id)
+        self._entries[key] = (now, loaders)
+        self._entries.move_to_end(key)
+        self._evict(now)
+        return loaders
+
+    def _evict(self, now: float) -> None:
+        while self._entries:
+            key, (born, _) = next(iter(self._entries.items()))
+            if len(self._entries) <= self.max_entries and now - born < self.ttl:
+                return
+            del self._entries[key]
+
+
+# One per process: subscriptions of every connection share it.
+shared_loaders = SharedLoaders()
