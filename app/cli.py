@@ -83,7 +83,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     os.environ["TICKETGW_DATABASE_URL"] = settings.database_url
     os.environ["TICKETGW_BROKER_URL"] = settings.broker_url
     if args.demo:
-        _run(_with_env(settings, _ensure_demo))
+        url = f"http://{args.host}:{args.port}/graphql"
+        _run(_with_env(settings, lambda env: _ensure_demo(env, url)))
     else:
         migrate(settings.database_url)
     import uvicorn
@@ -99,7 +100,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     )
 
 
-async def _ensure_demo(env: Any) -> None:
+async def _ensure_demo(env: Any, url: str) -> None:
     """Load the demo into an empty database; on later starts, mint a fresh console key."""
     from sqlalchemy import func, select
 
@@ -114,7 +115,7 @@ async def _ensure_demo(env: Any) -> None:
         rows = [(w.slug, w.name, w.api_key) for w in workspaces]
     else:
         rows = await _console_keys(env)
-    banner = ["", "ticketgw demo: open http://HOST:PORT/graphql and add this header:"]
+    banner = ["", f"ticketgw demo: open {url} and add this header:"]
     for slug, name, key in rows:
         banner.append(f'  {name} ({slug}):  {{"Authorization": "Bearer {key}"}}')
     banner.append("")
