@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import logging
+import logging.config
 import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
@@ -82,6 +83,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
     # Workers are separate processes: they read the same settings from the environment.
     os.environ["TICKETGW_DATABASE_URL"] = settings.database_url
     os.environ["TICKETGW_BROKER_URL"] = settings.broker_url
+    from app.observability.json_logs import log_config
+
+    # JSON lines on stderr from here on: migration logs, uvicorn's and one line per request.
+    logging.config.dictConfig(log_config(settings.log_level))
     if args.demo:
         url = f"http://{args.host}:{args.port}/graphql"
         _run(_with_env(settings, lambda env: _ensure_demo(env, url)))
@@ -96,8 +101,20 @@ def cmd_serve(args: argparse.Namespace) -> None:
         port=args.port,
         workers=args.workers,
         log_level=settings.log_level,
-        timeout_graceful_shutdown=args.grace,
+        log_config=log_config(settings.log_level),
+        access_log=False,  # the request middleware logs each request (with its request id)
+        timeout_graceful_shutdown=settings.shutdown_grace if args.grace is None else args.grace,
     )
+
+
+def cmd_fetch_graphiql(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from app.http.graphiql_assets import VENDOR_DIR
+    from app.http.graphiql_fetch import fetch_graphiql
+
+    files = fetch_graphiql(Path(args.dest) if args.dest else VENDOR_DIR)
+    _print_json({"files": [str(path) for path in files]})
 
 
 async def _ensure_demo(env: Any, url: str) -> None:
@@ -378,9 +395,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--broker-url", help="overrides TICKETGW_BROKER_URL")
     serve.add_argument("--demo", action="store_true", help="load demo data into an empty database")
     serve.add_argument(
-        "--grace", type=int, default=10, help="seconds to finish requests on shutdown"
+        "--grace",
+        type=int,
+        help="seconds to finish requests on shutdown (overrides TICKETGW_SHUTDOWN_GRACE)",
     )
     serve.set_defaults(func=cmd_serve)
+
+    fetch = sub.add_parser(
+        "fetch-graphiql", help="store GraphiQL's JS and CSS locally (served instead of the CDN)"
+    )
+    fetch.add_argument("--dest", help="directory (default: inside the installed app package)")
+    fetch.set_defaults(func=cmd_fetch_graphiql)
 
     sub.add_parser("migrate", help="apply database migrations", parents=[common]).set_defaults(
         func=cmd_migrate

@@ -34,6 +34,8 @@ class Settings:
     # Events older than this many days may be pruned; 0 keeps them forever.
     event_retention_days: int = 0
     log_level: str = "info"
+    # Seconds `ticketgw serve` lets in-flight requests finish after SIGTERM (then it closes).
+    shutdown_grace: int = 10
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

@@ -6,14 +6,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
 from app.broker import create_broker
 from app.config import Settings
 from app.db.engine import Database
-from app.http import health, ingest
+from app.http import graphiql_assets, health, ingest, metrics
+from app.http.graphiql_assets import LocalGraphiQL
 from app.http.graphql_app import GraphQLApp
+from app.observability.middleware import ObserveRequests
 from app.services.event_feed import EventFeed
 from app.services.maintenance import Maintenance
 from app.services.unit_of_work import ServiceEnv
@@ -21,7 +24,12 @@ from app.socket_guard import SocketGuard
 from schema import build_schema, schema
 
 # Non-GraphQL routes, one list per app/http module; add new modules here.
-HTTP_ROUTES: list[BaseRoute] = [*health.routes, *ingest.routes]
+HTTP_ROUTES: list[BaseRoute] = [
+    *health.routes,
+    *ingest.routes,
+    *metrics.routes,
+    *graphiql_assets.routes,
+]
 
 
 def create_app(settings: Settings | None = None, *, key_check_interval: float = 2.0) -> Starlette:
@@ -63,4 +71,6 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
         WebSocketRoute("/graphql", graphql),
         *HTTP_ROUTES,
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    # ObserveRequests outermost: its request id and timing cover everything inside.
+    middleware = [Middleware(ObserveRequests), Middleware(LocalGraphiQL)]
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

@@ -1,14 +1,12 @@
 """The schema root: area query classes merged into Query; mutations and subscriptions plug in.
 
-To add a mutation: write `schema/mutations/<name>.py` with a `@strawberry.type` class holding
-the one field, and list that class in `MUTATIONS` in `schema/mutations/__init__.py`. Same for
-subscriptions with `SUBSCRIPTIONS` in `schema/subscriptions/__init__.py`. The roots appear as
-soon as their list is non-empty.
+To add a mutation: write a `@strawberry.type` class in `schema/mutations/` and list it in
+`MUTATIONS` in `schema/mutations/__init__.py`. Same for subscriptions with `SUBSCRIPTIONS` in
+`schema/subscriptions/__init__.py`.
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import strawberry
@@ -16,10 +14,16 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules
 from strawberry.tools import merge_types
 
+from app.observability.graphql_extension import ObserveOperation
+from schema.limits import QueryLimits
+from schema.masking import GatewaySchema, MaskUnexpectedErrors
+from schema.mutations import MUTATIONS
 from schema.queries.directory import DirectoryQueries
 from schema.queries.events import EventQueries
 from schema.queries.node import NodeQueries
 from schema.queries.tickets import TicketQueries
+from schema.subscriptions import SUBSCRIPTIONS
+from schema.trusted_documents import TrustedDocumentsGuard
 from schema.types.events import TicketEvent
 from schema.types.helpdesk_ticket import HelpdeskTicket
 from schema.types.messages import Message
@@ -36,26 +40,17 @@ TYPES: list[Any] = [
 ]  # fmt: skip
 
 
-def _plugged(package: str, name: str) -> list[type]:
-    """The root parts another package lists (schema.mutations.MUTATIONS, ...), if it exists."""
-    try:
-        module = importlib.import_module(package)
-    except ModuleNotFoundError as error:
-        if error.name != package:
-            raise
-        return []
-    return list(getattr(module, name, []))
-
-
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     query = merge_types("Query", tuple(QUERIES))
-    mutations = _plugged("schema.mutations", "MUTATIONS")
-    subscriptions = _plugged("schema.subscriptions", "SUBSCRIPTIONS")
-    extensions = [] if introspection else [AddValidationRules([NoSchemaIntrospectionCustomRule])]
-    return strawberry.Schema(
+    # ObserveOperation first: it hands the operation to the request log and metrics.
+    extensions: list[Any] = [ObserveOperation, TrustedDocumentsGuard, QueryLimits]
+    if not introspection:
+        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    extensions.append(MaskUnexpectedErrors)  # last: sees every other extension's errors
+    return GatewaySchema(
         query=query,
-        mutation=merge_types("Mutation", tuple(mutations)) if mutations else None,
-        subscription=merge_types("Subscription", tuple(subscriptions)) if subscriptions else None,
+        mutation=merge_types("Mutation", tuple(MUTATIONS)),
+        subscription=merge_types("Subscription", tuple(SUBSCRIPTIONS)),
         types=TYPES,
         extensions=extensions,
     )

@@ -32,6 +32,17 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
+def graphql_result(response: httpx.Response) -> dict[str, Any]:
+    """The response body without `extensions.requestId`, after checking it is the X-Request-Id
+    header (tests/ops tests the id itself); callers compare the rest as a whole."""
+    body: dict[str, Any] = response.json()
+    extensions = body.get("extensions") or {}
+    assert extensions.pop("requestId", None) == response.headers["x-request-id"]
+    if not extensions:
+        body.pop("extensions", None)
+    return body
+
+
 @dataclass
 class GraphQLClient:
     http: httpx.AsyncClient
@@ -44,7 +55,7 @@ class GraphQLClient:
             "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
         )
         assert response.status_code == 200, response.text
-        return response.json()  # type: ignore[no-any-return]
+        return graphql_result(response)
 
 
 @pytest.fixture

@@ -21,6 +21,9 @@ class Broker(Protocol):
 
     async def disconnect(self) -> None: ...
 
+    async def ping(self) -> bool:
+        """True when the broker answers now (readiness): never raises."""
+
     async def publish(self, wakeup: Wakeup) -> None:
         """Best effort: a lost wake-up only delays delivery until the next poll of the log."""
 

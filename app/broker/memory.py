@@ -22,6 +22,9 @@ class MemoryBroker:
     async def disconnect(self) -> None:
         self._queues.clear()
 
+    async def ping(self) -> bool:
+        return True
+
     async def publish(self, wakeup: Wakeup) -> None:
         for queue in self._queues:
             if not queue.full():

@@ -85,6 +85,14 @@ class RedisBroker:
             client, self._client = self._client, None
             await client.aclose()
 
+    async def ping(self) -> bool:
+        from redis.exceptions import RedisError
+
+        try:
+            return bool(await self.client.ping())
+        except (RedisError, OSError):
+            return False
+
     async def publish(self, wakeup: Wakeup) -> None:
         from redis.exceptions import RedisError
 

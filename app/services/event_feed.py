@@ -22,6 +22,7 @@ from app.broker import Broker
 from app.db import TicketEvent, Workspace
 from app.db.engine import Database
 from app.domain.event_filter import EventFilter
+from app.observability import metrics
 from app.services import event_log
 from app.services.event_match import event_matches, load_ticket_facts
 from app.services.feed_subscriber import FeedClosed, Subscriber
@@ -142,10 +143,16 @@ class EventFeed:
                 event = await sub.next()
                 if event is None:
                     sub.go_live()
+                    replaying = False
                     async for replayed in self._read_log(workspace_id, sub):
+                        if not replaying:
+                            replaying = True
+                            metrics.REPLAY_CATCHUPS.inc()
+                        metrics.EVENTS_DELIVERED.inc()
                         yield replayed
                 elif event.seq > sub.last_seq:
                     sub.last_seq = event.seq
+                    metrics.EVENTS_DELIVERED.inc()
                     yield event
         finally:
             self._leave(channel, sub)

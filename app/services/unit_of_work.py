@@ -24,6 +24,7 @@ from app.db.engine import Database
 from app.db.types import utcnow
 from app.domain.enums import EventType
 from app.domain.states import unified_state
+from app.observability import metrics
 
 # Columns that change with every write and say nothing about what the command did.
 _NOT_CHANGES = frozenset({"version", "updated_at", "raw_payload", "queue_key", "state"})
@@ -139,5 +140,6 @@ async def unit_of_work(
         await uow.lock_workspace()
         yield uow
         await uow.finish()
+    metrics.EVENTS_PUBLISHED.inc(len(uow.events))
     if uow.last_seq is not None and broker is not None:
         await broker.publish(Wakeup(workspace_id, uow.last_seq))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.app_fixtures import graphql_result
 from tests.mutations.conftest import gid
 
 pytestmark = pytest.mark.anyio
@@ -23,7 +24,7 @@ async def _run(gql, document: str, name: str, variables: dict, key: str) -> dict
         headers={"Authorization": f"Bearer {key}"},
     )
     assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return graphql_result(response)
 
 
 async def test_queue_documents_end_to_end(gql, factory, key):
