@@ -1,0 +1,296 @@
+"""Over HTTP, interleaved: ticketgw (1 and 2 workers), PostGraphile v5 and the raw asyncpg floor.
+
+Starts the four servers on the bench database (bench/datagen.py), checks each answers the
+dashboard with 50 tickets, then runs wrk (its own process) against each in turn, round after
+round, for the dashboard and the single ticket. Prints requests/s, p50/p99, the ratios
+ticketgw/PostGraphile and ticketgw/floor measured in the same round, peak RSS per process, and
+SQL statements per request (counted by a wire-protocol proxy in a separate, untimed phase).
+Figures, not a test.
+
+    .venv/bin/python bench/datagen.py --out /tmp/bench_pg.json
+    .venv/bin/python bench/http_compare.py --state /tmp/bench_pg.json [--duration 10] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.pgcount import start_proxy
+from bench.queries import DASHBOARD, PGL_SINGLE, SINGLE, pgl_dashboard
+from schema.ids import TICKET, encode_id
+
+PG_PORT = 5432
+PROXY_PORT = 6544
+
+
+@dataclass
+class Target:
+    name: str
+    port: int
+    command: list[str]
+    env: dict[str, str]
+    # query name -> (path, JSON body)
+    requests: dict[str, tuple[str, dict[str, Any]]]
+    headers: dict[str, str] = field(default_factory=dict)
+    proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, port: int | None = None, env: dict[str, str] | None = None) -> None:
+        port = port or self.port
+        command = [str(port) if part == "{port}" else part for part in self.command]
+        self.proc = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **self.env, **(env or {}), "PORT": str(port)},
+            stdout=subprocess.DEVNULL, stderr=open(f"/tmp/bench_{self.name}_{port}.log", "wb"),
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            self.proc = None
+
+    def pids(self) -> list[int]:
+        assert self.proc is not None
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)],
+                             capture_output=True, text=True).stdout  # fmt: skip
+        # uvicorn's multiprocess supervisor spawns a resource tracker as well: skip non-workers
+        return [self.proc.pid, *(int(p) for p in out.split())]
+
+    def post(self, query: str, port: int | None = None) -> dict[str, Any]:
+        path, body = self.requests[query]
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{port or self.port}{path}", data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", **self.headers}, method="POST",
+        )  # fmt: skip
+        with urllib.request.urlopen(req, timeout=30) as response:
+            return json.loads(response.read())  # type: ignore[no-any-return]
+
+
+def peak_rss_mb(pid: int) -> tuple[str, float]:
+    status = Path(f"/proc/{pid}/status").read_text()
+    name = re.search(r"Name:\s+(\S+)", status)
+    hwm = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return (name.group(1) if name else "?"), (int(hwm.group(1)) / 1024 if hwm else 0.0)
+
+
+def wait_ready(target: Target, port: int | None = None, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            target.post("dashboard", port)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def nodes_of(result: dict[str, Any]) -> int:
+    data = result.get("data") or {}
+    assert not result.get("errors"), result.get("errors")
+    conn = next(iter(data.values()))
+    return len(conn.get("edges") or conn.get("nodes") or [])
+
+
+_UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def run_wrk(target: Target, query: str, duration: float, connections: int) -> dict[str, float]:
+    path, body = target.requests[query]
+    lua = 'wrk.method = "POST"\nwrk.body = [==[' + json.dumps(body) + "]==]\n"
+    for key, value in {"Content-Type": "application/json", **target.headers}.items():
+        lua += f'wrk.headers["{key}"] = "{value}"\n'
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(lua)
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{int(duration)}s", "--latency", "-s", script.name,
+         f"http://127.0.0.1:{target.port}{path}"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    os.unlink(script.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    lat = {
+        p: float(v) * _UNIT[u] for p, v, u in re.findall(r"\s(50|99)%\s+([\d.]+)(us|ms|s)\b", out)
+    }
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {"rps": rps, "p50": lat["50"], "p99": lat["99"],
+            "non2xx": int(bad.group(1)) if bad else 0, "socket_errors": bool(errors)}  # fmt: skip
+
+
+async def count_statements(targets: list[Target], pg_url: str, proxy_url: str) -> dict[str, float]:
+    """Statements per request, each server started once more behind the counting proxy."""
+    server, count = await start_proxy(PROXY_PORT, ("127.0.0.1", PG_PORT))
+    result: dict[str, float] = {}
+    try:
+        for target in targets:
+            if target.name == "ticketgw-2w":
+                continue  # same code as 1 worker
+            env = {k: v.replace(pg_url, proxy_url) for k, v in target.env.items()}
+            port = target.port + 20
+            target.start(port, env)
+            await asyncio.to_thread(wait_ready, target, port)
+            for query in target.requests:
+                await asyncio.to_thread(target.post, query, port)  # warm: connect, prepare
+                before = count.statements
+                for _ in range(10):
+                    await asyncio.to_thread(target.post, query, port)
+                result[f"{target.name}/{query}"] = (count.statements - before) / 10
+            await asyncio.to_thread(target.stop)
+    finally:
+        server.close()
+    return result
+
+
+def make_targets(state: dict[str, Any], ticket_id: int) -> list[Target]:
+    pg = state["url"].replace("postgresql+asyncpg://", "postgresql://")
+    ws, key = state["workspace_id"], state["api_key"]
+    gid = encode_id(TICKET, ticket_id)
+    gw_requests = {
+        "dashboard": ("/graphql", {"query": DASHBOARD}),
+        "single": ("/graphql", {"query": SINGLE, "variables": {"id": gid}}),
+    }
+    gw_env = {"TICKETGW_DATABASE_URL": pg, "TICKETGW_LOG_LEVEL": "warning"}
+    auth = {"Authorization": f"Bearer {key}"}
+    ticketgw = [str(ROOT / ".venv/bin/ticketgw"), "serve", "--port", "{port}", "--workers"]
+    return [
+        Target("ticketgw-1w", 8401, [*ticketgw, "1"], gw_env, gw_requests, auth),
+        Target("ticketgw-2w", 8402, [*ticketgw, "2"], gw_env, gw_requests, auth),
+        Target(
+            "postgraphile",
+            8400,
+            [
+                str(ROOT / "bench/postgraphile/node_modules/.bin/node"),
+                "bench/postgraphile/server.mjs",
+            ],
+            {"DATABASE_URL": pg},
+            {
+                "dashboard": ("/graphql", {"query": pgl_dashboard(ws)}),
+                "single": ("/graphql", {"query": PGL_SINGLE, "variables": {"id": ticket_id}}),
+            },
+        ),  # fmt: skip
+        Target(
+            "raw-floor",
+            8403,
+            [
+                str(ROOT / ".venv/bin/uvicorn"),
+                "bench.raw_floor:app",
+                "--port",
+                "{port}",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            {"TICKETGW_BENCH_PG": pg, "TICKETGW_BENCH_WORKSPACE": str(ws)},
+            {"dashboard": ("/dashboard", {}), "single": (f"/ticket/{ticket_id}", {})},
+        ),  # fmt: skip
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--state", default="/tmp/bench_pg.json", help="bench/datagen.py --out")
+    parser.add_argument("--duration", type=float, default=10)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--only", help="comma-separated target names")
+    parser.add_argument("--json-out")
+    args = parser.parse_args()
+    state = json.loads(Path(args.state).read_text())
+    targets = make_targets(state, state["ticket_id"])
+    if args.only:
+        targets = [t for t in targets if t.name in args.only.split(",")]
+    print(f"load before: {os.getloadavg()}", flush=True)
+    for target in targets:
+        target.start()
+    runs: list[dict[str, Any]] = []
+    try:
+        for target in targets:
+            wait_ready(target)
+            for query in target.requests:
+                n = nodes_of(target.post(query))
+                assert n == (50 if query == "dashboard" else 1) or query == "single", (
+                    target.name,
+                    n,
+                )
+            for query in target.requests:  # warm up: JIT, pools, caches
+                run_wrk(target, query, 3, args.connections)
+        for rnd in range(args.rounds):
+            order = targets if rnd % 2 == 0 else targets[::-1]
+            for query in ("dashboard", "single"):
+                for target in order:
+                    figures = run_wrk(target, query, args.duration, args.connections)
+                    runs.append({"round": rnd, "query": query, "target": target.name, **figures})
+                    print(f"round {rnd} {query:9} {target.name:13} {figures['rps']:8.1f} req/s "
+                          f"p50 {figures['p50']:7.2f} ms p99 {figures['p99']:7.2f} ms"
+                          + (f" NON-2XX {figures['non2xx']}" if figures["non2xx"] else ""),
+                          flush=True)  # fmt: skip
+        rss = {t.name: [peak_rss_mb(pid) for pid in t.pids()] for t in targets}
+    finally:
+        for target in targets:
+            target.stop()
+    print(f"load after: {os.getloadavg()}")
+    pg = state["url"].replace("postgresql+asyncpg://", "postgresql://")
+    proxy = f"postgresql://postgres@127.0.0.1:{PROXY_PORT}/" + pg.rsplit("/", 1)[1]
+    statements = asyncio.run(count_statements(targets, pg, proxy))
+    report(runs, rss, statements)
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps({"runs": runs, "rss": rss, "sql": statements}))
+
+
+def report(runs: list[dict[str, Any]], rss: dict[str, Any], statements: dict[str, float]) -> None:
+    names = list(dict.fromkeys(r["target"] for r in runs))
+    for query in ("dashboard", "single"):
+        print(f"\n### {query}\n")
+        print("| server | req/s (median of rounds) | p50 ms | p99 ms | SQL statements/request |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for name in names:
+            mine = [r for r in runs if r["target"] == name and r["query"] == query]
+            med = {k: statistics.median(r[k] for r in mine) for k in ("rps", "p50", "p99")}
+            sql = statements.get(f"{name}/{query}", statements.get(f"ticketgw-1w/{query}"))
+            print(f"| {name} | {med['rps']:.1f} | {med['p50']:.1f} | {med['p99']:.1f} | {sql} |")
+        for gw in [n for n in names if n.startswith("ticketgw")]:
+            for other in ("postgraphile", "raw-floor"):
+                ratios = []
+                for rnd in sorted({r["round"] for r in runs}):
+                    a = [
+                        r["rps"]
+                        for r in runs
+                        if (r["round"], r["query"], r["target"]) == (rnd, query, gw)
+                    ]
+                    b = [
+                        r["rps"]
+                        for r in runs
+                        if (r["round"], r["query"], r["target"]) == (rnd, query, other)
+                    ]
+                    if a and b:
+                        ratios.append(a[0] / b[0])
+                if ratios:
+                    each = ", ".join(f"{x:.2f}" for x in ratios)
+                    print(f"- {gw} / {other} req/s, per round: {each}")
+    print("\n### peak RSS (VmHWM) per process, MB\n")
+    for name, procs in rss.items():
+        print(f"- {name}: " + ", ".join(f"{p} {mb:.0f}" for p, mb in procs))
+
+
+if __name__ == "__main__":
+    main()
