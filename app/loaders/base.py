@@ -1,16 +1,20 @@
 """The base of every loader: bound to one workspace, one short read session per batch.
 
-Loaders return SQLAlchemy `Row`s (attribute access by column name), not ORM objects: building
-ORM instances was the main cost of a 50-ticket page in the spike, and GraphQL only reads columns.
+Loaders return plain records (named tuples: attribute access by column name), not ORM objects
+and not SQLAlchemy `Row`s: building ORM instances was the main cost of a 50-ticket page in the
+spike, and a `Row` answers every missing attribute (GraphQL asks each value for `__await__`)
+through a Python-level key lookup and exception, ~900 times per dashboard page.
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import Row, Table
+from sqlalchemy import Result, Row, Table
 from sqlalchemy.sql import Select
 
 from app.db.engine import Database
@@ -34,7 +38,18 @@ class WorkspaceLoader(DataLoader[K, V], Generic[K, V]):
     async def fetch(self, stmt: Select[Any]) -> Sequence[Row[Any]]:
         # Its own session: two loaders dispatching in the same tick never share one.
         async with self.db.read_session() as session:
-            return (await session.execute(stmt)).all()
+            return records(await session.execute(stmt))
+
+
+@lru_cache(maxsize=256)
+def _record_type(keys: tuple[str, ...]) -> Any:
+    return namedtuple("Record", keys)  # type: ignore[misc]
+
+
+def records(result: Result[Any]) -> list[Any]:
+    """A result's rows as named tuples with the same field names (one class per column set)."""
+    make = _record_type(tuple(result.keys()))._make
+    return [make(row) for row in result.all()]
 
 
 def group_by(rows: Sequence[Row[Any]], attr: str) -> dict[Any, list[Row[Any]]]:

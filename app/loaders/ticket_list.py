@@ -16,7 +16,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from app.db import Contact, Label, Ticket, TicketLabel
 from app.db.engine import Database
 from app.domain.enums import TicketKind
-from app.loaders.base import table_of
+from app.loaders.base import records, table_of
 from app.loaders.cursors import decode_keyset, encode_keyset
 
 _ticket = table_of(Ticket)
@@ -161,7 +161,7 @@ async def list_tickets(
     order_by = [key.desc(), ident.desc()] if descending else [key.asc(), ident.asc()]
     stmt: Select[Any] = select(_ticket).where(*where).order_by(*order_by).limit(size + 1)
     async with db.read_session() as session:
-        rows = list((await session.execute(stmt)).all())
+        rows = records(await session.execute(stmt))
     more = len(rows) > size
     rows = rows[:size]
     if backward:
