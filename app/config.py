@@ -36,6 +36,29 @@ class Settings:
     log_level: str = "info"
     # Seconds `ticketgw serve` lets in-flight requests finish after SIGTERM (then it closes).
     shutdown_grace: int = 10
+    # Query limits, checked before execution (schema/limits): nesting depth, aliases, lexer
+    # tokens, and cost points (one per object field, lists multiplied by first/last).
+    max_depth: int = 15
+    max_aliases: int = 30
+    max_tokens: int = 10_000
+    max_cost: int = 100_000
+    # Cost points per API key per minute (a token bucket); 0 turns rate limiting off.
+    rate_limit: int = 1_000_000
+    # Only operations listed in schema/operations/*.graphql run (by document or sha256 id).
+    trusted_documents: bool = False
+    # Transport limits: request body, one WebSocket message, seconds to send connection_init,
+    # subscriptions per socket, seconds a socket may sit with no subscription and no message.
+    max_body_bytes: int = 1_000_000
+    ws_max_message_bytes: int = 256_000
+    ws_init_timeout: float = 10.0
+    ws_max_subscriptions: int = 100
+    ws_idle_timeout: float = 300.0
+    # Browser access: comma-separated origins allowed by CORS (and for WebSockets); empty = none.
+    cors_origins: str = ""
+    # CSRF: when on, GET requests must carry an X-Requested-With or GraphQL-Require-Preflight
+    # header (POST already needs a JSON content type, which browsers can't send cross-site
+    # without a preflight).
+    csrf_require_header: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -57,6 +80,10 @@ class Settings:
         settings = cls(**values)  # type: ignore[arg-type]
         object.__setattr__(settings, "database_url", normalize_database_url(settings.database_url))
         return settings
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
     @property
     def is_sqlite(self) -> bool:

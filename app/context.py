@@ -17,6 +17,7 @@ from app.domain.errors import ErrorCode
 from app.domain.principal import Principal
 from app.loaders import Loaders
 from app.services.event_feed import EventFeed
+from app.services.rate_limit import RateLimiter
 from app.services.unit_of_work import ServiceEnv
 
 UNAUTHENTICATED_MESSAGE = "An API key is required: send 'Authorization: Bearer <key>'."
@@ -40,6 +41,8 @@ class Context:
     # The Starlette Request or WebSocket, and the response Strawberry hands out (headers).
     request: Any = None
     response: Any = None
+    # The process's rate limiter (app.services.rate_limit); None when limiting is off.
+    rate_limiter: RateLimiter | None = None
     # The WebSocket `connection_init` payload (Strawberry sets it).
     connection_params: dict[str, Any] | None = None
     _loaders: Loaders | None = field(default=None, repr=False)

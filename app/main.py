@@ -7,18 +7,19 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute, Route, WebSocketRoute
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
 from app.broker import create_broker
 from app.config import Settings
 from app.db.engine import Database
 from app.http import graphiql_assets, health, ingest, metrics
 from app.http.graphiql_assets import LocalGraphiQL
-from app.http.graphql_app import GraphQLApp
+from app.http.graphql_app import GraphQLApp, cors_options
 from app.observability.middleware import ObserveRequests
 from app.services.event_feed import EventFeed
 from app.services.maintenance import Maintenance
+from app.services.rate_limit import create_rate_limiter
 from app.services.unit_of_work import ServiceEnv
 from app.socket_guard import SocketGuard
 from schema import build_schema, schema
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
         maintenance.start()
         app.state.env, app.state.settings = env, settings
         app.state.feed, app.state.socket_guard = feed, guard
+        app.state.rate_limiter = create_rate_limiter(settings.rate_limit, settings.broker_url)
         try:
             yield
         finally:
@@ -59,12 +61,12 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
             await feed.stop("shutdown")
             await guard.stop()
             await broker.disconnect()
+            if app.state.rate_limiter is not None:
+                await app.state.rate_limiter.close()
             await db.dispose()
 
-    graphql = GraphQLApp(
-        schema if settings.introspection else build_schema(introspection=False),
-        graphql_ide="graphiql" if settings.graphiql else None,
-        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
+    graphql = GraphQLApp.from_settings(
+        schema if settings.introspection else build_schema(introspection=False), settings
     )
     routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -73,4 +75,6 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
     ]
     # ObserveRequests outermost: its request id and timing cover everything inside.
     middleware = [Middleware(ObserveRequests), Middleware(LocalGraphiQL)]
+    if settings.cors_origin_list:
+        middleware.append(Middleware(CORSMiddleware, **cors_options(settings)))
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

@@ -1,22 +1,47 @@
-"""The /graphql endpoint: Strawberry's ASGI view with our Context and API-key authentication."""
+"""The /graphql endpoint: Strawberry's ASGI view with our Context, API-key authentication, and
+GraphQL-over-HTTP as the spec asks.
+
+- `Accept: application/graphql-response+json` gets that media type, and a request that never
+  reached execution (parse, validation, variables, limits) gets 400 without `data` (429 with
+  Retry-After when rate limited). `application/json` clients keep 200 for those.
+- Every answer is JSON with charset=utf-8, protocol errors too (Strawberry's are text/plain).
+- Transport limits: the request body (413), CSRF (JSON content type for POST, by Strawberry;
+  optionally a custom header on GET), WebSocket limits (app.http.graphql_ws).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from strawberry.types.unset import UNSET
 
+from app.config import Settings
 from app.context import Context
+from app.http.graphql_ws import LimitedTransportWSHandler, LimitedWebSocketAdapter
 from app.services.unit_of_work import ServiceEnv
 from app.services.workspaces import authenticate
 
 JSON_UTF8 = "application/json; charset=utf-8"
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+GRAPHQL_RESPONSE_UTF8 = GRAPHQL_RESPONSE + "; charset=utf-8"
+CSRF_HEADERS = ("x-requested-with", "graphql-require-preflight", "apollo-require-preflight")
+
+
+class BodyTooLarge(Exception):
+    pass
 
 
 def bearer_key(value: str | None) -> str | None:
@@ -27,8 +52,167 @@ def bearer_key(value: str | None) -> str | None:
     return key.strip() or None if scheme.lower() == "bearer" else None
 
 
+def wants_graphql_response(accept: str | None) -> bool:
+    """Whether Accept ranks application/graphql-response+json at least as high as JSON."""
+    quality: dict[str, float] = {}
+    for part in (accept or "").split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        quality[media.lower()] = max(q, quality.get(media.lower(), 0.0))
+    ours = quality.get(GRAPHQL_RESPONSE, 0.0)
+    return ours > 0 and ours >= quality.get("application/json", 0.0)
+
+
+def request_error_status(body: Mapping[str, Any]) -> int | None:
+    """400/429 for a result that never reached execution (no data, no error with a path)."""
+    errors = body.get("errors") or []
+    if body.get("data") is not None or not errors or any("path" in e for e in errors):
+        return None
+    codes = {(e.get("extensions") or {}).get("code") for e in errors}
+    return 429 if "RATE_LIMITED" in codes else 400
+
+
+def cors_options(settings: Settings) -> dict[str, Any]:
+    """Starlette CORSMiddleware options for TICKETGW_CORS_ORIGINS (keys are headers, no cookies)."""
+    return {
+        "allow_origins": settings.cors_origin_list,
+        "allow_methods": ["GET", "POST"],
+        "allow_headers": ["Authorization", "Content-Type", "Accept", *CSRF_HEADERS],
+        "expose_headers": [
+            "Retry-After",
+            "X-Query-Cost",
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+        ],
+        "allow_credentials": False,
+        "max_age": 600,
+    }
+
+
+def error_body(message: str, code: str) -> bytes:
+    return json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
+
+
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI view with our Context and API-key authentication (header or ws init)."""
+
+    websocket_adapter_class = LimitedWebSocketAdapter  # type: ignore[assignment]
+    graphql_transport_ws_handler_class = LimitedTransportWSHandler
+
+    settings: Settings = Settings()
+
+    @classmethod
+    def from_settings(cls, schema: Any, settings: Settings) -> GraphQLApp:
+        view = cls(
+            schema,
+            # No IDE in trusted-documents mode: it exists to type new documents.
+            graphql_ide="graphiql"
+            if settings.graphiql and not settings.trusted_documents
+            else None,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
+            connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout),
+            max_subscriptions_per_connection=settings.ws_max_subscriptions or None,
+            allowed_origins=settings.cors_origin_list,
+        )
+        view.settings = settings
+        return view
+
+    # --- HTTP ------------------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await super().__call__(scope, receive, send)
+        request = Request(scope, receive=self._limited(scope, receive))
+        graphql_response = wants_graphql_response(request.headers.get("accept"))
+        try:
+            self._check_transport(request)
+            response = await self.run(request)
+        except HTTPException as error:
+            response = self._error(error.status_code, error.reason, "BAD_REQUEST", graphql_response)
+        except BodyTooLarge:
+            response = self._error(
+                413, "The request body is too large.", "PAYLOAD_TOO_LARGE", graphql_response
+            )
+        await response(scope, receive, send)
+
+    def _check_transport(self, request: Request) -> None:
+        limit = self.settings.max_body_bytes
+        length = request.headers.get("content-length", "")
+        if limit and length.isdigit() and int(length) > limit:
+            raise BodyTooLarge
+        if (
+            self.settings.csrf_require_header
+            and request.method == "GET"
+            and not any(name in request.headers for name in CSRF_HEADERS)
+            and "text/html" not in request.headers.get("accept", "")  # GraphiQL page
+        ):
+            raise HTTPException(
+                400, "GET requests need an X-Requested-With or GraphQL-Require-Preflight header."
+            )
+
+    def _limited(self, scope: Scope, receive: Receive) -> Receive:
+        limit, seen = self.settings.max_body_bytes, 0
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if limit and seen > limit:
+                raise BodyTooLarge
+            return message
+
+        return limited_receive
+
+    def _error(self, status: int, message: str, code: str, graphql_response: bool) -> Response:
+        media = GRAPHQL_RESPONSE_UTF8 if graphql_response else JSON_UTF8
+        return Response(error_body(message, code), status_code=status, media_type=media)
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        response = await super().get_sub_response(request)
+        response.graphql_response = wants_graphql_response(  # type: ignore[attr-defined]
+            request.headers.get("accept")
+        )
+        return response
+
+    async def parse_http_body(self, request: Any) -> Any:
+        """Strawberry's parsing, plus a plain `documentId` / `id` naming a trusted document."""
+        data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData) and data.query is None:
+            if request.method == "GET":
+                raw = dict(request.query_params)
+            else:
+                raw = self.parse_json(await request.get_body())
+            document_id = raw.get("documentId") or raw.get("id") if isinstance(raw, dict) else None
+            if isinstance(document_id, str):
+                extensions = {**(data.extensions or {}), "documentId": document_id}
+                data = dataclasses.replace(data, extensions=extensions)
+        return data
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        graphql_response = getattr(sub_response, "graphql_response", False)
+        status = request_error_status(response_data) if isinstance(response_data, dict) else None
+        if graphql_response and status is not None:
+            response_data = {k: v for k, v in response_data.items() if k != "data"}
+            sub_response.status_code = status
+        if status == 429:
+            retry = next(
+                (e["extensions"].get("retryAfter") for e in response_data["errors"]
+                 if (e.get("extensions") or {}).get("code") == "RATE_LIMITED"),
+                1,
+            )  # fmt: skip
+            sub_response.headers["Retry-After"] = str(retry)
+        response = super().create_response(response_data, sub_response)
+        response.headers["content-type"] = GRAPHQL_RESPONSE_UTF8 if graphql_response else JSON_UTF8
+        return response
+
+    # --- context and authentication --------------------------------------------------------
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         env: ServiceEnv = request.app.state.env
@@ -39,6 +223,7 @@ class GraphQLApp(GraphQL[Context, None]):
             settings=request.app.state.settings,
             request=request,
             response=response,
+            rate_limiter=getattr(request.app.state, "rate_limiter", None),
         )
         key = bearer_key(request.headers.get("authorization"))
         if key is not None:
@@ -67,8 +252,3 @@ class GraphQLApp(GraphQL[Context, None]):
         finally:
             if isinstance(request, WebSocket):
                 request.app.state.socket_guard.discard(request)
-
-    def create_response(self, response_data: Any, sub_response: Response) -> Response:
-        response = super().create_response(response_data, sub_response)
-        response.headers["content-type"] = JSON_UTF8
-        return response

@@ -1,0 +1,80 @@
+"""WebSocket limits for /graphql: message size, idle sockets, and document ids in `subscribe`.
+
+Strawberry's own knobs cover the connection_init timeout and subscriptions per socket; this
+adds what it lacks. A message over the size limit closes the socket with 1009 (message too
+big); a graphql-transport-ws socket with no operation open and no message for the idle timeout
+closes with 4408. A `subscribe` naming a trusted document by id gets the document's text (the
+schema's TrustedDocumentsGuard then applies to sockets as to HTTP).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+
+from app.trusted_documents import requested_document_id, trusted_documents
+
+MESSAGE_TOO_BIG = 1009
+IDLE_CLOSE = 4408
+
+
+class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
+    async def iter_json(self, *, ignore_parsing_errors: bool = False) -> AsyncGenerator[Any, None]:
+        limit = self.view.settings.ws_max_message_bytes
+        async for message in super().iter_json(ignore_parsing_errors=ignore_parsing_errors):
+            if limit and len(self.view.encode_json(message)) > limit:
+                await self.close(MESSAGE_TOO_BIG, "Message too big")
+                return
+            yield message
+
+
+def with_document_text(message: dict[str, Any]) -> dict[str, Any]:
+    """A `subscribe` message whose payload names a document id, with the text filled in."""
+    payload = message.get("payload")
+    if message.get("type") != "subscribe" or not isinstance(payload, dict) or payload.get("query"):
+        return message
+    extensions = dict(payload.get("extensions") or {})
+    for name in ("documentId", "id"):
+        if isinstance(payload.get(name), str):
+            extensions.setdefault("documentId", payload[name])
+    document_id = requested_document_id(extensions)
+    text = trusted_documents().lookup(document_id) if document_id else None
+    # An unknown id gets an unlisted empty document: the schema's guard answers it.
+    return {**message, "payload": {**payload, "query": text or "", "extensions": extensions}}
+
+
+class LimitedTransportWSHandler(BaseGraphQLTransportWSHandler):  # type: ignore[type-arg]
+    async def handle(self) -> None:
+        self._last_message = time.monotonic()
+        watchdog = asyncio.create_task(self._close_when_idle())
+        try:
+            await super().handle()
+        finally:
+            watchdog.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watchdog
+
+    async def handle_message(self, message: Any) -> None:
+        self._last_message = time.monotonic()
+        if isinstance(message, dict):
+            message = with_document_text(message)
+        await super().handle_message(message)
+
+    async def _close_when_idle(self) -> None:
+        timeout = self.view.settings.ws_idle_timeout
+        if timeout <= 0:
+            return
+        while True:
+            await asyncio.sleep(min(timeout, 1.0))
+            if not self.operations and time.monotonic() - self._last_message > timeout:
+                with contextlib.suppress(Exception):
+                    await self.websocket.close(IDLE_CLOSE, "Idle timeout")
+                return

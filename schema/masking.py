@@ -1,0 +1,62 @@
+"""Unexpected errors leave as INTERNAL_SERVER_ERROR with an error id; expected ones pass as is.
+
+Expected: any GraphQLError a resolver, permission or limit raised on purpose (it carries
+extensions.code), and graphql-core's own request errors (parse, validation, variables: no
+original exception). Everything else is a bug or an outage: the client sees only a stable
+message and an id, and the log line with that id holds the traceback. Strawberry logs every
+error at ERROR; GatewaySchema logs expected ones at DEBUG instead (CURSOR_EXPIRED is no incident).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from schema.limits.codes import RequestErrorCode
+
+log = logging.getLogger("ticketgw.errors")
+
+INTERNAL_MESSAGE = "Internal server error."
+
+
+def is_expected(error: GraphQLError) -> bool:
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        return True
+    return bool(error.extensions and "code" in error.extensions)
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda error: not is_expected(error))
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        error_id = uuid.uuid4().hex
+        original = error.original_error
+        log.error(
+            "unexpected error %s at %s",
+            error_id,
+            error.path,
+            exc_info=(type(original), original, original.__traceback__) if original else None,
+        )
+        return GraphQLError(
+            INTERNAL_MESSAGE,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": RequestErrorCode.INTERNAL_SERVER_ERROR.value, "errorId": error_id},
+        )
+
+
+class GatewaySchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        # Unexpected ones are logged (once, with their id) by MaskUnexpectedErrors.
+        for error in errors:
+            if is_expected(error):
+                log.debug("request error: %s", error.message)
