@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 
 from app.context import Info
+from app.loaders.base import load_ready
 from app.loaders.cursors import encode_keyset
 from app.loaders.pages import MESSAGE_CURSOR, RowPage
 from schema.enums import MessageDirection
@@ -58,7 +59,7 @@ class Message(RowType, Node):
     def author(self, info: Info) -> User | None:
         # Returns the loader's future: the executor awaits it, no coroutine per field.
         author_id = self.author_id  # type: ignore[attr-defined]
-        return None if author_id is None else info.context.loaders.user.load(author_id)
+        return None if author_id is None else load_ready(info.context.loaders.user, author_id)
 
     @strawberry.field
     def attachments(self) -> list[Attachment]:

@@ -12,11 +12,13 @@ from app.context import Info
 from app.domain.cursors import decode_event_cursor
 from app.domain.errors import DomainError
 from app.loaders import PageKey
+from app.loaders.base import load_ready
 from app.loaders.cursors import decode_keyset
 from app.loaders.pages import MESSAGE_CURSOR
 from schema.enums import OriginSystem, TicketKind, TicketState
 from schema.errors import check_page_size, from_domain
 from schema.ids import TICKET, encode_id
+from schema.permissions import AGENT
 from schema.types.messages import MessageConnection
 from schema.types.node import Node, ticket_type_name
 from schema.types.people import Contact, Team, User
