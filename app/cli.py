@@ -299,6 +299,19 @@ def cmd_keys_revoke(args: argparse.Namespace) -> None:
     _print_json({"id": row.id, "revokedAt": row.revoked_at})
 
 
+def cmd_keys_rotate(args: argparse.Namespace) -> None:
+    from app.services.workspaces import rotate_api_key
+
+    async def work(env: Any) -> Any:
+        workspace_id = await _workspace_id(env, args.workspace)
+        return await rotate_api_key(env.db, workspace_id=workspace_id, key_id=args.id)
+
+    row, key = _run(_with_env(_settings(args), work))
+    _print_json(
+        {"id": row.id, "name": row.name, "role": row.role, "userId": row.user_id, "apiKey": key}
+    )
+
+
 def cmd_webhooks_secret(args: argparse.Namespace) -> None:
     from app.services.workspaces import set_webhook_secret, webhook_secrets
 
@@ -448,6 +461,12 @@ def build_parser() -> argparse.ArgumentParser:
     k_revoke.add_argument("--workspace", required=True)
     k_revoke.add_argument("--id", type=int, required=True)
     k_revoke.set_defaults(func=cmd_keys_revoke)
+    k_rotate = keys.add_parser(
+        "rotate", help="revoke a key and print its successor", parents=[common]
+    )
+    k_rotate.add_argument("--workspace", required=True)
+    k_rotate.add_argument("--id", type=int, required=True)
+    k_rotate.set_defaults(func=cmd_keys_rotate)
 
     webhooks = sub.add_parser("webhooks", help="webhook secrets").add_subparsers(
         dest="action", required=True

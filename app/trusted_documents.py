@@ -1,4 +1,5 @@
-"""Trusted documents: the operations in schema/operations/*.graphql, by sha256 of their text.
+"""Trusted documents: the operations in schema/operations/**/*.graphql, by sha256 of their text
+(readme/ holds the README's examples, word for word).
 
 A client may send a listed document in full, or only its id: Apollo's persisted-query
 extension (`extensions.persistedQuery.sha256Hash`) or a plain `documentId` / `id`. With
@@ -27,9 +28,11 @@ class TrustedDocuments:
     @classmethod
     def from_directory(cls, directory: Path = OPERATIONS_DIR) -> TrustedDocuments:
         documents: dict[str, str] = {}
-        for path in sorted(directory.glob("*.graphql")):
+        for path in sorted(directory.rglob("*.graphql")):
             text = path.read_text(encoding="utf-8")
+            # The file as is, and without the surrounding blank space an editor adds or drops.
             documents[document_hash(text)] = text
+            documents.setdefault(document_hash(text.strip()), text.strip())
         return cls(documents)
 
     def __len__(self) -> int:

@@ -18,6 +18,7 @@ from app.observability.graphql_extension import ObserveOperation
 from schema.limits import QueryLimits
 from schema.masking import GatewaySchema, MaskUnexpectedErrors
 from schema.mutations import MUTATIONS
+from schema.mutations.api_keys import ApiKeyQueries
 from schema.queries.directory import DirectoryQueries
 from schema.queries.events import EventQueries
 from schema.queries.node import NodeQueries
@@ -32,7 +33,9 @@ from schema.types.places import Label, Line
 from schema.types.queue_ticket import QueueTicket
 from schema.types.workspace import Workspace
 
-QUERIES: list[type] = [TicketQueries, NodeQueries, DirectoryQueries, EventQueries]
+QUERIES: list[type] = [
+    TicketQueries, NodeQueries, DirectoryQueries, EventQueries, ApiKeyQueries,
+]  # fmt: skip
 
 # Implementations of Node/Ticket reachable only through an interface must be listed.
 TYPES: list[Any] = [

@@ -92,6 +92,22 @@ async def revoke_api_key(db: Database, *, workspace_id: int, key_id: int) -> Api
     return row
 
 
+async def rotate_api_key(db: Database, *, workspace_id: int, key_id: int) -> tuple[ApiKey, str]:
+    """Revoke a live key and issue its successor (same user, role and name) in one transaction;
+    returns the new row and the new key in clear (shown once)."""
+    async with db.transaction() as session:
+        old = await session.get(ApiKey, key_id)
+        if old is None or old.workspace_id != workspace_id:
+            raise DomainError(ErrorCode.NOT_FOUND, "API key not found.", "id")
+        if old.revoked_at is not None:
+            raise DomainError(ErrorCode.CONFLICT, "This API key is revoked already.", "id")
+        old.revoked_at = utcnow()
+        key = generate_api_key()
+        row = _key_row(workspace_id, old.user_id, Role(old.role), key, old.name)
+        session.add(row)
+    return row, key
+
+
 async def authenticate(db: Database, key: str) -> Principal | None:
     """The principal of a live key, or None for an unknown or revoked one."""
     async with db.read_session() as session:

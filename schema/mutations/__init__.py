@@ -17,6 +17,7 @@ calling one service, so grouping them like the services they call keeps the mapp
 
 from __future__ import annotations
 
+from schema.mutations.api_keys import ApiKeyMutations
 from schema.mutations.helpdesk import HelpdeskMutations
 from schema.mutations.helpdesk_flags import HelpdeskFlagMutations
 from schema.mutations.queue import QueueMutations
@@ -31,4 +32,5 @@ MUTATIONS: list[type] = [
     HelpdeskFlagMutations,
     TicketCommonMutations,
     SetupMutations,
+    ApiKeyMutations,
 ]

@@ -1,0 +1,125 @@
+"""API keys of the caller's workspace (admin keys only): the apiKeys list and createApiKey,
+rotateApiKey, revokeApiKey (app.services.workspaces). Keys are stored hashed: the key itself is
+in the create/rotate payload and never again; listings show its first characters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from app.context import Info
+from app.db import ApiKey as ApiKeyRow
+from app.domain.enums import Role as DomainRole
+from app.services import workspaces
+from schema.enums import Role
+from schema.ids import encode_id
+from schema.mutations.runner import pk, required_pk, run_command
+from schema.permissions import ADMIN
+from schema.types.payloads import UserError
+
+API_KEY = "ApiKey"
+
+
+@strawberry.type(description="An API key, without the key itself.")
+class ApiKey:
+    id: strawberry.ID
+    name: str
+    role: Role
+    prefix: str = strawberry.field(description="The key's first characters, to tell keys apart.")
+    user_id: strawberry.ID
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: ApiKeyRow) -> ApiKey:
+        return cls(
+            id=strawberry.ID(encode_id(API_KEY, row.id)),  # type: ignore[arg-type]
+            name=row.name,
+            role=Role(row.role),
+            prefix=row.prefix,
+            user_id=strawberry.ID(encode_id("User", row.user_id)),
+            created_at=row.created_at,
+            revoked_at=row.revoked_at,
+        )
+
+
+@strawberry.type
+class ApiKeyPayload:
+    api_key: ApiKey | None
+    key: str | None = strawberry.field(
+        description="The key in clear: shown in this answer only, store it now."
+    )
+    errors: list[UserError]
+
+
+@strawberry.input
+class CreateApiKeyInput:
+    role: Role
+    name: str = ""
+    user_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The key's actor; defaults to the caller's user."
+    )
+
+
+@strawberry.input
+class RotateApiKeyInput:
+    id: strawberry.ID
+
+
+@strawberry.input
+class RevokeApiKeyInput:
+    id: strawberry.ID
+
+
+def _payload(result: tuple[ApiKeyRow, str | None] | None, errors: list[UserError]) -> ApiKeyPayload:
+    if result is None:
+        return ApiKeyPayload(api_key=None, key=None, errors=errors)
+    row, key = result
+    return ApiKeyPayload(api_key=ApiKey.from_row(row), key=key, errors=errors)
+
+
+@strawberry.type
+class ApiKeyQueries:
+    @strawberry.field(permission_classes=ADMIN, description="Every key of your workspace.")
+    async def api_keys(self, info: Info) -> list[ApiKey]:
+        rows = await workspaces.list_api_keys(info.context.db, info.context.workspace_id)
+        return [ApiKey.from_row(row) for row in rows]
+
+
+@strawberry.type
+class ApiKeyMutations:
+    @strawberry.mutation(permission_classes=ADMIN)
+    async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> ApiKeyPayload:
+        async def create(env, me):  # type: ignore[no-untyped-def]
+            user_id = pk(input.user_id, "User", "userId") or me.user_id
+            return await workspaces.create_api_key(
+                env.db,
+                workspace_id=me.workspace_id,
+                user_id=user_id,
+                role=DomainRole(input.role.value),
+                name=input.name,
+            )
+
+        return _payload(*await run_command(info, create))
+
+    @strawberry.mutation(permission_classes=ADMIN)
+    async def rotate_api_key(self, info: Info, input: RotateApiKeyInput) -> ApiKeyPayload:
+        async def rotate(env, me):  # type: ignore[no-untyped-def]
+            key_id = required_pk(input.id, API_KEY, "id")
+            return await workspaces.rotate_api_key(
+                env.db, workspace_id=me.workspace_id, key_id=key_id
+            )
+
+        return _payload(*await run_command(info, rotate))
+
+    @strawberry.mutation(permission_classes=ADMIN)
+    async def revoke_api_key(self, info: Info, input: RevokeApiKeyInput) -> ApiKeyPayload:
+        async def revoke(env, me):  # type: ignore[no-untyped-def]
+            key_id = required_pk(input.id, API_KEY, "id")
+            row = await workspaces.revoke_api_key(
+                env.db, workspace_id=me.workspace_id, key_id=key_id
+            )
+            return row, None
+
+        return _payload(*await run_command(info, revoke))
