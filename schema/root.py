@@ -46,10 +46,12 @@ TYPES: list[Any] = [
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     query = merge_types("Query", tuple(QUERIES))
     # ObserveOperation first: it hands the operation to the request log and metrics.
-    extensions: list[Any] = [ObserveOperation, TrustedDocumentsGuard, QueryLimits]
+    # MaskUnexpectedErrors right after ObserveOperation: it leaves last and sees every error.
+    extensions: list[Any] = [
+        ObserveOperation, MaskUnexpectedErrors, TrustedDocumentsGuard, QueryLimits,
+    ]  # fmt: skip
     if not introspection:
         extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    extensions.append(MaskUnexpectedErrors)  # last: sees every other extension's errors
     return GatewaySchema(
         query=query,
         mutation=merge_types("Mutation", tuple(MUTATIONS)),

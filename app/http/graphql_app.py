@@ -181,6 +181,13 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         return response
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET naming a trusted document by id is an operation, not a visit to the IDE.
+        params = request.query_params
+        if any(name in params for name in ("documentId", "id", "extensions")):
+            return False
+        return bool(super().should_render_graphql_ide(request))
+
     async def parse_http_body(self, request: Any) -> Any:
         """Strawberry's parsing, plus a plain `documentId` / `id` naming a trusted document."""
         data = await super().parse_http_body(request)

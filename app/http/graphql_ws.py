@@ -36,8 +36,15 @@ class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
             yield message
 
 
-def with_document_text(message: dict[str, Any]) -> dict[str, Any]:
-    """A `subscribe` message whose payload names a document id, with the text filled in."""
+NOT_FOUND = {
+    "message": "PersistedQueryNotFound: no trusted document has this id.",
+    "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"},
+}
+
+
+def with_document_text(message: dict[str, Any]) -> dict[str, Any] | None:
+    """A `subscribe` message whose payload names a document id, with the text filled in;
+    None when the id is unknown."""
     payload = message.get("payload")
     if message.get("type") != "subscribe" or not isinstance(payload, dict) or payload.get("query"):
         return message
@@ -46,9 +53,12 @@ def with_document_text(message: dict[str, Any]) -> dict[str, Any]:
         if isinstance(payload.get(name), str):
             extensions.setdefault("documentId", payload[name])
     document_id = requested_document_id(extensions)
-    text = trusted_documents().lookup(document_id) if document_id else None
-    # An unknown id gets an unlisted empty document: the schema's guard answers it.
-    return {**message, "payload": {**payload, "query": text or "", "extensions": extensions}}
+    if document_id is None:
+        return message  # no query, no id: Strawberry refuses it
+    text = trusted_documents().lookup(document_id)
+    if text is None:
+        return None
+    return {**message, "payload": {**payload, "query": text, "extensions": extensions}}
 
 
 class LimitedTransportWSHandler(BaseGraphQLTransportWSHandler):  # type: ignore[type-arg]
@@ -65,7 +75,13 @@ class LimitedTransportWSHandler(BaseGraphQLTransportWSHandler):  # type: ignore[
     async def handle_message(self, message: Any) -> None:
         self._last_message = time.monotonic()
         if isinstance(message, dict):
-            message = with_document_text(message)
+            resolved = with_document_text(message)
+            if resolved is None:
+                await self.send_message(
+                    {"id": message.get("id"), "type": "error", "payload": [NOT_FOUND]}  # type: ignore[typeddict-item]
+                )
+                return
+            message = resolved
         await super().handle_message(message)
 
     async def _close_when_idle(self) -> None:

@@ -4,6 +4,8 @@ in the create/rotate payload and never again; listings show its first characters
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import datetime
 
 import strawberry
@@ -11,14 +13,28 @@ import strawberry
 from app.context import Info
 from app.db import ApiKey as ApiKeyRow
 from app.domain.enums import Role as DomainRole
+from app.domain.errors import not_found, validation
 from app.services import workspaces
 from schema.enums import Role
 from schema.ids import encode_id
-from schema.mutations.runner import pk, required_pk, run_command
+from schema.mutations.runner import pk, run_command
 from schema.permissions import ADMIN
 from schema.types.payloads import UserError
 
 API_KEY = "ApiKey"
+
+
+def key_pk(value: str) -> int:
+    """The primary key of an ApiKey id (not a Node: keys are reachable only through apiKeys)."""
+    try:
+        type_name, _, number = (
+            base64.b64decode(value.encode(), validate=True).decode().partition(":")
+        )
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise validation("Malformed ID.", "id") from None
+    if type_name != API_KEY or not number.isdigit():
+        raise not_found(API_KEY, "id")
+    return int(number)
 
 
 @strawberry.type(description="An API key, without the key itself.")
@@ -106,7 +122,7 @@ class ApiKeyMutations:
     @strawberry.mutation(permission_classes=ADMIN)
     async def rotate_api_key(self, info: Info, input: RotateApiKeyInput) -> ApiKeyPayload:
         async def rotate(env, me):  # type: ignore[no-untyped-def]
-            key_id = required_pk(input.id, API_KEY, "id")
+            key_id = key_pk(input.id)
             return await workspaces.rotate_api_key(
                 env.db, workspace_id=me.workspace_id, key_id=key_id
             )
@@ -116,7 +132,7 @@ class ApiKeyMutations:
     @strawberry.mutation(permission_classes=ADMIN)
     async def revoke_api_key(self, info: Info, input: RevokeApiKeyInput) -> ApiKeyPayload:
         async def revoke(env, me):  # type: ignore[no-untyped-def]
-            key_id = required_pk(input.id, API_KEY, "id")
+            key_id = key_pk(input.id)
             row = await workspaces.revoke_api_key(
                 env.db, workspace_id=me.workspace_id, key_id=key_id
             )
