@@ -38,7 +38,10 @@ class TicketOrigin:
     raw_status: str | None
     vendor_updated_at: datetime | None
     data: JSON | None = strawberry.field(description="Vendor fields without a column of ours.")
-    payload: JSON | None = strawberry.field(description="The last vendor payload as received.")
+    payload: JSON | None = strawberry.field(
+        description="The last vendor payload as received (agent or admin keys).",
+        permission_classes=AGENT,
+    )
 
 
 def _load(loader: Any, key: int | None) -> Any:
