@@ -171,7 +171,8 @@ def make_targets(state: dict[str, Any], ticket_id: int) -> list[Target]:
     }
     gw_env = {"TICKETGW_DATABASE_URL": pg, "TICKETGW_LOG_LEVEL": "warning"}
     auth = {"Authorization": f"Bearer {key}"}
-    ticketgw = [str(ROOT / ".venv/bin/ticketgw"), "serve", "--port", "{port}", "--workers"]
+    # `python -m` from ROOT: the servers run this checkout's code
+    ticketgw = [sys.executable, "-m", "app.cli", "serve", "--port", "{port}", "--workers"]
     return [
         Target("ticketgw-1w", 8401, [*ticketgw, "1"], gw_env, gw_requests, auth),
         Target("ticketgw-2w", 8402, [*ticketgw, "2"], gw_env, gw_requests, auth),
