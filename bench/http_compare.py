@@ -193,7 +193,7 @@ def make_targets(state: dict[str, Any], ticket_id: int) -> list[Target]:
             "raw-floor",
             8403,
             [
-                str(ROOT / ".venv/bin/uvicorn"),
+                sys.executable, "-m", "uvicorn",
                 "bench.raw_floor:app",
                 "--port",
                 "{port}",
