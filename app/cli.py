@@ -104,6 +104,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
         log_config=log_config(settings.log_level),
         access_log=False,  # the request middleware logs each request (with its request id)
         timeout_graceful_shutdown=settings.shutdown_grace if args.grace is None else args.grace,
+        # Oversized WebSocket frames are refused by uvicorn itself (the app checks messages too).
+        ws_max_size=settings.ws_max_message_bytes or 16 * 1024 * 1024,
     )
 
 
