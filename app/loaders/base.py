@@ -35,10 +35,12 @@ class WorkspaceLoader(DataLoader[K, V], Generic[K, V]):
         self.db = db
         self.workspace_id = workspace_id
 
-    async def fetch(self, stmt: Select[Any]) -> Sequence[Row[Any]]:
+    async def fetch(
+        self, stmt: Select[Any], params: dict[str, Any] | None = None
+    ) -> Sequence[Row[Any]]:
         # Its own session: two loaders dispatching in the same tick never share one.
         async with self.db.read_session() as session:
-            return records(await session.execute(stmt))
+            return records(await session.execute(stmt, params))
 
 
 @lru_cache(maxsize=256)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, ClassVar
 
-from sqlalchemy import Row, Table, select
+from sqlalchemy import Row, Table, bindparam, select
+from sqlalchemy.sql import Select
 
 from app.db import Contact, Label, Line, Message, Team, Ticket, TicketEvent, User
 from app.loaders.base import WorkspaceLoader, table_of
@@ -13,10 +15,19 @@ from app.loaders.base import WorkspaceLoader, table_of
 class RowByIdLoader(WorkspaceLoader[int, "Row[Any] | None"]):
     table: ClassVar[Table]
 
+    @classmethod
+    @cache
+    def statement(cls) -> Select[Any]:
+        """Built once per table; the workspace and the keys are bound parameters."""
+        t = cls.table
+        return select(t).where(
+            t.c.workspace_id == bindparam("workspace_id"),
+            t.c.id.in_(bindparam("keys", expanding=True)),
+        )
+
     async def batch_load_fn(self, keys: list[int]) -> list[Row[Any] | None]:
-        t = self.table
-        stmt = select(t).where(t.c.workspace_id == self.workspace_id, t.c.id.in_(keys))
-        by_id = {row.id: row for row in await self.fetch(stmt)}
+        params = {"workspace_id": self.workspace_id, "keys": keys}
+        by_id = {row.id: row for row in await self.fetch(self.statement(), params)}
         return [by_id.get(key) for key in keys]
 
 
