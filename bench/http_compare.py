@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -224,6 +225,8 @@ def main() -> None:
     for target in targets:
         target.start()
     runs: list[dict[str, Any]] = []
+    # VmHWM per process, read right after each of its measurements (while it surely runs)
+    rss: dict[str, dict[int, tuple[str, float]]] = {t.name: {} for t in targets}
     try:
         for target in targets:
             wait_ready(target)
@@ -241,11 +244,15 @@ def main() -> None:
                 for target in order:
                     figures = run_wrk(target, query, args.duration, args.connections)
                     runs.append({"round": rnd, "query": query, "target": target.name, **figures})
+                    for pid in target.pids():
+                        with contextlib.suppress(OSError):
+                            name, mb = peak_rss_mb(pid)
+                            old = rss[target.name].get(pid, (name, 0.0))[1]
+                            rss[target.name][pid] = (name, max(old, mb))
                     print(f"round {rnd} {query:9} {target.name:13} {figures['rps']:8.1f} req/s "
                           f"p50 {figures['p50']:7.2f} ms p99 {figures['p99']:7.2f} ms"
                           + (f" NON-2XX {figures['non2xx']}" if figures["non2xx"] else ""),
                           flush=True)  # fmt: skip
-        rss = {t.name: [peak_rss_mb(pid) for pid in t.pids()] for t in targets}
     finally:
         for target in targets:
             target.stop()
@@ -253,7 +260,7 @@ def main() -> None:
     pg = state["url"].replace("postgresql+asyncpg://", "postgresql://")
     proxy = f"postgresql://postgres@127.0.0.1:{PROXY_PORT}/" + pg.rsplit("/", 1)[1]
     statements = asyncio.run(count_statements(targets, pg, proxy))
-    report(runs, rss, statements)
+    report(runs, {name: list(procs.values()) for name, procs in rss.items()}, statements)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps({"runs": runs, "rss": rss, "sql": statements}))
 
