@@ -19,6 +19,7 @@ import contextlib
 import json
 import os
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -222,12 +223,16 @@ def main() -> None:
     if args.only:
         targets = [t for t in targets if t.name in args.only.split(",")]
     print(f"load before: {os.getloadavg()}", flush=True)
-    for target in targets:
-        target.start()
+    for target in targets:  # a server left over on a port would be measured instead
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", target.port)) == 0:
+                raise SystemExit(f"port {target.port} is taken: stop what listens there first")
     runs: list[dict[str, Any]] = []
     # VmHWM per process, read right after each of its measurements (while it surely runs)
     rss: dict[str, dict[int, tuple[str, float]]] = {t.name: {} for t in targets}
     try:
+        for target in targets:
+            target.start()
         for target in targets:
             wait_ready(target)
             for query in target.requests:
