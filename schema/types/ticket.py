@@ -45,7 +45,7 @@ class TicketOrigin:
 
 
 def _load(loader: Any, key: int | None) -> Any:
-    return None if key is None else loader.load(key)
+    return None if key is None else load_ready(loader, key)
 
 
 @strawberry.interface(description="A queue ticket or a helpdesk ticket.")
