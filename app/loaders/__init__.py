@@ -25,7 +25,6 @@ from app.loaders.by_ticket import (
     InteractionsByTicketIdLoader,
     LabelsByTicketIdLoader,
 )
-from app.loaders.gc_tuning import tune_gc_once
 from app.loaders.pages import (
     MessagesByTicketIdLoader,
     PageKey,
@@ -59,7 +58,6 @@ class Loaders:
 
     @classmethod
     def for_workspace(cls, db: Database, workspace_id: int) -> Loaders:
-        tune_gc_once()  # the first request: the process has finished starting
         return cls(
             **{f.name: _LOADER_TYPES[f.name](db, workspace_id) for f in fields(cls)}  # type: ignore[arg-type]
         )

@@ -3,9 +3,9 @@
 A dashboard page allocates ~500k short-lived objects (rows, GraphQL results, futures); with the
 default thresholds CPython ran ~15 collections per page, several of them full ones walking the
 whole heap (schema, SQLAlchemy metadata, modules): ~28 of ~94 ms CPU per page. Frozen and with a
-higher first threshold it spends ~4 ms (bench/inprocess.py, BENCHMARKS.md). Called when the
-first request's loaders are built, i.e. once the process has finished starting; the lifespan in
-app.main would be the natural home for the call.
+higher first threshold it spends ~4 ms (bench/inprocess.py, BENCHMARKS.md). Call it once the
+serving process has started (the app's lifespan), not in test processes: collecting later moves
+the finalizers of connections that tests leak to after their event loop has closed.
 """
 
 from __future__ import annotations
