@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.background import finish, sleep_unless_stopped
 from app.db import ApiKey
 from app.db.engine import Database
 
@@ -48,6 +49,7 @@ class SocketGuard:
         self.interval = interval
         self._sockets: dict[Any, int] = {}  # WebSocket -> api key id
         self._task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
 
     def add(self, websocket: Any, key_id: int) -> None:
         self._sockets[websocket] = key_id
@@ -59,14 +61,14 @@ class SocketGuard:
         return len(self._sockets)
 
     async def start(self) -> None:
+        self._stop.clear()
         self._task = asyncio.create_task(self._watch(), name="socket-guard")
 
     async def stop(self) -> None:
         """Stop watching and close every socket left with 1012."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            self._stop.set()
+            await finish([self._task])
             self._task = None
         sockets, self._sockets = list(self._sockets), {}
         for websocket in sockets:
@@ -84,8 +86,7 @@ class SocketGuard:
         return len(revoked)
 
     async def _watch(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
+        while not await sleep_unless_stopped(self._stop, self.interval):
             try:
                 await self.check_now()
             except Exception:

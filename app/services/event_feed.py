@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from app.background import finish, sleep_unless_stopped
 from app.broker import Broker
 from app.db import TicketEvent, Workspace
 from app.db.engine import Database
@@ -73,7 +74,9 @@ class EventFeed:
         self.queue_size = queue_size
         self.page_size = page_size
         self._channels: dict[int, _Channel] = {}
-        self._tasks: list[asyncio.Task[None]] = []
+        self._poller: asyncio.Task[None] | None = None
+        self._listener: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
         self._started = False
         self._closed: str | None = None
 
@@ -81,19 +84,25 @@ class EventFeed:
 
     async def start(self) -> None:
         self._started, self._closed = True, None
-        self._tasks.append(asyncio.create_task(self._poll(), name="event-feed-poll"))
+        self._stop.clear()
+        self._poller = asyncio.create_task(self._poll(), name="event-feed-poll")
+        self._listener = None
         if self.broker is not None:
-            self._tasks.append(asyncio.create_task(self._listen(), name="event-feed-listen"))
+            self._listener = asyncio.create_task(self._listen(), name="event-feed-listen")
 
     async def stop(self, reason: str = "shutdown") -> None:
+        """End every subscription, then the poll and the pumps once their reads finish."""
         self.close_all(reason)
-        tasks = self._tasks + [c.task for c in self._channels.values() if c.task is not None]
-        self._tasks, self._channels = [], {}
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
+        self._stop.set()
+        pumps = [c.task for c in self._channels.values() if c.task is not None]
+        for channel in self._channels.values():
+            channel.wake.set()
+        self._channels = {}
+        if self._listener is not None:
+            self._listener.cancel()  # it only waits on the broker: safe to cut anywhere
             with contextlib.suppress(asyncio.CancelledError):
-                await task
+                await self._listener
+        await finish([t for t in (self._poller, *pumps) if t is not None])
         self._started = False
 
     def close_all(self, reason: str) -> None:
@@ -193,13 +202,14 @@ class EventFeed:
         channel.subscribers.discard(sub)
         if not channel.subscribers and self._channels.get(channel.workspace_id) is channel:
             del self._channels[channel.workspace_id]
-            if channel.task is not None:
-                channel.task.cancel()
+            channel.wake.set()  # the pump sees it is no longer registered and ends
 
     async def _pump(self, channel: _Channel) -> None:
         while True:
             await channel.wake.wait()
             channel.wake.clear()
+            if self._channels.get(channel.workspace_id) is not channel:
+                return
             try:
                 await self._fetch(channel)
             except Exception:
@@ -242,8 +252,7 @@ class EventFeed:
 
     async def _poll(self) -> None:
         """One small query per interval for all active workspaces: who has something new?"""
-        while True:
-            await asyncio.sleep(self.poll_interval)
+        while not await sleep_unless_stopped(self._stop, self.poll_interval):
             ids = list(self._channels)
             if not ids:
                 continue

@@ -6,12 +6,12 @@ Both are safe to run from several processes at once: they re-check under the wor
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
+from app.background import finish, sleep_unless_stopped
 from app.db import TicketEvent, Workspace
 from app.db.types import utcnow
 from app.services.snooze import wake_due_tickets
@@ -59,6 +59,7 @@ class Maintenance:
         self.interval = interval
         self.retention_days = retention_days
         self._task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
         self._last_prune: datetime | None = None
 
     async def run_once(self) -> None:
@@ -75,14 +76,16 @@ class Maintenance:
                 await self.run_once()
             except Exception:  # a database hiccup must not end housekeeping for good
                 log.exception("maintenance run failed; retrying")
-            await asyncio.sleep(self.interval)
+            if await sleep_unless_stopped(self._stop, self.interval):
+                return
 
     def start(self) -> None:
+        self._stop.clear()
         self._task = asyncio.create_task(self._loop(), name="ticketgw-maintenance")
 
     async def stop(self) -> None:
+        """Let a run in progress finish, then end the loop."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            self._stop.set()
+            await finish([self._task])
             self._task = None

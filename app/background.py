@@ -1,0 +1,34 @@
+"""Background loops that stop between steps, never in the middle of one.
+
+Cancelling a task while it awaits the database leaves the driver's own thread (aiosqlite) or
+socket (asyncpg) finishing a call for a loop that may be gone by then. The gateway's loops
+(housekeeping, key checks, event polling and pumps) therefore wait on a stop signal between steps
+and are only cancelled when a step outlives the grace period.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterable
+
+STOP_GRACE = 5.0  # seconds a step may take to finish once stop is asked for
+
+
+async def sleep_unless_stopped(stop: asyncio.Event, seconds: float) -> bool:
+    """Sleep up to `seconds`; True when `stop` was set (at once, or meanwhile)."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+    return stop.is_set()
+
+
+async def finish(tasks: Iterable[asyncio.Task[None]], grace: float = STOP_GRACE) -> None:
+    """Wait for tasks already told to stop; cancel those still running after `grace`."""
+    pending = [task for task in tasks if not task.done()]
+    if pending:
+        _done, late = await asyncio.wait(pending, timeout=grace)
+        for task in late:
+            task.cancel()
+        for task in late:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
