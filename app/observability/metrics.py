@@ -64,7 +64,7 @@ REPLAY_CATCHUPS = Counter(
 )
 RATE_LIMITED = Counter(
     "ticketgw_rate_limited_requests",
-    "Requests refused by the rate limiter (call RATE_LIMITED.inc() where a request is refused).",
+    "Requests refused by the rate limiter.",
     registry=REGISTRY,
 )
 

@@ -10,18 +10,47 @@ request asks for them, and in response headers always.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
-from graphql import GraphQLError, GraphQLSyntaxError, parse, validate
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, GraphQLSyntaxError, parse, validate
 from strawberry.extensions import SchemaExtension
 
 from app.config import Settings
+from app.observability import metrics
 from app.services.rate_limit import Decision, bucket_for_key
 from schema.limits.analysis import QueryShape, measure
 from schema.limits.codes import RequestErrorCode
 
 _DEFAULTS = Settings()
+
+# Clients send the same few documents over and over: parsing and validating them again cost
+# about as much as executing a small query. Documents are never mutated once parsed.
+_CACHE_SIZE = 1024
+_known_valid: OrderedDict[tuple[Any, ...], None] = OrderedDict()
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _parse(query: str, max_tokens: int) -> DocumentNode:
+    return parse(query, max_tokens=max_tokens)
+
+
+def _validate(
+    schema: GraphQLSchema, document: DocumentNode, query: str | None, rules: Any
+) -> list[GraphQLError]:
+    """The standard rules' errors; documents that passed before are remembered by their text."""
+    key = (schema, query, tuple(rules or ()))
+    if query is not None and key in _known_valid:
+        _known_valid.move_to_end(key)
+        return []
+    errors = validate(schema, document, rules)
+    if not errors and query is not None:
+        _known_valid[key] = None
+        if len(_known_valid) > _CACHE_SIZE:
+            _known_valid.popitem(last=False)
+    return errors
 
 
 def limit_error(code: RequestErrorCode, message: str, **extensions: Any) -> GraphQLError:
@@ -32,6 +61,7 @@ class QueryLimits(SchemaExtension):
     def __init__(self) -> None:
         self.shape: QueryShape | None = None
         self.decision: Decision | None = None
+        self.parsed_query: str | None = None  # the text the document was parsed from here
 
     @property
     def settings(self) -> Settings:
@@ -42,7 +72,8 @@ class QueryLimits(SchemaExtension):
         limit = self.settings.max_tokens
         if ctx.graphql_document is None and ctx.query and limit > 0:
             try:
-                ctx.graphql_document = parse(ctx.query, max_tokens=limit)
+                ctx.graphql_document = _parse(ctx.query, limit)
+                self.parsed_query = ctx.query
             except GraphQLSyntaxError as error:
                 if "tokens" in error.message and "more than" in error.message:
                     raise limit_error(
@@ -57,7 +88,9 @@ class QueryLimits(SchemaExtension):
         ctx = self.execution_context
         if ctx.pre_execution_errors is None and ctx.graphql_document is not None:
             schema = ctx.schema._schema
-            errors = validate(schema, ctx.graphql_document, ctx.validation_rules)
+            errors = _validate(
+                schema, ctx.graphql_document, self.parsed_query, ctx.validation_rules
+            )
             if not errors:
                 errors = await self._check(schema)
             ctx.pre_execution_errors = errors
@@ -99,6 +132,7 @@ class QueryLimits(SchemaExtension):
         self.decision = decision = await limiter.take(bucket_for_key(principal.key_id), cost)
         if decision.allowed:
             return []
+        metrics.RATE_LIMITED.inc()
         retry_after = max(1, math.ceil(decision.retry_after))
         return [
             limit_error(

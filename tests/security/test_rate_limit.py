@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from app.observability.metrics import REGISTRY
 from app.services.rate_limit import MemoryRateLimiter
 from app.services.rate_limit_redis import RedisRateLimiter
 from tests.security.conftest import post
@@ -38,7 +39,12 @@ async def test_memory_bucket_spends_refills_and_says_when():
     assert (await limiter.take("b", 60)).allowed  # another bucket is untouched
 
 
+def refused_so_far() -> float:
+    return REGISTRY.get_sample_value("ticketgw_rate_limited_requests_total") or 0.0
+
+
 async def test_a_limited_request_is_refused_with_retry_after(make_client, key):
+    refused_before = refused_so_far()
     async with make_client(rate_limit=50) as http:
         first = await post(http, QUERY, key)
         second = await post(http, QUERY, key)
@@ -60,6 +66,7 @@ async def test_a_limited_request_is_refused_with_retry_after(make_client, key):
     assert graphql.status_code == 429
     assert int(graphql.headers["retry-after"]) >= 1
     assert "data" not in graphql.json()
+    assert refused_so_far() - refused_before == 2  # the third and fourth request
 
 
 async def test_one_workspace_cannot_drain_another(make_client, key, make_workspace):
