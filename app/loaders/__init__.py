@@ -57,9 +57,10 @@ class Loaders:
     queue_position: QueuePositionByTicketIdLoader
 
     @classmethod
-    def for_workspace(cls, db: Database, workspace_id: int) -> Loaders:
+    def for_workspace(cls, db: Database, workspace_id: int, *, shared: bool = False) -> Loaders:
+        """`shared`: used by several concurrent consumers (see WorkspaceLoader.load)."""
         return cls(
-            **{f.name: _LOADER_TYPES[f.name](db, workspace_id) for f in fields(cls)}  # type: ignore[arg-type]
+            **{f.name: _LOADER_TYPES[f.name](db, workspace_id, shared=shared) for f in fields(cls)}  # type: ignore[arg-type]
         )
 
     def prime_ticket(self, row: Any) -> None:

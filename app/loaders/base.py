@@ -8,6 +8,7 @@ through a Python-level key lookup and exception, ~900 times per dashboard page.
 
 from __future__ import annotations
 
+import asyncio
 from collections import namedtuple
 from collections.abc import Sequence
 from functools import lru_cache
@@ -30,10 +31,24 @@ def table_of(model: Any) -> Table:
 class WorkspaceLoader(DataLoader[K, V], Generic[K, V]):
     """A DataLoader that only ever sees rows of `workspace_id`."""
 
-    def __init__(self, db: Database, workspace_id: int) -> None:
+    def __init__(self, db: Database, workspace_id: int, *, shared: bool = False) -> None:
         super().__init__()
         self.db = db
         self.workspace_id = workspace_id
+        # Shared by several consumers (subscriptions of one event): each waits behind a shield.
+        self.shared = shared
+
+    def load(self, key: K) -> asyncio.Future[V]:
+        """The cached or new future for `key`. A waiter that is cancelled (a client that
+        disconnects mid-resolve) cancels the future it awaits; a cancelled future is never
+        handed out again, and waiters on a shared loader cannot cancel each other's value."""
+        future = super().load(key)
+        if future.cancelled():
+            self.clear(key)
+            future = super().load(key)
+        if self.shared and not future.done():
+            return asyncio.shield(future)
+        return future
 
     async def fetch(
         self, stmt: Select[Any], params: dict[str, Any] | None = None

@@ -4,7 +4,9 @@
 loader set per subscriber that is one query per event per subscriber; sharing one set per
 (workspace, event) makes it one query per event. It is safe: loaders are scoped to the
 workspace, and every subscriber of the workspace may read the same rows. Entries live briefly,
-so a replay long after the event still reads the ticket as it is now.
+so a replay long after the event still reads the ticket as it is now. A subscriber that
+disconnects while resolving must not cancel the values others wait for: the loaders are built
+`shared` (each waiter behind a shield).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ class SharedLoaders:
         entry = self._entries.get(key)
         if entry is not None and now - entry[0] < self.ttl:
             return entry[1]
-        loaders = Loaders.for_workspace(db, workspace_id)
+        loaders = Loaders.for_workspace(db, workspace_id, shared=True)
         self._entries[key] = (now, loaders)
         self._entries.move_to_end(key)
         self._evict(now)

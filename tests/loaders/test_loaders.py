@@ -102,3 +102,32 @@ async def test_clear_ticket_forgets_cached_rows(db, workspace):
     assert (await loaders.ticket.load(ticket.id)).title == "after"
     loaders.prime_ticket(row)
     assert await loaders.ticket.load(ticket.id) is row
+
+
+async def _cancelled_waiter(loaders: Loaders, user_id: int) -> None:
+    """A consumer that starts loading a user and is cancelled before the batch answers."""
+    waiter = asyncio.ensure_future(loaders.user.load(user_id))
+    await asyncio.sleep(0)  # the waiter is now awaiting the loader's future
+    waiter.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+
+
+async def test_a_cancelled_waiter_does_not_poison_the_cache(db, workspace):
+    # given: a consumer cancelled mid-load (a client that disconnected)
+    user = await Factory(db, workspace.workspace.id).user("Ada")
+    loaders = Loaders.for_workspace(db, workspace.workspace.id)
+    await _cancelled_waiter(loaders, user.id)
+    # then: the next load of the same key reads the row instead of re-raising the cancellation
+    assert (await loaders.user.load(user.id)).name == "Ada"
+
+
+async def test_shared_loaders_waiters_cannot_cancel_each_other(db, workspace):
+    # given: two subscribers resolving the same user through one shared loader set
+    user = await Factory(db, workspace.workspace.id).user("Ada")
+    loaders = Loaders.for_workspace(db, workspace.workspace.id, shared=True)
+    other = asyncio.ensure_future(loaders.user.load(user.id))
+    # when: the first one disconnects mid-load
+    await _cancelled_waiter(loaders, user.id)
+    # then: the other one still gets the row
+    assert (await other).name == "Ada"
