@@ -83,6 +83,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     # Workers are separate processes: they read the same settings from the environment.
     os.environ["TICKETGW_DATABASE_URL"] = settings.database_url
     os.environ["TICKETGW_BROKER_URL"] = settings.broker_url
+    os.environ.setdefault("TICKETGW_TUNE_GC", "1")
     from app.observability.json_logs import log_config
 
     # JSON lines on stderr from here on: migration logs, uvicorn's and one line per request.

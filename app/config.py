@@ -59,6 +59,10 @@ class Settings:
     # header (POST already needs a JSON content type, which browsers can't send cross-site
     # without a preflight).
     csrf_require_header: bool = False
+    # Freeze the heap built at start-up and collect young objects less often
+    # (app/gc_tuning.py). `ticketgw serve` turns it on; embedded apps and tests keep
+    # CPython's defaults.
+    tune_gc: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

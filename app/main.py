@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from app.broker import create_broker
 from app.config import Settings
 from app.db.engine import Database
+from app.gc_tuning import tune_gc_once
 from app.http import graphiql_assets, health, ingest, metrics
 from app.http.graphiql_assets import LocalGraphiQL
 from app.http.graphql_app import GraphQLApp, cors_options
@@ -52,6 +53,8 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
         app.state.env, app.state.settings = env, settings
         app.state.feed, app.state.socket_guard = feed, guard
         app.state.rate_limiter = create_rate_limiter(settings.rate_limit, settings.broker_url)
+        if settings.tune_gc:
+            tune_gc_once()  # last: what start-up built is the long-lived heap
         try:
             yield
         finally:
