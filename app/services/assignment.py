@@ -6,7 +6,7 @@ from __future__ import annotations
 from app.db import Team, Ticket, User
 from app.domain.enums import EventType
 from app.domain.principal import Principal
-from app.services.tickets import get_row, run_on_ticket
+from app.services.tickets import get_row, ticket_command
 from app.services.unit_of_work import ServiceEnv, UnitOfWork, snapshot
 
 
@@ -51,19 +51,16 @@ async def assign_ticket(
     user_id: int | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
-    async def apply(uow: UnitOfWork, ticket: Ticket) -> Ticket:
-        return await apply_assign(uow, ticket, assignee_id=assignee_id)
-
-    return await run_on_ticket(
+    async with ticket_command(
         env,
         principal,
         ticket_id,
-        apply,
         kind=None,
         action="assign",
         user_id=user_id,
         expected_version=expected_version,
-    )
+    ) as (uow, ticket):
+        return await apply_assign(uow, ticket, assignee_id=assignee_id)
 
 
 async def unassign_ticket(
@@ -74,16 +71,16 @@ async def unassign_ticket(
     user_id: int | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
-    return await run_on_ticket(
+    async with ticket_command(
         env,
         principal,
         ticket_id,
-        apply_unassign,
         kind=None,
         action="unassign",
         user_id=user_id,
         expected_version=expected_version,
-    )
+    ) as (uow, ticket):
+        return await apply_unassign(uow, ticket)
 
 
 async def set_ticket_team(
@@ -94,15 +91,12 @@ async def set_ticket_team(
     team_id: int | None,
     expected_version: int | None = None,
 ) -> Ticket:
-    async def apply(uow: UnitOfWork, ticket: Ticket) -> Ticket:
-        return await apply_set_team(uow, ticket, team_id=team_id)
-
-    return await run_on_ticket(
+    async with ticket_command(
         env,
         principal,
         ticket_id,
-        apply,
         kind=None,
         action="set the team of",
         expected_version=expected_version,
-    )
+    ) as (uow, ticket):
+        return await apply_set_team(uow, ticket, team_id=team_id)

@@ -10,7 +10,7 @@ from app.db import ExtraField, Ticket
 from app.domain.enums import EventType
 from app.domain.principal import Principal
 from app.domain.ticket_input import check_url, required_text
-from app.services.tickets import command, load_ticket
+from app.services.tickets import ticket_command
 from app.services.unit_of_work import ServiceEnv, UnitOfWork, snapshot
 
 
@@ -71,12 +71,12 @@ async def set_ticket_extra(
     url: str | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
-    async with command(env, principal) as uow:
-        ticket = await load_ticket(
-            uow,
-            ticket_id,
-            kind=None,
-            action="set extra fields of",
-            expected_version=expected_version,
-        )
+    async with ticket_command(
+        env,
+        principal,
+        ticket_id,
+        kind=None,
+        action="set extra fields of",
+        expected_version=expected_version,
+    ) as (uow, ticket):
         return await apply_set_extra(uow, ticket, ExtraValue(title, value, url))

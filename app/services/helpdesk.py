@@ -25,7 +25,7 @@ from app.services.tickets import (
     get_row,
     mark_new,
     open_interaction,
-    run_on_ticket,
+    ticket_command,
 )
 from app.services.unit_of_work import ServiceEnv, UnitOfWork, snapshot
 
@@ -241,20 +241,16 @@ async def take_over_ticket(
     expected_version: int | None = None,
 ) -> Ticket:
     """The assignee defaults to the caller."""
-
-    async def apply(uow: UnitOfWork, ticket: Ticket) -> Ticket:
-        assignee = uow.actor_id if assignee_id is None else assignee_id
-        return await apply_take_over(uow, ticket, assignee_id=assignee)  # type: ignore[arg-type]
-
-    return await run_on_ticket(
+    async with ticket_command(
         env,
         principal,
         ticket_id,
-        apply,
         kind=HELPDESK,
         action="take over",
         expected_version=expected_version,
-    )
+    ) as (uow, ticket):
+        assignee = uow.actor_id if assignee_id is None else assignee_id
+        return await apply_take_over(uow, ticket, assignee_id=assignee)  # type: ignore[arg-type]
 
 
 async def complete_ticket(
@@ -265,16 +261,16 @@ async def complete_ticket(
     user_id: int | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
-    return await run_on_ticket(
+    async with ticket_command(
         env,
         principal,
         ticket_id,
-        apply_complete,
         kind=HELPDESK,
         action="complete",
         user_id=user_id,
         expected_version=expected_version,
-    )
+    ) as (uow, ticket):
+        return await apply_complete(uow, ticket)
 
 
 async def reopen_ticket(
@@ -285,16 +281,16 @@ async def reopen_ticket(
     user_id: int | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
-    return await run_on_ticket(
+    async with ticket_command(
         env,
         principal,
         ticket_id,
-        apply_reopen,
         kind=HELPDESK,
         action="reopen",
         user_id=user_id,
         expected_version=expected_version,
-    )
+    ) as (uow, ticket):
+        return await apply_reopen(uow, ticket)
 
 
 async def snooze_ticket(
@@ -305,15 +301,7 @@ async def snooze_ticket(
     until: datetime,
     expected_version: int | None = None,
 ) -> Ticket:
-    async def apply(uow: UnitOfWork, ticket: Ticket) -> Ticket:
+    async with ticket_command(
+        env, principal, ticket_id, kind=HELPDESK, action="snooze", expected_version=expected_version
+    ) as (uow, ticket):
         return await apply_snooze(uow, ticket, until=until)
-
-    return await run_on_ticket(
-        env,
-        principal,
-        ticket_id,
-        apply,
-        kind=HELPDESK,
-        action="snooze",
-        expected_version=expected_version,
-    )

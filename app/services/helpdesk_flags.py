@@ -3,10 +3,12 @@ Setting a flag already set, or restoring a ticket that is neither, is a no-op: n
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from app.db import Ticket
 from app.domain.enums import EventType, TicketKind
 from app.domain.principal import Principal
-from app.services.tickets import Apply, run_on_ticket
+from app.services.tickets import ticket_command
 from app.services.unit_of_work import ServiceEnv, UnitOfWork, snapshot
 
 HELPDESK = TicketKind.HELPDESK
@@ -50,19 +52,14 @@ async def _flag_command(
     env: ServiceEnv,
     principal: Principal,
     ticket_id: int,
-    apply: Apply,
+    apply: Callable[[UnitOfWork, Ticket], Awaitable[Ticket]],
     action: str,
     expected_version: int | None,
 ) -> Ticket:
-    return await run_on_ticket(
-        env,
-        principal,
-        ticket_id,
-        apply,
-        kind=HELPDESK,
-        action=action,
-        expected_version=expected_version,
-    )
+    async with ticket_command(
+        env, principal, ticket_id, kind=HELPDESK, action=action, expected_version=expected_version
+    ) as (uow, ticket):
+        return await apply(uow, ticket)
 
 
 async def mark_ticket_spam(

@@ -9,7 +9,7 @@ from app.db import Label, Ticket, TicketLabel
 from app.domain.enums import EventType
 from app.domain.principal import Principal
 from app.domain.ticket_input import check_color, required_text
-from app.services.tickets import command, load_ticket, memo
+from app.services.tickets import memo, ticket_command
 from app.services.unit_of_work import ServiceEnv, UnitOfWork, snapshot
 
 
@@ -78,10 +78,9 @@ async def add_ticket_label(
     color: str | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
-    async with command(env, principal) as uow:
-        ticket = await load_ticket(
-            uow, ticket_id, kind=None, action="label", expected_version=expected_version
-        )
+    async with ticket_command(
+        env, principal, ticket_id, kind=None, action="label", expected_version=expected_version
+    ) as (uow, ticket):
         return await apply_add_label(uow, ticket, name=name, color=color)
 
 
@@ -93,8 +92,7 @@ async def remove_ticket_label(
     name: str,
     expected_version: int | None = None,
 ) -> Ticket:
-    async with command(env, principal) as uow:
-        ticket = await load_ticket(
-            uow, ticket_id, kind=None, action="label", expected_version=expected_version
-        )
+    async with ticket_command(
+        env, principal, ticket_id, kind=None, action="label", expected_version=expected_version
+    ) as (uow, ticket):
         return await apply_remove_label(uow, ticket, name=name)

@@ -9,7 +9,7 @@ from app.domain.enums import EventType, MessageDirection, TicketKind
 from app.domain.errors import validation
 from app.domain.principal import Principal
 from app.domain.ticket_input import optional_text, required_text
-from app.services.tickets import get_row, run_on_ticket
+from app.services.tickets import get_row, ticket_command
 from app.services.unit_of_work import ServiceEnv, UnitOfWork, snapshot
 
 QUEUE_CHANNEL = "sms"
@@ -85,21 +85,17 @@ async def add_ticket_message(
     expected_version: int | None = None,
 ) -> Ticket:
     """An agent writing is the usual case: OUTGOING, authored by the caller unless named."""
-
-    async def apply(uow: UnitOfWork, ticket: Ticket) -> Ticket:
+    async with ticket_command(
+        env,
+        principal,
+        ticket_id,
+        kind=None,
+        action="add a message to",
+        expected_version=expected_version,
+    ) as (uow, ticket):
         author = author_id
         if author is None and parse_direction(direction) == MessageDirection.OUTGOING:
             author = uow.actor_id
         return await apply_add_message(
             uow, ticket, body=body, direction=direction, channel=channel, author_id=author
         )
-
-    return await run_on_ticket(
-        env,
-        principal,
-        ticket_id,
-        apply,
-        kind=None,
-        action="add a message to",
-        expected_version=expected_version,
-    )

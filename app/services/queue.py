@@ -18,7 +18,14 @@ from app.domain.ticket_input import check_email, optional_text
 from app.services.extras import ExtraValue, put_extra
 from app.services.labels import attach_label
 from app.services.queue_line import next_number, waiting_after, waiting_bounds
-from app.services.tickets import close_interaction, command, get_row, load_ticket, mark_new
+from app.services.tickets import (
+    close_interaction,
+    command,
+    get_row,
+    load_ticket,
+    mark_new,
+    ticket_command,
+)
 from app.services.unit_of_work import ServiceEnv, UnitOfWork, snapshot
 
 QUEUE = TicketKind.QUEUE
@@ -238,10 +245,9 @@ async def update_ticket(
     language_code: str | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
-    async with command(env, principal) as uow:
-        ticket = await load_ticket(
-            uow, ticket_id, kind=QUEUE, action="update", expected_version=expected_version
-        )
+    async with ticket_command(
+        env, principal, ticket_id, kind=QUEUE, action="update", expected_version=expected_version
+    ) as (uow, ticket):
         return await apply_update_ticket(
             uow,
             ticket,
@@ -262,10 +268,15 @@ async def move_ticket(
     user_id: int | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
-    async with command(env, principal, user_id) as uow:
-        ticket = await load_ticket(
-            uow, ticket_id, kind=QUEUE, action="move", expected_version=expected_version
-        )
+    async with ticket_command(
+        env,
+        principal,
+        ticket_id,
+        kind=QUEUE,
+        action="move",
+        user_id=user_id,
+        expected_version=expected_version,
+    ) as (uow, ticket):
         line = await get_row(uow, Line, line_id, "lineId")
         return await apply_move_ticket(uow, ticket, line=line)
 
@@ -279,10 +290,15 @@ async def return_ticket_to_queue(
     user_id: int | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
-    async with command(env, principal, user_id) as uow:
-        ticket = await load_ticket(
-            uow, ticket_id, kind=QUEUE, action="return to queue", expected_version=expected_version
-        )
+    async with ticket_command(
+        env,
+        principal,
+        ticket_id,
+        kind=QUEUE,
+        action="return to queue",
+        user_id=user_id,
+        expected_version=expected_version,
+    ) as (uow, ticket):
         return await apply_return_to_queue(uow, ticket, position=position)
 
 
@@ -294,10 +310,15 @@ async def cancel_ticket(
     user_id: int | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
-    async with command(env, principal, user_id) as uow:
-        ticket = await load_ticket(
-            uow, ticket_id, kind=QUEUE, action="cancel", expected_version=expected_version
-        )
+    async with ticket_command(
+        env,
+        principal,
+        ticket_id,
+        kind=QUEUE,
+        action="cancel",
+        user_id=user_id,
+        expected_version=expected_version,
+    ) as (uow, ticket):
         return await apply_cancel_ticket(uow, ticket)
 
 

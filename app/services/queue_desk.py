@@ -21,9 +21,8 @@ from app.services.tickets import (
     close_interaction,
     command,
     get_row,
-    load_ticket,
     open_interaction,
-    run_on_ticket,
+    ticket_command,
 )
 from app.services.unit_of_work import ServiceEnv, UnitOfWork, snapshot
 
@@ -141,10 +140,15 @@ async def call_ticket(
     keep_previous: bool = False,
     expected_version: int | None = None,
 ) -> Ticket:
-    async with command(env, principal, user_id) as uow:
-        ticket = await load_ticket(
-            uow, ticket_id, kind=QUEUE, action="call", expected_version=expected_version
-        )
+    async with ticket_command(
+        env,
+        principal,
+        ticket_id,
+        kind=QUEUE,
+        action="call",
+        user_id=user_id,
+        expected_version=expected_version,
+    ) as (uow, ticket):
         return await apply_call(
             uow,
             ticket,
@@ -186,19 +190,16 @@ async def recall_ticket(
     user_id: int | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
-    async def apply(uow: UnitOfWork, ticket: Ticket) -> Ticket:
-        return await apply_recall(uow, ticket, user_id=uow.actor_id)  # type: ignore[arg-type]
-
-    return await run_on_ticket(
+    async with ticket_command(
         env,
         principal,
         ticket_id,
-        apply,
         kind=QUEUE,
         action="recall",
         user_id=user_id,
         expected_version=expected_version,
-    )
+    ) as (uow, ticket):
+        return await apply_recall(uow, ticket, user_id=uow.actor_id)  # type: ignore[arg-type]
 
 
 async def mark_ticket_served(
@@ -209,19 +210,16 @@ async def mark_ticket_served(
     user_id: int | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
-    async def apply(uow: UnitOfWork, ticket: Ticket) -> Ticket:
-        return await apply_mark_served(uow, ticket, user_id=uow.actor_id)  # type: ignore[arg-type]
-
-    return await run_on_ticket(
+    async with ticket_command(
         env,
         principal,
         ticket_id,
-        apply,
         kind=QUEUE,
         action="mark served",
         user_id=user_id,
         expected_version=expected_version,
-    )
+    ) as (uow, ticket):
+        return await apply_mark_served(uow, ticket, user_id=uow.actor_id)  # type: ignore[arg-type]
 
 
 async def mark_ticket_no_show(
@@ -232,16 +230,13 @@ async def mark_ticket_no_show(
     user_id: int | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
-    async def apply(uow: UnitOfWork, ticket: Ticket) -> Ticket:
-        return await apply_mark_no_show(uow, ticket, user_id=uow.actor_id)  # type: ignore[arg-type]
-
-    return await run_on_ticket(
+    async with ticket_command(
         env,
         principal,
         ticket_id,
-        apply,
         kind=QUEUE,
         action="mark no-show",
         user_id=user_id,
         expected_version=expected_version,
-    )
+    ) as (uow, ticket):
+        return await apply_mark_no_show(uow, ticket, user_id=uow.actor_id)  # type: ignore[arg-type]

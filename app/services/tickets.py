@@ -3,7 +3,7 @@ rows it refers to checked against the workspace, and the interaction bookkeeping
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
@@ -18,7 +18,6 @@ from app.services.unit_of_work import ServiceEnv, UnitOfWork, unit_of_work
 
 Row = TypeVar("Row", Contact, Line, Team, User)
 _WHAT: dict[type[Any], str] = {Contact: "Contact", Line: "Line", Team: "Team", User: "User"}
-Apply = Callable[[UnitOfWork, Ticket], Awaitable[Ticket]]
 
 
 # Per-transaction memo (time zone, labels, today's numbers): a batch of steps in one unit of
@@ -77,23 +76,23 @@ async def load_ticket(
     return ticket
 
 
-async def run_on_ticket(
+@asynccontextmanager
+async def ticket_command(
     env: ServiceEnv,
     principal: Principal,
     ticket_id: int,
-    apply: Apply,
     *,
     kind: TicketKind | None,
     action: str,
     user_id: int | None = None,
     expected_version: int | None = None,
-) -> Ticket:
-    """The usual command: load the ticket for update, apply one rule, commit."""
+) -> AsyncIterator[tuple[UnitOfWork, Ticket]]:
+    """The usual command: one transaction (see `command`) with the ticket loaded for update."""
     async with command(env, principal, user_id) as uow:
         ticket = await load_ticket(
             uow, ticket_id, kind=kind, action=action, expected_version=expected_version
         )
-        return await apply(uow, ticket)
+        yield uow, ticket
 
 
 def wrong_kind(action: str, kind: str) -> DomainError:
