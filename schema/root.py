@@ -15,6 +15,7 @@ from strawberry.extensions import AddValidationRules
 from strawberry.tools import merge_types
 
 from app.observability.graphql_extension import ObserveOperation
+from schema.execution import FastLeavesExecutionContext
 from schema.limits import QueryLimits
 from schema.masking import GatewaySchema, MaskUnexpectedErrors
 from schema.mutations import MUTATIONS
@@ -43,7 +44,8 @@ TYPES: list[Any] = [
 ]  # fmt: skip
 
 
-def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+def build_schema(*, introspection: bool = True, fast_leaves: bool = True) -> strawberry.Schema:
+    """`fast_leaves=False` runs graphql-core's executor unchanged (to compare against)."""
     query = merge_types("Query", tuple(QUERIES))
     # ObserveOperation first: it hands the operation to the request log and metrics.
     # MaskUnexpectedErrors right after ObserveOperation: it leaves last and sees every error.
@@ -58,6 +60,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         subscription=merge_types("Subscription", tuple(SUBSCRIPTIONS)),
         types=TYPES,
         extensions=extensions,
+        execution_context_class=FastLeavesExecutionContext if fast_leaves else None,
     )
 
 

@@ -1,0 +1,218 @@
+"""The fast-leaves executor (schema/execution.py) answers exactly as graphql-core's own: the same
+data and the same errors for every query document in schema/operations/, for schema-generated
+queries over demo data, and for the error cases it hands back to the standard path."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import strawberry
+from graphql import build_schema as parse_sdl
+from graphql import parse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis_graphql import Mode, from_schema, nodes
+
+from app.config import Settings
+from app.context import Context
+from app.services.demo import load_demo
+from app.services.unit_of_work import ServiceEnv
+from app.services.workspaces import authenticate
+from schema import build_schema, schema_sdl
+from schema.execution import FastLeavesExecutionContext, leaf_plan
+from schema.ids import TICKET, encode_id
+
+pytestmark = pytest.mark.anyio
+
+OPERATIONS = Path(__file__).resolve().parents[2] / "schema" / "operations"
+GENERATED = 80
+
+FAST = build_schema()
+STANDARD = build_schema(fast_leaves=False)
+
+
+def comparable(result: Any) -> tuple[Any, list[dict[str, Any]]]:
+    errors = [error.formatted for error in result.errors or []]
+    for error in errors:  # a masked error's id is random per occurrence
+        (error.get("extensions") or {}).pop("errorId", None)
+    return result.data, errors
+
+
+@pytest.fixture
+async def demo(db):
+    [acme, _globex] = await load_demo(
+        ServiceEnv(db), slug_suffix=f"-{uuid.uuid4().hex[:8]}", scale=0.1
+    )
+    principal = await authenticate(db, acme.api_key)
+    return db, principal
+
+
+async def run_both(demo, query: str, variables: dict[str, Any] | None = None) -> Any:
+    db, principal = demo
+    results = []
+    for schema in (STANDARD, FAST):
+        context = Context(db=db, settings=Settings(), principal=principal)
+        result = await schema.execute(query, variable_values=variables, context_value=context)
+        results.append(comparable(result))
+    standard, fast = results
+    assert fast == standard, query
+    return standard
+
+
+def query_documents() -> list[tuple[str, str]]:
+    """Every query operation in schema/operations/ (mutations change what the next run reads)."""
+    found = []
+    for path in sorted(OPERATIONS.rglob("*.graphql")):
+        text = path.read_text()
+        for definition in parse(text).definitions:
+            if getattr(definition, "operation", None) and definition.operation.value == "query":
+                found.append((text, definition.name.value if definition.name else None))
+    return found
+
+
+async def ticket_ids(demo, first: int = 100) -> list[str]:
+    data, _ = await run_both(demo, f"{{ tickets(first: {first}) {{ nodes {{ id }} }} }}")
+    return [node["id"] for node in data["tickets"]["nodes"]]
+
+
+async def test_every_query_document_answers_the_same(demo):
+    ids = await ticket_ids(demo, 20)
+    documents = query_documents()
+    assert len(documents) >= 3
+    for text, name in documents:
+        for ticket_id in ids:
+            data, errors = await run_both_named(demo, text, name, {"id": ticket_id, "first": 50})
+            assert errors == [] and data is not None
+            if "ticket" not in (data or {}):
+                break  # list queries don't depend on the id
+
+
+async def run_both_named(demo, text: str, name: str | None, variables: dict[str, Any]) -> Any:
+    db, principal = demo
+    results = []
+    for schema in (STANDARD, FAST):
+        context = Context(db=db, settings=Settings(), principal=principal)
+        used = {k: v for k, v in variables.items() if f"${k}" in text}
+        result = await schema.execute(
+            text, variable_values=used, context_value=context, operation_name=name
+        )
+        results.append(comparable(result))
+    assert results[1] == results[0], name
+    return results[0]
+
+
+async def test_generated_queries_answer_the_same(demo):
+    ids = await ticket_ids(demo)
+    scalars = {
+        "DateTime": st.just("2026-01-20T09:37:43Z").map(nodes.String),
+        "JSON": st.just("{}").map(nodes.String),
+        "ID": st.sampled_from([*ids[:5], encode_id(TICKET, 10**9), "bad"]).map(nodes.String),
+    }
+    strategy = from_schema(
+        parse_sdl(schema_sdl()), fields=["tickets", "ticket", "node", "nodes", "users",
+                                         "lines", "teams", "labels", "viewer", "ticketEvents"],
+        custom_scalars=scalars, mode=Mode.POSITIVE,
+    )  # fmt: skip
+    queries: list[str] = []
+
+    @settings(
+        max_examples=GENERATED,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    def collect(query: str) -> None:
+        queries.append(query)
+
+    collect()
+    with_data = 0
+    for query in queries:
+        data, _errors = await run_both(demo, query)
+        with_data += data is not None
+    assert with_data > GENERATED // 2  # mostly real answers, not only refusals
+
+
+def test_only_plain_leaf_fields_take_the_fast_path():
+    types = FAST._schema.type_map
+
+    def plan(type_name: str, field: str):  # type: ignore[no-untyped-def]
+        return leaf_plan(types[type_name].fields[field])  # type: ignore[union-attr]
+
+    assert plan("User", "name") is not None  # a column
+    assert plan("QueueTicket", "state") is not None  # an enum column
+    assert plan("QueueTicket", "id") is None  # a resolver (global id)
+    assert plan("QueueTicket", "assignee") is None  # an object
+    assert plan("TicketOrigin", "payload") is None  # permission classes
+    assert plan("Query", "tickets") is None  # arguments
+
+
+# --- the cases the fast path hands back --------------------------------------------------------
+
+
+class Mood(enum.Enum):
+    CALM = "calm"
+
+
+@strawberry.type
+class Thing:
+    name: str
+    nickname: str | None
+    mood: Mood
+    count: int
+
+
+class Row:
+    """A source as odd as a resolver could hand out: missing or wrong-typed attributes."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def things(self) -> list[Thing | None]:
+        return [
+            Row(name="ok", nickname=None, mood=Mood.CALM, count=1),  # type: ignore[list-item]
+            Row(name=None, nickname="n", mood=Mood.CALM, count=2),  # type: ignore[list-item]
+            Row(name="x", nickname="n", mood="not a mood", count=3),  # type: ignore[list-item]
+            Row(name="x", nickname="n", mood=Mood.CALM, count="many"),  # type: ignore[list-item]
+            Row(name="x", mood=Mood.CALM, count=4),  # type: ignore[list-item]
+        ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ things { name nickname mood count } }",
+        "{ things { n: name n: name nickname ... on Thing { count } } }",
+        "{ things { name @skip(if: true) mood @include(if: false) count } }",
+    ],
+)
+async def test_errors_and_nulls_are_the_standard_ones(query):
+    standard = strawberry.Schema(query=Query)
+    fast = strawberry.Schema(query=Query, execution_context_class=FastLeavesExecutionContext)
+    expected = comparable(await standard.execute(query))
+    assert comparable(await fast.execute(query)) == expected
+
+
+async def test_the_odd_rows_do_hit_every_error_case():
+    data, errors = comparable(
+        await strawberry.Schema(query=Query).execute("{ things { name nickname mood count } }")
+    )
+    assert [(e["path"][1], e["path"][2]) for e in errors] == [
+        (1, "name"),  # None for a non-null field
+        (2, "mood"),  # not a member of the enum
+        (3, "count"),  # not an Int
+        (4, "nickname"),  # no such attribute
+    ]
+    assert data == {
+        "things": [{"name": "ok", "nickname": None, "mood": "CALM", "count": 1}, None, None, None,
+                   {"name": "x", "nickname": None, "mood": "CALM", "count": 4}]
+    }  # fmt: skip
