@@ -9,9 +9,10 @@ import strawberry
 
 from app.context import Info
 from app.domain.enums import TicketKind as DomainTicketKind
+from schema import relations
 from schema.enums import Circumstance, HelpdeskStatus
 from schema.types.people import Contact
-from schema.types.ticket import Ticket, _load
+from schema.types.ticket import Ticket
 
 
 @strawberry.type(description="The AI agent that answered before a human took over.")
@@ -84,7 +85,7 @@ class HelpdeskTicket(Ticket):
 
     @strawberry.field(description="The customer (same as contact).")
     def customer(self, info: Info) -> Contact | None:
-        return _load(info.context.loaders.contact, self.contact_id)  # type: ignore[attr-defined]
+        return relations.CONTACT.resolve(info, self)  # type: ignore[no-any-return]
 
     @strawberry.field
     def responder(self) -> Responder | None:

@@ -8,9 +8,9 @@ from typing import Any
 import strawberry
 
 from app.context import Info
-from app.loaders.base import load_ready
 from app.loaders.cursors import encode_keyset
 from app.loaders.pages import MESSAGE_CURSOR, RowPage
+from schema import relations
 from schema.enums import MessageDirection
 from schema.ids import encode_id
 from schema.types.node import Node, RowType
@@ -57,9 +57,7 @@ class Message(RowType, Node):
 
     @strawberry.field
     def author(self, info: Info) -> User | None:
-        # Returns the loader's future: the executor awaits it, no coroutine per field.
-        author_id = self.author_id  # type: ignore[attr-defined]
-        return None if author_id is None else load_ready(info.context.loaders.user, author_id)
+        return relations.AUTHOR.resolve(info, self)  # type: ignore[no-any-return]
 
     @strawberry.field
     def attachments(self) -> list[Attachment]:

@@ -10,10 +10,11 @@ import strawberry
 from app.context import Info
 from app.domain.enums import QueueStatus as DomainQueueStatus
 from app.domain.enums import TicketKind as DomainTicketKind
+from schema import relations
 from schema.enums import QueueStatus, TicketSource
 from schema.types.people import User
 from schema.types.places import Line
-from schema.types.ticket import Ticket, _load
+from schema.types.ticket import Ticket
 
 
 @strawberry.type(description="A walk-in visitor's ticket in a queue line.")
@@ -38,15 +39,15 @@ class QueueTicket(Ticket):
 
     @strawberry.field
     def line(self, info: Info) -> Line:
-        return _load(info.context.loaders.line, self.line_id)  # type: ignore[attr-defined,no-any-return]
+        return relations.LINE.resolve(info, self)  # type: ignore[no-any-return]
 
     @strawberry.field
     def called_by(self, info: Info) -> User | None:
-        return _load(info.context.loaders.user, self.called_by_id)  # type: ignore[attr-defined]
+        return relations.CALLED_BY.resolve(info, self)  # type: ignore[no-any-return]
 
     @strawberry.field
     def assigner(self, info: Info) -> User | None:
-        return _load(info.context.loaders.user, self.assigner_id)  # type: ignore[attr-defined]
+        return relations.ASSIGNER.resolve(info, self)  # type: ignore[no-any-return]
 
     @strawberry.field(description="1-based place among the waiting tickets of its line.")
     def position(self, info: Info) -> int | None:

@@ -12,9 +12,9 @@ from app.context import Info
 from app.domain.cursors import decode_event_cursor
 from app.domain.errors import DomainError
 from app.loaders import PageKey
-from app.loaders.base import load_ready
 from app.loaders.cursors import decode_keyset
-from app.loaders.pages import MESSAGE_CURSOR
+from app.loaders.pages import MESSAGE_CURSOR, RowPage
+from schema import relations
 from schema.enums import OriginSystem, TicketKind, TicketState
 from schema.errors import check_page_size, from_domain
 from schema.ids import TICKET, encode_id
@@ -44,10 +44,6 @@ class TicketOrigin:
     )
 
 
-def _load(loader: Any, key: int | None) -> Any:
-    return None if key is None else load_ready(loader, key)
-
-
 @strawberry.interface(description="A queue ticket or a helpdesk ticket.")
 class Ticket(Node):
     kind: TicketKind
@@ -66,22 +62,23 @@ class Ticket(Node):
     def id(self) -> strawberry.ID:
         return strawberry.ID(encode_id(TICKET, self.id))  # type: ignore[arg-type]
 
-    # Relations return the loader's future (no coroutine per field); the executor awaits it.
+    # Relations (schema/relations.py) return the value when the loader holds it, else its
+    # future (no coroutine per field); the executor awaits it.
     @strawberry.field(description="The visitor or customer.")
     def contact(self, info: Info) -> Contact | None:
-        return _load(info.context.loaders.contact, self.contact_id)  # type: ignore[attr-defined]
+        return relations.CONTACT.resolve(info, self)  # type: ignore[no-any-return]
 
     @strawberry.field
     def assignee(self, info: Info) -> User | None:
-        return _load(info.context.loaders.user, self.assignee_id)  # type: ignore[attr-defined]
+        return relations.ASSIGNEE.resolve(info, self)  # type: ignore[no-any-return]
 
     @strawberry.field
     def team(self, info: Info) -> Team | None:
-        return _load(info.context.loaders.team, self.team_id)  # type: ignore[attr-defined]
+        return relations.TEAM.resolve(info, self)  # type: ignore[no-any-return]
 
     @strawberry.field
     def labels(self, info: Info) -> list[Label]:
-        return info.context.loaders.labels.load(self.id)  # type: ignore[arg-type,return-value]
+        return relations.LABELS.resolve(info, self)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Oldest first; at most 100 per page.")
     def messages(
@@ -90,17 +87,18 @@ class Ticket(Node):
         check_page_size(first, "first")
         if after is not None:
             _check_cursor(decode_keyset, MESSAGE_CURSOR, after, "after")
-        key = PageKey(self.id, first or DEFAULT_PAGE, after)  # type: ignore[arg-type]
-        page = info.context.loaders.messages.load(key)
-        return _wrap(page, lambda rows: MessageConnection(page=rows))
+        page = relations.MESSAGES.resolve(info, self, first=first, after=after)
+        if isinstance(page, RowPage):  # prefetched
+            return MessageConnection(page=page)
+        return _wrap(page, lambda rows: MessageConnection(page=rows))  # type: ignore[return-value]
 
     @strawberry.field
     def interactions(self, info: Info) -> list[Interaction]:
-        return info.context.loaders.interactions.load(self.id)  # type: ignore[arg-type,return-value]
+        return relations.INTERACTIONS.resolve(info, self)  # type: ignore[no-any-return]
 
     @strawberry.field
     def extra(self, info: Info) -> list[ExtraField]:
-        return info.context.loaders.extra.load(self.id)  # type: ignore[arg-type,return-value]
+        return relations.EXTRA.resolve(info, self)  # type: ignore[no-any-return]
 
     @strawberry.field
     def origin(self) -> TicketOrigin:

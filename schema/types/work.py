@@ -8,7 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.context import Info
-from app.loaders.base import load_ready
+from schema import relations
 from schema.types.people import User
 from schema.types.places import Line
 
@@ -21,13 +21,11 @@ class Interaction:
 
     @strawberry.field
     def line(self, info: Info) -> Line | None:
-        line_id = self.line_id  # type: ignore[attr-defined]
-        return None if line_id is None else load_ready(info.context.loaders.line, line_id)
+        return relations.INTERACTION_LINE.resolve(info, self)  # type: ignore[no-any-return]
 
     @strawberry.field
     def user(self, info: Info) -> User | None:
-        user_id = self.user_id  # type: ignore[attr-defined]
-        return None if user_id is None else load_ready(info.context.loaders.user, user_id)
+        return relations.INTERACTION_USER.resolve(info, self)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Seconds from the ticket's creation to this call.")
     def wait_time(self) -> int | None:

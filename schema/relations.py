@@ -1,0 +1,102 @@
+"""The relations of the read types, each defined once: which loader, which key.
+
+Resolvers load through them one row at a time; the prefetcher (schema/prefetch.py) loads a
+whole page's relations through them, level by level, before the executor walks the page. Both
+use the same key, so what the prefetcher loaded is what the resolver finds in the loader's cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from app.context import Info
+from app.loaders import PageKey
+from app.loaders.base import load_ready
+
+MAX_PAGE = 100  # `first` above it is refused by the field: nothing to load for it
+
+
+def _single(value: Any) -> list[Any]:
+    return [] if value is None else [value]
+
+
+def _rows(value: Any) -> list[Any]:
+    return list(value)
+
+
+def _page_rows(value: Any) -> list[Any]:
+    return list(value.rows)
+
+
+@dataclass(frozen=True)
+class Relation:
+    loader: str  # the attribute of app.loaders.Loaders
+    key: Callable[[Any, dict[str, Any]], Any]  # (row, field arguments) -> key; None: no value
+    target: str | None = (
+        None  # the family (see FAMILIES) of the rows it loads, if they have relations
+    )
+    children: Callable[[Any], list[Any]] = _single  # the rows inside one loaded value
+
+    def resolve(self, info: Info, row: Any, **arguments: Any) -> Any:
+        """The value at once when the loader holds it, else the loader's future."""
+        key = self.key(row, arguments)
+        return None if key is None else load_ready(getattr(info.context.loaders, self.loader), key)
+
+
+def to_one(loader: str, column: str, target: str | None = None) -> Relation:
+    return Relation(loader, lambda row, _args: getattr(row, column), target)
+
+
+def per_ticket(loader: str, target: str | None = None) -> Relation:
+    return Relation(loader, lambda row, _args: row.id, target, _rows)
+
+
+def _int(value: Any) -> int | None:
+    """An Int argument as the field receives it. The prefetcher reads arguments from the
+    selection (strawberry.types.nodes), where a literal is still its source text; the document
+    was validated, so that text is an integer."""
+    return int(value) if isinstance(value, str) else value
+
+
+def _message_page(row: Any, arguments: dict[str, Any]) -> PageKey | None:
+    first = _int(arguments.get("first"))
+    if first is not None and not 1 <= first <= MAX_PAGE:
+        return None
+    return PageKey(row.id, first or MAX_PAGE, arguments.get("after"))
+
+
+CONTACT = to_one("contact", "contact_id")
+ASSIGNEE = to_one("user", "assignee_id")
+TEAM = to_one("team", "team_id")
+LINE = to_one("line", "line_id")
+CALLED_BY = to_one("user", "called_by_id")
+ASSIGNER = to_one("user", "assigner_id")
+LABELS = per_ticket("labels")
+INTERACTIONS = per_ticket("interactions", "Interaction")
+EXTRA = per_ticket("extra")
+MESSAGES = Relation("messages", _message_page, "Message", _page_rows)
+AUTHOR = to_one("user", "author_id")
+INTERACTION_LINE = to_one("line", "line_id")
+INTERACTION_USER = to_one("user", "user_id")
+
+# GraphQL field name -> relation, per family of row types. "Ticket" covers the interface and
+# both kinds: a queue-only field finds no key on a helpdesk row and loads nothing for it.
+FAMILIES: dict[str, dict[str, Relation]] = {
+    "Ticket": {
+        "contact": CONTACT,
+        "customer": CONTACT,
+        "assignee": ASSIGNEE,
+        "team": TEAM,
+        "line": LINE,
+        "calledBy": CALLED_BY,
+        "assigner": ASSIGNER,
+        "labels": LABELS,
+        "interactions": INTERACTIONS,
+        "extra": EXTRA,
+        "messages": MESSAGES,
+    },
+    "Message": {"author": AUTHOR},
+    "Interaction": {"line": INTERACTION_LINE, "user": INTERACTION_USER},
+}
