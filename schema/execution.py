@@ -7,7 +7,7 @@ Strawberry resolves with plain `getattr` (no resolver, no arguments, no field ex
 whose type is a scalar or an enum, and with no middleware installed, this context makes those
 two calls itself. Every case the standard path would report as an error (a missing
 attribute, None for a non-null field, a value the type refuses, an awaitable) takes the
-standard path, so results and errors are the same (tests/execution/test_fast_leaves.py runs
+standard path, so results and errors are the same (tests/execution/test_fast_paths.py runs
 every query document and generated ones both ways).
 """
 
@@ -24,7 +24,7 @@ from graphql import (
     Undefined,
     is_leaf_type,
 )
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema import Schema, StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
 _MISSING = object()
@@ -104,3 +104,56 @@ class FastLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
         plan = None if field_def is None else leaf_plan(field_def)
         self._plans[key] = plan
         return plan
+
+
+def install_direct_resolvers(schema: Schema) -> int:
+    """Call plain resolvers straight from graphql-core; returns how many fields it changed.
+
+    A resolver field goes through Strawberry's chain on every call: argument conversion, the
+    field-extension chain, the exception-handler check. For a sync resolver with no arguments,
+    no field extensions (permission classes are one) and no exception handlers in the schema,
+    that chain ends in calling the function with the parent row and an Info; this makes the
+    GraphQL field call it so, and leaves everything else (ResolveInfo, completion, errors) to
+    graphql-core as before.
+    """
+    if schema.schema_converter.exception_handlers:
+        return 0
+    info_class = schema.config.info_class
+    changed = 0
+    for graphql_type in schema._schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name.startswith("__"):
+            continue
+        for field_def in graphql_type.fields.values():
+            direct = _direct_resolver(field_def, info_class)
+            if direct is not None:
+                field_def.resolve = direct
+                changed += 1
+    return changed
+
+
+def _direct_resolver(field_def: GraphQLField, info_class: Any) -> Any:
+    definition = field_def.extensions.get("strawberry-definition")
+    if (
+        field_def.args
+        or not isinstance(definition, StrawberryField)
+        or definition.base_resolver is None
+        or definition.extensions
+        or definition.base_resolver.is_async
+        or getattr(field_def.resolve, "__name__", "") != "_resolver"
+    ):
+        return None
+    resolver = definition.base_resolver
+    if resolver.arguments:  # anything but self/root/parent/info
+        return None
+    function = resolver.wrapped_func
+    pass_self = resolver.self_parameter is not None
+    source_names = [p.name for p in (resolver.root_parameter, resolver.parent_parameter) if p]
+    info_name = resolver.info_parameter.name if resolver.info_parameter else None
+
+    def direct(source: Any, info: Any) -> Any:
+        kwargs = {name: source for name in source_names}
+        if info_name is not None:
+            kwargs[info_name] = info_class(_raw_info=info, _field=definition)
+        return function(source, **kwargs) if pass_self else function(**kwargs)
+
+    return direct

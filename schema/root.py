@@ -15,7 +15,7 @@ from strawberry.extensions import AddValidationRules
 from strawberry.tools import merge_types
 
 from app.observability.graphql_extension import ObserveOperation
-from schema.execution import FastLeavesExecutionContext
+from schema.execution import FastLeavesExecutionContext, install_direct_resolvers
 from schema.limits import QueryLimits
 from schema.masking import GatewaySchema, MaskUnexpectedErrors
 from schema.mutations import MUTATIONS
@@ -44,8 +44,9 @@ TYPES: list[Any] = [
 ]  # fmt: skip
 
 
-def build_schema(*, introspection: bool = True, fast_leaves: bool = True) -> strawberry.Schema:
-    """`fast_leaves=False` runs graphql-core's executor unchanged (to compare against)."""
+def build_schema(*, introspection: bool = True, fast_paths: bool = True) -> strawberry.Schema:
+    """`fast_paths=False` leaves out schema/execution.py (the standard executor and Strawberry's
+    resolver chain, to compare against)."""
     query = merge_types("Query", tuple(QUERIES))
     # ObserveOperation first: it hands the operation to the request log and metrics.
     # MaskUnexpectedErrors right after ObserveOperation: it leaves last and sees every error.
@@ -54,14 +55,17 @@ def build_schema(*, introspection: bool = True, fast_leaves: bool = True) -> str
     ]  # fmt: skip
     if not introspection:
         extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return GatewaySchema(
+    built = GatewaySchema(
         query=query,
         mutation=merge_types("Mutation", tuple(MUTATIONS)),
         subscription=merge_types("Subscription", tuple(SUBSCRIPTIONS)),
         types=TYPES,
         extensions=extensions,
-        execution_context_class=FastLeavesExecutionContext if fast_leaves else None,
+        execution_context_class=FastLeavesExecutionContext if fast_paths else None,
     )
+    if fast_paths:
+        install_direct_resolvers(built)
+    return built
 
 
 schema = build_schema()

@@ -1,6 +1,7 @@
-"""The fast-leaves executor (schema/execution.py) answers exactly as graphql-core's own: the same
-data and the same errors for every query document in schema/operations/, for schema-generated
-queries over demo data, and for the error cases it hands back to the standard path."""
+"""The fast paths (schema/execution.py: direct leaves and resolvers; schema/prefetch.py) answer
+exactly as graphql-core and Strawberry do without them: the same data and the same errors for
+every query document in schema/operations/, for schema-generated queries over demo data, and
+for the error cases the leaf path hands back to the standard one."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from app.services.workspaces import authenticate
 from schema import build_schema, schema_sdl
 from schema.execution import FastLeavesExecutionContext, leaf_plan
 from schema.ids import TICKET, encode_id
+from schema.queries import tickets as schema_tickets
 
 pytestmark = pytest.mark.anyio
 
@@ -32,7 +34,7 @@ OPERATIONS = Path(__file__).resolve().parents[2] / "schema" / "operations"
 GENERATED = 80
 
 FAST = build_schema()
-STANDARD = build_schema(fast_leaves=False)
+STANDARD = build_schema(fast_paths=False)
 
 
 def comparable(result: Any) -> tuple[Any, list[dict[str, Any]]]:
@@ -51,15 +53,23 @@ async def demo(db):
     return db, principal
 
 
-async def run_both(demo, query: str, variables: dict[str, Any] | None = None) -> Any:
+async def _no_prefetch(*_args: Any) -> None:
+    return None
+
+
+async def execute(schema: Any, demo: Any, query: str, **kwargs: Any) -> Any:
+    """One run; on the standard schema without the prefetcher, as if it did not exist."""
     db, principal = demo
-    results = []
-    for schema in (STANDARD, FAST):
-        context = Context(db=db, settings=Settings(), principal=principal)
-        result = await schema.execute(query, variable_values=variables, context_value=context)
-        results.append(comparable(result))
-    standard, fast = results
-    assert fast == standard, query
+    context = Context(db=db, settings=Settings(), principal=principal)
+    with pytest.MonkeyPatch.context() as patch:
+        if schema is STANDARD:
+            patch.setattr(schema_tickets, "prefetch", _no_prefetch)
+        return comparable(await schema.execute(query, context_value=context, **kwargs))
+
+
+async def run_both(demo, query: str, variables: dict[str, Any] | None = None) -> Any:
+    standard = await execute(STANDARD, demo, query, variable_values=variables)
+    assert await execute(FAST, demo, query, variable_values=variables) == standard, query
     return standard
 
 
@@ -92,17 +102,11 @@ async def test_every_query_document_answers_the_same(demo):
 
 
 async def run_both_named(demo, text: str, name: str | None, variables: dict[str, Any]) -> Any:
-    db, principal = demo
-    results = []
-    for schema in (STANDARD, FAST):
-        context = Context(db=db, settings=Settings(), principal=principal)
-        used = {k: v for k, v in variables.items() if f"${k}" in text}
-        result = await schema.execute(
-            text, variable_values=used, context_value=context, operation_name=name
-        )
-        results.append(comparable(result))
-    assert results[1] == results[0], name
-    return results[0]
+    used = {k: v for k, v in variables.items() if f"${k}" in text}
+    standard = await execute(STANDARD, demo, text, variable_values=used, operation_name=name)
+    fast = await execute(FAST, demo, text, variable_values=used, operation_name=name)
+    assert fast == standard, name
+    return standard
 
 
 async def test_generated_queries_answer_the_same(demo):
