@@ -20,7 +20,7 @@ from app.services.workspaces import set_webhook_secret
 from schema.ids import encode_id
 from tests.factories import Factory
 from tests.security.conftest import post
-from tests.subscriptions.helpers import Gateway
+from tests.subscriptions.helpers import Gateway, wait_live
 
 pytestmark = pytest.mark.anyio
 
@@ -130,7 +130,7 @@ async def test_subscriptions_hear_only_their_workspace(database_url, db, make_wo
             assert json.loads(await ws.recv())["type"] == "connection_ack"
             query = "subscription { ticketEvents { ticket { title } } }"
             await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query}}))
-            await asyncio.sleep(0.3)
+            await wait_live(gateway, 1)  # "from now" starts once the subscription is live
             base = f"http://127.0.0.1:{gateway.port}/graphql"
             async with httpx.AsyncClient() as http:
                 for key, line, name in ((b.api_key, line_b, "B"), (a.api_key, line_a, "A")):
