@@ -27,6 +27,8 @@ from graphql import (
 from strawberry.schema.schema import Schema, StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
+from schema.completion import CompiledCompletion
+
 _MISSING = object()
 
 
@@ -58,7 +60,7 @@ def leaf_plan(field_def: GraphQLField) -> LeafPlan | None:
     return LeafPlan(definition.python_name, leaf.coerce_output_value, nullable)
 
 
-class FastLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class FastLeavesExecutionContext(CompiledCompletion, StrawberryGraphQLCoreExecutionContext):
     # (parent type, field name) -> plan or None; types belong to one schema and live as long.
     _plans: dict[tuple[GraphQLObjectType, str], LeafPlan | None] = {}
 
@@ -68,6 +70,7 @@ class FastLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # implements `resolve` (then every field goes the standard way).
         manager = self.middleware_manager
         self._direct_leaves = manager is None or not manager.middlewares
+        self._completers = {}
 
     def execute_field(
         self,
@@ -97,6 +100,10 @@ class FastLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
+
+    def _leaf_plan_for(self, parent_type: GraphQLObjectType, name: str) -> LeafPlan | None:
+        key = (parent_type, name)
+        return self._plans[key] if key in self._plans else self._plan(key)
 
     def _plan(self, key: tuple[GraphQLObjectType, str]) -> LeafPlan | None:
         parent_type, name = key

@@ -73,7 +73,8 @@ async def prefetch(
     await asyncio.gather(*batches, return_exceptions=True)
 
     nested = []
-    for relation, arguments, children in wanted:
+    for relation, arguments, selections in wanted:
+        children = connection_nodes(selections) if relation.connection else selections
         if relation.target is None or not children:
             continue
         loader = getattr(loaders, relation.loader)

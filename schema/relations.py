@@ -38,6 +38,8 @@ class Relation:
         None  # the family (see FAMILIES) of the rows it loads, if they have relations
     )
     children: Callable[[Any], list[Any]] = _single  # the rows inside one loaded value
+    # The field returns a connection: its rows' selection is under `nodes` / `edges.node`.
+    connection: bool = False
 
     def resolve(self, info: Info, row: Any, **arguments: Any) -> Any:
         """The value at once when the loader holds it, else the loader's future."""
@@ -76,7 +78,7 @@ ASSIGNER = to_one("user", "assigner_id")
 LABELS = per_ticket("labels")
 INTERACTIONS = per_ticket("interactions", "Interaction")
 EXTRA = per_ticket("extra")
-MESSAGES = Relation("messages", _message_page, "Message", _page_rows)
+MESSAGES = Relation("messages", _message_page, "Message", _page_rows, connection=True)
 AUTHOR = to_one("user", "author_id")
 INTERACTION_LINE = to_one("line", "line_id")
 INTERACTION_USER = to_one("user", "user_id")

@@ -24,16 +24,17 @@ def field(name: str, *selections: Any, **arguments: Any) -> SelectedField:
 async def page(db, workspace):
     f = Factory(db, workspace.workspace.id)
     ada, bob, line = await f.user("Ada"), await f.user("Bob"), await f.line()
+    cy = await f.user("Cy")  # writes messages, assigned nothing
     first = await f.queue_ticket(line, assignee_id=ada.id)
     second = await f.helpdesk_ticket(assignee_id=bob.id)
     for i in range(3):
-        await f.message(second, f"m{i}", author_id=ada.id, created_at=at(i))
+        await f.message(second, f"m{i}", author_id=cy.id, created_at=at(i))
     await f.interaction(first, at(1), user_id=bob.id, line_id=line.id)
     await f.tag(first, await f.label("vip"))
     loaders = Loaders.for_workspace(db, workspace.workspace.id)
     rows = [await loaders.ticket.load(first.id), await loaders.ticket.load(second.id)]
     loaders.clear_all()
-    return loaders, rows, {"ada": ada.id, "bob": bob.id, "line": line.id}
+    return loaders, rows, {"ada": ada.id, "bob": bob.id, "cy": cy.id, "line": line.id}
 
 
 async def counted(coroutine: Any) -> int:
@@ -59,9 +60,9 @@ async def test_selected_relations_are_ready_afterwards_in_one_batch_per_loader_a
             selections=[field("interactions", field("user", field("name")), field("line"))],
         ),
     ]
-    # level 1: users (the assignees), labels, messages, interactions; level 2: lines (the
-    # authors and the interaction's user are those users again: already cached)
-    assert await counted(prefetch(loaders, "Ticket", rows, selection)) == 5
+    # level 1: users (the assignees), labels, messages, interactions; level 2: users (the
+    # authors; the interaction's user is an assignee again, already cached) and lines
+    assert await counted(prefetch(loaders, "Ticket", rows, selection)) == 6
     ready = [
         loaders.user.load(ids["ada"]),
         loaders.user.load(ids["bob"]),
@@ -69,6 +70,7 @@ async def test_selected_relations_are_ready_afterwards_in_one_batch_per_loader_a
         loaders.messages.load(PageKey(rows[1].id, 2, None)),  # literal "2", as the field gets it
         loaders.interactions.load(rows[0].id),
         loaders.line.load(ids["line"]),
+        loaders.user.load(ids["cy"]),
     ]
     assert all(future.done() for future in ready)
     assert [m.body for m in ready[3].result().rows] == ["m0", "m1"]
