@@ -1,4 +1,5 @@
-"""The engine, the two kinds of session (read, write) and the per-request SQL statement counter."""
+"""The engine, read sessions and connections, write transactions, and the per-request SQL statement
+counter."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -70,7 +72,16 @@ class Database:
         if self.is_sqlite:
             event.listen(sync_engine, "connect", _sqlite_on_connect)
             event.listen(sync_engine, "begin", _sqlite_on_begin)
-        self._read = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        # PostgreSQL reads run in autocommit: no BEGIN and ROLLBACK round trips around each
+        # loader's one statement. Under READ COMMITTED every statement takes its own snapshot
+        # anyway, so no read loses consistency it had. (SQLite keeps its read transactions.)
+        reads = (
+            self.engine
+            if self.is_sqlite
+            else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
+        self._reads = reads
+        self._read = async_sessionmaker(reads, expire_on_commit=False, autoflush=False)
         self._write = async_sessionmaker(
             self.engine.execution_options(ticketgw_write=True), expire_on_commit=False
         )
@@ -86,6 +97,10 @@ class Database:
     def read_session(self) -> AsyncSession:
         """A short session for reads; loaders open one per batch."""
         return self._read()
+
+    def read_connection(self) -> AsyncConnection:
+        """A connection for one Core read, without an ORM session (loaders: one per batch)."""
+        return self._reads.connect()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

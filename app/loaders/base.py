@@ -53,9 +53,9 @@ class WorkspaceLoader(DataLoader[K, V], Generic[K, V]):
     async def fetch(
         self, stmt: Select[Any], params: dict[str, Any] | None = None
     ) -> Sequence[Row[Any]]:
-        # Its own session: two loaders dispatching in the same tick never share one.
-        async with self.db.read_session() as session:
-            return records(await session.execute(stmt, params))
+        # Its own connection: two loaders dispatching in the same tick never share one.
+        async with self.db.read_connection() as connection:
+            return records(await connection.execute(stmt, params))
 
 
 @lru_cache(maxsize=256)

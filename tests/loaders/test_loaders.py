@@ -32,7 +32,7 @@ async def test_by_id_batches_keeps_order_and_misses(db, make_workspace):
     assert counter.count == 1
 
 
-async def test_concurrent_loaders_use_their_own_sessions(db, workspace):
+async def test_concurrent_loaders_use_their_own_connections(db, workspace):
     # given: loaders of several tables dispatching in the same tick
     f = Factory(db, workspace.workspace.id)
     line = await f.line()
@@ -41,14 +41,14 @@ async def test_concurrent_loaders_use_their_own_sessions(db, workspace):
     await f.extra(ticket, "e")
     loaders = Loaders.for_workspace(db, workspace.workspace.id)
     opened = []
-    original = db.read_session
+    original = db.read_connection
 
     def spy():
-        session = original()
-        opened.append(session)
-        return session
+        connection = original()
+        opened.append(connection)
+        return connection
 
-    db.read_session = spy  # type: ignore[method-assign]
+    db.read_connection = spy  # type: ignore[method-assign]
     try:
         labels, extra, interactions, found = await asyncio.gather(
             loaders.labels.load(ticket.id),
@@ -57,7 +57,7 @@ async def test_concurrent_loaders_use_their_own_sessions(db, workspace):
             loaders.ticket.load(ticket.id),
         )
     finally:
-        db.read_session = original  # type: ignore[method-assign]
+        db.read_connection = original  # type: ignore[method-assign]
 
     assert ([r.name for r in labels], [r.title for r in extra], interactions) == (["x"], ["e"], [])
     assert found.id == ticket.id
