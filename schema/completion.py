@@ -47,9 +47,11 @@ _TYPENAME = "__typename"
 class CompiledCompletion:
     """Mixed into the execution context (see schema/execution.py)."""
 
-    # Set by the execution context: False when middleware wraps resolvers; the compiled
-    # plans of this request by (type, id of the field list).
-    _direct_leaves: bool
+    # Set by the execution context: whether to compile (not with middleware wrapping
+    # resolvers, nor for subscriptions: each event's executor is a copy of one executor, so
+    # plans compiled per event would pile up in the shared cache); the compiled plans of this
+    # request by (type, id of the field list).
+    _compile_values: bool
     _completers: dict[tuple[Any, int], tuple[Any, Completer | None]]
     _skip_compiled = False
 
@@ -77,7 +79,7 @@ class CompiledCompletion:
         if self._skip_compiled:
             # The standard steps unwrapping a non-null type whose plan was just abandoned.
             self._skip_compiled = False
-        elif self._direct_leaves and not is_leaf_type(return_type):
+        elif self._compile_values and not is_leaf_type(return_type):
             completer = self._compiled(return_type, field_details_list)
             if completer is not None:
                 try:

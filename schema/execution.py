@@ -21,6 +21,7 @@ from graphql import (
     GraphQLLeafType,
     GraphQLNonNull,
     GraphQLObjectType,
+    OperationType,
     Undefined,
     is_leaf_type,
 )
@@ -71,6 +72,9 @@ class FastLeavesExecutionContext(CompiledCompletion, StrawberryGraphQLCoreExecut
         manager = self.middleware_manager
         self._direct_leaves = manager is None or not manager.middlewares
         self._completers = {}
+        self._compile_values = (
+            self._direct_leaves and self.operation.operation != OperationType.SUBSCRIPTION
+        )
 
     def execute_field(
         self,

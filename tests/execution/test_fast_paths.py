@@ -220,3 +220,17 @@ async def test_the_odd_rows_do_hit_every_error_case():
         "things": [{"name": "ok", "nickname": None, "mood": "CALM", "count": 1}, None, None, None,
                    {"name": "x", "nickname": None, "mood": "CALM", "count": 4}]
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("document", "compiles"),
+    [
+        ("{ tickets { totalCount } }", True),
+        ('mutation { createLine(input: {name: "x"}) { errors { code } } }', True),
+        # each event's executor is a copy of one executor: nothing is compiled per event
+        ("subscription { ticketEvents { cursor } }", False),
+    ],
+)
+def test_values_are_compiled_for_queries_and_mutations_only(document, compiles):
+    executor = FastLeavesExecutionContext.build(FAST._schema, parse(document))
+    assert executor._compile_values is compiles
