@@ -12,21 +12,20 @@ from typing import Any
 
 import pytest
 import strawberry
-from graphql import build_schema as parse_sdl
 from graphql import parse
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis_graphql import Mode, from_schema, nodes
+from hypothesis_graphql import Mode, nodes
 
 from app.config import Settings
 from app.context import Context
 from app.services.demo import load_demo
 from app.services.unit_of_work import ServiceEnv
 from app.services.workspaces import authenticate
-from schema import build_schema, schema_sdl
+from schema import build_schema
 from schema.execution import FastLeavesExecutionContext, leaf_plan
 from schema.ids import TICKET, encode_id
 from schema.queries import tickets as schema_tickets
+from tests.generated_queries import generated_operations
 
 pytestmark = pytest.mark.anyio
 
@@ -116,25 +115,11 @@ async def test_generated_queries_answer_the_same(demo):
         "JSON": st.just("{}").map(nodes.String),
         "ID": st.sampled_from([*ids[:5], encode_id(TICKET, 10**9), "bad"]).map(nodes.String),
     }
-    strategy = from_schema(
-        parse_sdl(schema_sdl()), fields=["tickets", "ticket", "node", "nodes", "users",
-                                         "lines", "teams", "labels", "viewer", "ticketEvents"],
-        custom_scalars=scalars, mode=Mode.POSITIVE,
+    queries = generated_operations(
+        mode=Mode.POSITIVE, examples=GENERATED, scalars=scalars,
+        fields=["tickets", "ticket", "node", "nodes", "users", "lines", "teams", "labels",
+                "viewer", "ticketEvents"],
     )  # fmt: skip
-    queries: list[str] = []
-
-    @settings(
-        max_examples=GENERATED,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(strategy)
-    def collect(query: str) -> None:
-        queries.append(query)
-
-    collect()
     with_data = 0
     for query in queries:
         data, _errors = await run_both(demo, query)

@@ -8,12 +8,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from graphql import build_schema as parse_sdl
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis_graphql import Mode, from_schema, nodes
+from hypothesis_graphql import Mode, nodes
 
-from schema import schema_sdl
+from tests.generated_queries import generated_operations
 
 pytestmark = pytest.mark.anyio
 
@@ -26,22 +24,7 @@ SCALARS = {
 
 
 def generate(mode: Mode) -> list[str]:
-    strategy = from_schema(parse_sdl(schema_sdl()), custom_scalars=SCALARS, mode=mode)
-    found: list[str] = []
-
-    @settings(
-        max_examples=EXAMPLES,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(strategy)
-    def collect(query: str) -> None:
-        found.append(query)
-
-    collect()
-    return found
+    return generated_operations(mode=mode, examples=EXAMPLES, scalars=SCALARS)
 
 
 def unmasked(body: dict) -> list[dict]:
