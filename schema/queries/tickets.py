@@ -10,7 +10,7 @@ from app.loaders.ticket_list import TicketPage, TicketQuery, count_tickets, list
 from schema.errors import bad_user_input, check_page_size, from_domain
 from schema.ids import TICKET, decode_pk
 from schema.permissions import AUTHENTICATED
-from schema.prefetch import connection_nodes, prefetch
+from schema.prefetch import prefetch_for_field
 from schema.queries.ticket_inputs import TicketFilter, TicketOrder
 from schema.types.pagination import PageInfo
 from schema.types.ticket import Ticket
@@ -85,14 +85,12 @@ class TicketQueries:
             )  # fmt: skip
         except DomainError as error:
             raise from_domain(error) from None
-        nodes = connection_nodes(info.selected_fields[0].selections)
-        await prefetch(ctx.loaders, "Ticket", page.rows, nodes)
+        await prefetch_for_field(info, page.rows, connection=True)
         return TicketConnection(page=page, query=query)
 
     @strawberry.field(permission_classes=AUTHENTICATED)
     async def ticket(self, info: Info, id: strawberry.ID) -> Ticket | None:
-        loaders = info.context.loaders
-        row = await loaders.ticket.load(decode_pk(id, TICKET))
+        row = await info.context.loaders.ticket.load(decode_pk(id, TICKET))
         if row is not None:
-            await prefetch(loaders, "Ticket", [row], info.selected_fields[0].selections)
+            await prefetch_for_field(info, [row])
         return row  # type: ignore[no-any-return]

@@ -52,7 +52,7 @@ async def demo(db):
     return db, principal
 
 
-async def _no_prefetch(*_args: Any) -> None:
+async def _no_prefetch(*_args: Any, **_kwargs: Any) -> None:
     return None
 
 
@@ -62,7 +62,7 @@ async def execute(schema: Any, demo: Any, query: str, **kwargs: Any) -> Any:
     context = Context(db=db, settings=Settings(), principal=principal)
     with pytest.MonkeyPatch.context() as patch:
         if schema is STANDARD:
-            patch.setattr(schema_tickets, "prefetch", _no_prefetch)
+            patch.setattr(schema_tickets, "prefetch_for_field", _no_prefetch)
         return comparable(await schema.execute(query, context_value=context, **kwargs))
 
 

@@ -10,6 +10,7 @@ from strawberry.types.nodes import InlineFragment, SelectedField
 
 from app.db.engine import StatementCounter, statement_counter
 from app.loaders import Loaders, PageKey
+from schema import prefetch as prefetch_module
 from schema.prefetch import connection_nodes, prefetch
 from tests.factories import Factory, at
 
@@ -88,3 +89,16 @@ def test_connection_nodes_reads_edges_and_nodes():
     nodes = field("nodes", field("labels"))
     names = [s.name for s in connection_nodes([field("totalCount"), edges, nodes])]
     assert names == ["id", "assignee", "labels"]
+
+
+async def test_a_failing_prefetch_fails_no_field(gql, key, factory, monkeypatch, caplog):
+    ada = await factory.user("Ada")
+    await factory.helpdesk_ticket(assignee_id=ada.id)
+
+    async def broken(*_args: Any) -> None:
+        raise RuntimeError("prefetch bug")
+
+    monkeypatch.setattr(prefetch_module, "prefetch", broken)
+    result = await gql("{ tickets { nodes { assignee { name } } } }", key=key)
+    assert result == {"data": {"tickets": {"nodes": [{"assignee": {"name": "Ada"}}]}}}
+    assert "Prefetching failed" in caplog.text
