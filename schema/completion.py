@@ -40,7 +40,6 @@ class Abandon(Exception):
     """The plan met something the standard steps must handle."""
 
 
-_ABANDON = Abandon()
 _TYPENAME = "__typename"
 
 
@@ -113,13 +112,13 @@ class CompiledCompletion:
             if value is None or value is Undefined:
                 return None
             if isinstance(value, Exception) or is_awaitable(value):
-                raise _ABANDON
+                raise Abandon
             try:
                 coerced = coerce(value)
             except Exception:
-                raise _ABANDON from None
+                raise Abandon from None
             if coerced is None or coerced is Undefined:
-                raise _ABANDON
+                raise Abandon
             return coerced
 
         return leaf
@@ -133,22 +132,22 @@ class CompiledCompletion:
             if value is None or value is Undefined:
                 return None
             if isinstance(value, Exception):
-                raise _ABANDON
+                raise Abandon
             name = resolve_type(value, info, abstract_type)
             if is_awaitable(name):
                 _discard(name)
-                raise _ABANDON
+                raise Abandon
             try:
                 object_type = self.ensure_valid_runtime_type(  # type: ignore[attr-defined]
                     name, abstract_type, field_details_list, info, value
                 )
             except Exception:
-                raise _ABANDON from None
+                raise Abandon from None
             if object_type not in by_type:
                 by_type[object_type] = self._object(object_type, field_details_list)
             completer = by_type[object_type]
             if completer is None:
-                raise _ABANDON
+                raise Abandon
             return completer(value, info, path)
 
         return abstract
@@ -172,14 +171,14 @@ class CompiledCompletion:
             if value is None or value is Undefined:
                 return None
             if isinstance(value, Exception):
-                raise _ABANDON
+                raise Abandon
             if is_type_of is not None:
                 matches = is_type_of(value, info)
                 if is_awaitable(matches):
                     _discard(matches)
-                    raise _ABANDON
+                    raise Abandon
                 if not matches:
-                    raise _ABANDON
+                    raise Abandon
             return {name: step(value, path) for name, step in steps}
 
         return complete_object
@@ -228,10 +227,10 @@ class CompiledCompletion:
                 )
                 result = resolve(value, info, **arguments)
             except Exception:
-                raise _ABANDON from None
+                raise Abandon from None
             if is_awaitable(result):
                 _discard(result)
-                raise _ABANDON
+                raise Abandon
             return completer(result, info, field_path)
 
         return response_name, call
@@ -247,15 +246,15 @@ def _column_step(plan: Any, is_awaitable: Any) -> Callable[[Any, Path], Any]:
         if found is None:
             if nullable:
                 return None
-            raise _ABANDON
+            raise Abandon
         if found is missing or is_awaitable(found):
-            raise _ABANDON
+            raise Abandon
         try:
             coerced = coerce(found)
         except Exception:
-            raise _ABANDON from None
+            raise Abandon from None
         if coerced is None or coerced is Undefined:
-            raise _ABANDON
+            raise Abandon
         return coerced
 
     return column
@@ -268,7 +267,7 @@ def _non_null(inner: Completer | None) -> Completer | None:
     def non_null(value: Any, info: Any, path: Path) -> Any:
         completed = inner(value, info, path)
         if completed is None:
-            raise _ABANDON
+            raise Abandon
         return completed
 
     return non_null
@@ -282,7 +281,7 @@ def _list(inner: Completer | None) -> Completer | None:
         if value is None or value is Undefined:
             return None
         if not isinstance(value, list | tuple):
-            raise _ABANDON
+            raise Abandon
         return [inner(item, info, Path(path, index, None)) for index, item in enumerate(value)]
 
     return complete_list
