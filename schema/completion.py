@@ -33,6 +33,8 @@ from graphql import (
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 
+from schema.leaves import STEP_ASIDE, LeafPlan, coerce_leaf
+
 Completer = Callable[[Any, Any, Path], Any]  # (value, info of its field, path) -> result
 
 
@@ -111,13 +113,8 @@ class CompiledCompletion:
         def leaf(value: Any, _info: Any, _path: Path) -> Any:
             if value is None or value is Undefined:
                 return None
-            if isinstance(value, Exception) or is_awaitable(value):
-                raise Abandon
-            try:
-                coerced = coerce(value)
-            except Exception:
-                raise Abandon from None
-            if coerced is None or coerced is Undefined:
+            coerced = coerce_leaf(coerce, value, is_awaitable)
+            if coerced is STEP_ASIDE:
                 raise Abandon
             return coerced
 
@@ -236,26 +233,14 @@ class CompiledCompletion:
         return response_name, call
 
 
-def _column_step(plan: Any, is_awaitable: Any) -> Callable[[Any, Path], Any]:
+def _column_step(plan: LeafPlan, is_awaitable: Any) -> Callable[[Any, Path], Any]:
     """A column read as FastLeavesExecutionContext.execute_field reads it."""
-    attribute, coerce, nullable = plan.attribute, plan.coerce, plan.nullable
-    missing = object()
 
     def column(value: Any, _path: Path) -> Any:
-        found = getattr(value, attribute, missing)
-        if found is None:
-            if nullable:
-                return None
+        found = plan.read(value, is_awaitable)
+        if found is STEP_ASIDE:
             raise Abandon
-        if found is missing or is_awaitable(found):
-            raise Abandon
-        try:
-            coerced = coerce(found)
-        except Exception:
-            raise Abandon from None
-        if coerced is None or coerced is Undefined:
-            raise Abandon
-        return coerced
+        return found
 
     return column
 

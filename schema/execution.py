@@ -13,52 +13,14 @@ every query document and generated ones both ways).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from graphql import (
-    GraphQLField,
-    GraphQLLeafType,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    OperationType,
-    Undefined,
-    is_leaf_type,
-)
+from graphql import GraphQLField, GraphQLObjectType, OperationType
 from strawberry.schema.schema import Schema, StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
 from schema.completion import CompiledCompletion
-
-_MISSING = object()
-
-
-@dataclass(frozen=True, slots=True)
-class LeafPlan:
-    attribute: str
-    coerce: Any  # the type's coerce_output_value, as complete_leaf_value calls it
-    nullable: bool
-
-
-def leaf_plan(field_def: GraphQLField) -> LeafPlan | None:
-    """How to complete `field_def` directly, or None when it needs the standard path."""
-    definition = field_def.extensions.get("strawberry-definition")
-    if (
-        field_def.args
-        or not isinstance(definition, StrawberryField)
-        # No resolver, no field extensions (permission classes are one)...
-        or not definition.is_basic_field
-        # ...and Strawberry compiled it to its plain-attribute resolver (no exception handlers).
-        or getattr(field_def.resolve, "__name__", "") != "_get_basic_result"
-        or definition.default_resolver is not getattr
-    ):
-        return None
-    nullable = not isinstance(field_def.type, GraphQLNonNull)
-    leaf = field_def.type if nullable else field_def.type.of_type
-    if not is_leaf_type(leaf):
-        return None
-    assert isinstance(leaf, GraphQLLeafType)
-    return LeafPlan(definition.python_name, leaf.coerce_output_value, nullable)
+from schema.leaves import STEP_ASIDE, LeafPlan, leaf_plan
 
 
 class FastLeavesExecutionContext(CompiledCompletion, StrawberryGraphQLCoreExecutionContext):
@@ -85,36 +47,22 @@ class FastLeavesExecutionContext(CompiledCompletion, StrawberryGraphQLCoreExecut
         position_context: Any,
     ) -> Any:
         if self._direct_leaves:
-            name = field_details_list[0].node.name.value
-            key = (parent_type, name)
-            plans = self._plans
-            plan = plans[key] if key in plans else self._plan(key)
+            plan = self._leaf_plan_for(parent_type, field_details_list[0].node.name.value)
             if plan is not None:
-                value = getattr(source, plan.attribute, _MISSING)
-                if value is None:
-                    if plan.nullable:
-                        return None
-                elif value is not _MISSING and not self.is_awaitable(value):
-                    try:
-                        coerced = plan.coerce(value)
-                    except Exception:  # the standard path reports it, with its path
-                        coerced = None
-                    if coerced is not None and coerced is not Undefined:
-                        return coerced
+                value = plan.read(source, self.is_awaitable)
+                if value is not STEP_ASIDE:
+                    return value
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
 
     def _leaf_plan_for(self, parent_type: GraphQLObjectType, name: str) -> LeafPlan | None:
         key = (parent_type, name)
-        return self._plans[key] if key in self._plans else self._plan(key)
-
-    def _plan(self, key: tuple[GraphQLObjectType, str]) -> LeafPlan | None:
-        parent_type, name = key
-        field_def = parent_type.fields.get(name)
-        plan = None if field_def is None else leaf_plan(field_def)
-        self._plans[key] = plan
-        return plan
+        plans = self._plans
+        if key not in plans:
+            field_def = parent_type.fields.get(name)
+            plans[key] = None if field_def is None else leaf_plan(field_def)
+        return plans[key]
 
 
 def install_direct_resolvers(schema: Schema) -> int:

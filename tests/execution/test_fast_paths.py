@@ -22,8 +22,9 @@ from app.services.demo import load_demo
 from app.services.unit_of_work import ServiceEnv
 from app.services.workspaces import authenticate
 from schema import build_schema
-from schema.execution import FastLeavesExecutionContext, leaf_plan
+from schema.execution import FastLeavesExecutionContext
 from schema.ids import TICKET, encode_id
+from schema.leaves import leaf_plan
 from schema.queries import tickets as schema_tickets
 from tests.generated_queries import generated_operations
 

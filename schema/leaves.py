@@ -1,0 +1,66 @@
+"""Leaf values completed the way graphql-core's complete_leaf_value would, or left to it.
+
+Both fast paths (schema/execution.py for single fields, schema/completion.py for whole
+selections) read leaves through here, so they agree with each other and with the standard path:
+whatever the standard path would report as an error or wait for comes back as STEP_ASIDE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import GraphQLField, GraphQLLeafType, GraphQLNonNull, Undefined, is_leaf_type
+from strawberry.types.field import StrawberryField
+
+STEP_ASIDE: Any = object()  # the standard path must complete this value
+
+
+def coerce_leaf(coerce: Any, value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
+    """A present (not None) value through the type's coerce_output_value, or STEP_ASIDE."""
+    if isinstance(value, Exception) or is_awaitable(value):
+        return STEP_ASIDE
+    try:
+        coerced = coerce(value)
+    except Exception:  # the standard path reports it, with its path
+        return STEP_ASIDE
+    return STEP_ASIDE if coerced is None or coerced is Undefined else coerced
+
+
+@dataclass(frozen=True, slots=True)
+class LeafPlan:
+    """A column read: the attribute Strawberry's default resolver would read, and its type."""
+
+    attribute: str
+    coerce: Any  # the type's coerce_output_value, as complete_leaf_value calls it
+    nullable: bool
+
+    def read(self, source: Any, is_awaitable: Callable[[Any], bool]) -> Any:
+        value = getattr(source, self.attribute, STEP_ASIDE)
+        if value is None or value is Undefined:
+            return None if self.nullable else STEP_ASIDE
+        if value is STEP_ASIDE:  # no such attribute: the standard path raises it
+            return STEP_ASIDE
+        return coerce_leaf(self.coerce, value, is_awaitable)
+
+
+def leaf_plan(field_def: GraphQLField) -> LeafPlan | None:
+    """How to complete `field_def` directly, or None when it needs the standard path."""
+    definition = field_def.extensions.get("strawberry-definition")
+    if (
+        field_def.args
+        or not isinstance(definition, StrawberryField)
+        # No resolver, no field extensions (permission classes are one)...
+        or not definition.is_basic_field
+        # ...and Strawberry compiled it to its plain-attribute resolver (no exception handlers).
+        or getattr(field_def.resolve, "__name__", "") != "_get_basic_result"
+        or definition.default_resolver is not getattr
+    ):
+        return None
+    nullable = not isinstance(field_def.type, GraphQLNonNull)
+    leaf = field_def.type if nullable else field_def.type.of_type
+    if not is_leaf_type(leaf):
+        return None
+    assert isinstance(leaf, GraphQLLeafType)
+    return LeafPlan(definition.python_name, leaf.coerce_output_value, nullable)
