@@ -23,6 +23,13 @@ def from_domain(error: DomainError) -> GraphQLError:
     return GraphQLError(error.message, extensions=extensions)
 
 
-def check_page_size(value: int | None, argument: str, maximum: int = 100) -> None:
-    if value is not None and not 1 <= value <= maximum:
+MAX_PAGE = 100
+
+
+def page_size_ok(value: int | None, maximum: int = MAX_PAGE) -> bool:
+    return value is None or 1 <= value <= maximum
+
+
+def check_page_size(value: int | None, argument: str, maximum: int = MAX_PAGE) -> None:
+    if not page_size_ok(value, maximum):
         raise bad_user_input(f"'{argument}' must be between 1 and {maximum}.")

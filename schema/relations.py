@@ -14,8 +14,9 @@ from typing import Any
 from app.context import Info
 from app.loaders import PageKey
 from app.loaders.base import load_ready
+from schema.errors import page_size_ok
 
-MAX_PAGE = 100  # `first` above it is refused by the field: nothing to load for it
+DEFAULT_PAGE = 100  # a ticket's list field without `first`
 
 
 def _single(value: Any) -> list[Any]:
@@ -34,9 +35,8 @@ def _page_rows(value: Any) -> list[Any]:
 class Relation:
     loader: str  # the attribute of app.loaders.Loaders
     key: Callable[[Any, dict[str, Any]], Any]  # (row, field arguments) -> key; None: no value
-    target: str | None = (
-        None  # the family (see FAMILIES) of the rows it loads, if they have relations
-    )
+    # The family (see FAMILIES) of the rows it loads, when those have relations of their own.
+    target: str | None = None
     children: Callable[[Any], list[Any]] = _single  # the rows inside one loaded value
     # The field returns a connection: its rows' selection is under `nodes` / `edges.node`.
     connection: bool = False
@@ -64,9 +64,9 @@ def _int(value: Any) -> int | None:
 
 def _message_page(row: Any, arguments: dict[str, Any]) -> PageKey | None:
     first = _int(arguments.get("first"))
-    if first is not None and not 1 <= first <= MAX_PAGE:
+    if not page_size_ok(first):  # the field refuses it: nothing to load
         return None
-    return PageKey(row.id, first or MAX_PAGE, arguments.get("after"))
+    return PageKey(row.id, first or DEFAULT_PAGE, arguments.get("after"))
 
 
 CONTACT = to_one("contact", "contact_id")
@@ -80,7 +80,6 @@ INTERACTIONS = per_ticket("interactions", "Interaction")
 EXTRA = per_ticket("extra")
 MESSAGES = Relation("messages", _message_page, "Message", _page_rows, connection=True)
 AUTHOR = to_one("user", "author_id")
-INTERACTION_LINE = to_one("line", "line_id")
 INTERACTION_USER = to_one("user", "user_id")
 
 # GraphQL field name -> relation, per family of row types. "Ticket" covers the interface and
@@ -100,5 +99,5 @@ FAMILIES: dict[str, dict[str, Relation]] = {
         "messages": MESSAGES,
     },
     "Message": {"author": AUTHOR},
-    "Interaction": {"line": INTERACTION_LINE, "user": INTERACTION_USER},
+    "Interaction": {"line": LINE, "user": INTERACTION_USER},
 }

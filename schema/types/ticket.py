@@ -28,8 +28,6 @@ from schema.types.work import ExtraField, Interaction
 if TYPE_CHECKING:
     from schema.types.events import TicketEventConnection
 
-DEFAULT_PAGE = 100
-
 
 @strawberry.type(description="Where a ticket came from and the vendor's own view of it.")
 class TicketOrigin:
@@ -120,7 +118,7 @@ class Ticket(Node):
         check_page_size(first, "first")
         if after is not None:
             _check_cursor(decode_event_cursor, after)
-        key = PageKey(self.id, first or DEFAULT_PAGE, after)  # type: ignore[arg-type]
+        key = PageKey(self.id, first or relations.DEFAULT_PAGE, after)  # type: ignore[arg-type]
         return _wrap(info.context.loaders.history.load(key), TicketEventConnection.from_page)
 
 

@@ -21,7 +21,7 @@ class Interaction:
 
     @strawberry.field
     def line(self, info: Info) -> Line | None:
-        return relations.INTERACTION_LINE.resolve(info, self)  # type: ignore[no-any-return]
+        return relations.LINE.resolve(info, self)  # type: ignore[no-any-return]
 
     @strawberry.field
     def user(self, info: Info) -> User | None:
