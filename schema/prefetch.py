@@ -67,33 +67,33 @@ async def prefetch(
     wanted = _wanted(family, selections)
     if not rows or not wanted:
         return
-    batches = []
-    for relation, arguments, _ in wanted:
-        keys = {key for row in rows if (key := relation.key(row, arguments)) is not None}
-        if keys:
-            batches.append(getattr(loaders, relation.loader).load_many(keys))
+    # Every key of every relation asked for in one tick: one batch per loader.
+    requested = [
+        _request(getattr(loaders, relation.loader), rows, relation, arguments)
+        for relation, arguments, _ in wanted
+    ]
     # A failure stays in no cache (aiodataloader clears failed keys): the field reports it.
-    await asyncio.gather(*batches, return_exceptions=True)
-
+    await asyncio.gather(*(f for futures in requested for f in futures), return_exceptions=True)
     nested = []
-    for relation, arguments, selections in wanted:
+    for (relation, _, selections), futures in zip(wanted, requested, strict=True):
         children = connection_nodes(selections) if relation.connection else selections
-        if relation.target is None or not children:
-            continue
-        loader = getattr(loaders, relation.loader)
-        below = []
-        for row in rows:
-            key = relation.key(row, arguments)
-            future = None if key is None else loader.load(key)
-            if (
-                future is not None
-                and future.done()
-                and not future.cancelled()
-                and future.exception() is None
-            ):
-                below.extend(relation.children(future.result()))
-        nested.append(prefetch(loaders, relation.target, below, children))
+        if relation.target is not None and children:
+            below = [
+                child for f in futures if _succeeded(f) for child in relation.children(f.result())
+            ]
+            nested.append(prefetch(loaders, relation.target, below, children))
     await asyncio.gather(*nested)
+
+
+def _request(
+    loader: Any, rows: list[Any], relation: Relation, arguments: dict[str, Any]
+) -> list[asyncio.Future[Any]]:
+    keys = {key for row in rows if (key := relation.key(row, arguments)) is not None}
+    return [loader.load(key) for key in keys]
+
+
+def _succeeded(future: asyncio.Future[Any]) -> bool:
+    return not future.cancelled() and future.exception() is None
 
 
 async def prefetch_for_field(info: Any, rows: list[Any], *, connection: bool = False) -> None:
