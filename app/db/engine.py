@@ -75,13 +75,12 @@ class Database:
         # PostgreSQL reads run in autocommit: no BEGIN and ROLLBACK round trips around each
         # loader's one statement. Under READ COMMITTED every statement takes its own snapshot
         # anyway, so no read loses consistency it had. (SQLite keeps its read transactions.)
-        reads = (
+        self._reads = (
             self.engine
             if self.is_sqlite
             else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         )
-        self._reads = reads
-        self._read = async_sessionmaker(reads, expire_on_commit=False, autoflush=False)
+        self._read = async_sessionmaker(self._reads, expire_on_commit=False, autoflush=False)
         self._write = async_sessionmaker(
             self.engine.execution_options(ticketgw_write=True), expire_on_commit=False
         )
