@@ -1,4 +1,4 @@
-"""The fast paths (schema/execution.py: direct leaves and resolvers; schema/prefetch.py) answer
+"""The fast paths (schema/execution.py, completion.py, leaves.py and prefetch.py) answer
 exactly as graphql-core and Strawberry do without them: the same data and the same errors for
 every query document in schema/operations/, for schema-generated queries over demo data, and
 for the error cases the leaf path hands back to the standard one."""
@@ -67,9 +67,12 @@ async def execute(schema: Any, demo: Any, query: str, **kwargs: Any) -> Any:
         return comparable(await schema.execute(query, context_value=context, **kwargs))
 
 
-async def run_both(demo, query: str, variables: dict[str, Any] | None = None) -> Any:
-    standard = await execute(STANDARD, demo, query, variable_values=variables)
-    assert await execute(FAST, demo, query, variable_values=variables) == standard, query
+async def run_both(
+    demo, query: str, variables: dict[str, Any] | None = None, name: str | None = None
+) -> Any:
+    kwargs = {"variable_values": variables, "operation_name": name}
+    standard = await execute(STANDARD, demo, query, **kwargs)
+    assert await execute(FAST, demo, query, **kwargs) == standard, name or query
     return standard
 
 
@@ -95,18 +98,12 @@ async def test_every_query_document_answers_the_same(demo):
     assert len(documents) >= 3
     for text, name in documents:
         for ticket_id in ids:
-            data, errors = await run_both_named(demo, text, name, {"id": ticket_id, "first": 50})
+            variables = {"id": ticket_id, "first": 50}
+            used = {k: v for k, v in variables.items() if f"${k}" in text}
+            data, errors = await run_both(demo, text, used, name)
             assert errors == [] and data is not None
             if "ticket" not in (data or {}):
                 break  # list queries don't depend on the id
-
-
-async def run_both_named(demo, text: str, name: str | None, variables: dict[str, Any]) -> Any:
-    used = {k: v for k, v in variables.items() if f"${k}" in text}
-    standard = await execute(STANDARD, demo, text, variable_values=used, operation_name=name)
-    fast = await execute(FAST, demo, text, variable_values=used, operation_name=name)
-    assert fast == standard, name
-    return standard
 
 
 async def test_generated_queries_answer_the_same(demo):
