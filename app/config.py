@@ -63,6 +63,9 @@ class Settings:
     # (app/gc_tuning.py). `ticketgw serve` turns it on; embedded apps and tests keep
     # CPython's defaults.
     tune_gc: bool = False
+    # PostgreSQL connections per gateway process. A request's loaders each hold one for a
+    # moment; when all are busy, the next waits for one rather than opening a new connection.
+    db_pool_size: int = 16
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

@@ -61,11 +61,13 @@ def _sqlite_on_begin(conn: Any) -> None:
 class Database:
     """Owns the engine. Reads and writes use separate session factories."""
 
-    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 16) -> None:
         self.url = normalize_database_url(url)
         kwargs: dict[str, Any] = {"echo": echo}
         if not self.is_sqlite:
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False)
+            # No overflow: under load, overflow connections were opened (TLS attempt, new
+            # backend, statements prepared again) and closed on almost every request.
+            kwargs.update(pool_size=pool_size, max_overflow=0, pool_pre_ping=False)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         sync_engine = self.engine.sync_engine
         event.listen(sync_engine, "before_cursor_execute", _count_statement)
