@@ -27,13 +27,15 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     Undefined,
+    get_nullable_type,
     is_abstract_type,
     is_leaf_type,
 )
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 
-from schema.leaves import STEP_ASIDE, LeafPlan, coerce_leaf
+from schema.leaves import STEP_ASIDE, LeafPlan, leaf_coercer
+from schema.relations import NOT_READY, RELATION_FIELD
 
 Completer = Callable[[Any, Any, Path], Any]  # (value, info of its field, path) -> result
 
@@ -107,17 +109,18 @@ class CompiledCompletion:
         return None
 
     def _leaf(self, leaf_type: Any) -> Completer:
-        coerce = leaf_type.coerce_output_value
+        coerce = leaf_coercer(leaf_type)
         is_awaitable = self.is_awaitable  # type: ignore[attr-defined]
 
         def leaf(value: Any, _info: Any, _path: Path) -> Any:
             if value is None or value is Undefined:
                 return None
-            coerced = coerce_leaf(coerce, value, is_awaitable)
+            coerced = coerce(value, is_awaitable)
             if coerced is STEP_ASIDE:
                 raise Abandon
             return coerced
 
+        leaf.needs_info = False  # type: ignore[attr-defined]
         return leaf
 
     def _abstract(self, abstract_type: Any, field_details_list: Any) -> Completer:
@@ -162,6 +165,8 @@ class CompiledCompletion:
                 return None
             steps.append(step)
         is_type_of = object_type.is_type_of
+        if getattr(is_type_of, "accepts_everything", False):
+            is_type_of = None  # it would answer True (schema/types/node.py)
         is_awaitable = self.is_awaitable  # type: ignore[attr-defined]
 
         def complete_object(value: Any, info: Any, path: Path) -> Any:
@@ -178,6 +183,7 @@ class CompiledCompletion:
                     raise Abandon
             return {name: step(value, path) for name, step in steps}
 
+        complete_object.needs_info = is_type_of is not None  # type: ignore[attr-defined]
         return complete_object
 
     def _field_step(
@@ -200,37 +206,122 @@ class CompiledCompletion:
         completer = self._compiled(field_def.type, sub_list)
         if completer is None:
             return None
-        nodes = [details.node for details in sub_list]
-        resolve = field_def.resolve
-        takes_arguments = bool(field_def.args or node.arguments)
-        is_awaitable = self.is_awaitable  # type: ignore[attr-defined]
-        build_info = self.build_resolve_info  # type: ignore[attr-defined]
-        type_name = object_type.name
+        field = _Field(self, object_type, field_def, response_name, sub_list)
+        relation = self._relation_step(definition, field, completer)
+        if relation is not None:
+            return response_name, relation
+        without_info = getattr(field_def.resolve, "without_info", None)
+        if without_info is not None:
+            return response_name, _info_free_step(without_info, field, completer, self.is_awaitable)  # type: ignore[attr-defined]
+        return response_name, _resolver_step(field, completer, self.is_awaitable)  # type: ignore[attr-defined]
 
-        def call(value: Any, path: Path) -> Any:
-            field_path = Path(path, response_name, type_name)
-            info = build_info(field_def, nodes, object_type, field_path)
-            try:
-                arguments = (
-                    get_argument_values(
-                        field_def,
-                        node,
-                        self.variable_values,  # type: ignore[attr-defined]
-                        sub_list[0].fragment_variable_values,
-                        self.hide_suggestions,  # type: ignore[attr-defined]
-                    )
-                    if takes_arguments
-                    else {}
-                )
-                result = resolve(value, info, **arguments)
-            except Exception:
-                raise Abandon from None
-            if is_awaitable(result):
-                _discard(result)
+    def _relation_step(
+        self, definition: Any, field: _Field, completer: Completer
+    ) -> Callable[[Any, Path], Any] | None:
+        """A relation field (schema/relations.py) read from its loader's cache: no resolver
+        call, so no Info and no argument conversion. Not ready: the standard steps resolve it."""
+        spec = definition.metadata.get(RELATION_FIELD)
+        if spec is None or definition.extensions:
+            return None
+        python_names = {argument.python_name for argument in definition.arguments}
+        if set(field.field_def.args) != python_names or not all(
+            is_leaf_type(get_nullable_type(argument.type))
+            for argument in field.field_def.args.values()
+        ):
+            return None  # the resolver would receive converted or renamed arguments
+        try:
+            arguments = field.arguments()
+            if spec.check is not None:
+                spec.check(arguments)
+        except Exception:
+            return None  # the resolver reports it, at its path
+        with_info = needs_info(completer)
+        loader = getattr(self.context_value.loaders, spec.relation.loader)  # type: ignore[attr-defined]
+        ready = spec.ready
+
+        def relation(value: Any, path: Path) -> Any:
+            found = ready(loader, value, arguments)
+            if found is NOT_READY:
                 raise Abandon
-            return completer(result, info, field_path)
+            field_path = Path(path, field.response_name, field.type_name)
+            return completer(found, field.info(field_path) if with_info else None, field_path)
 
-        return response_name, call
+        return relation
+
+
+class _Field:
+    """One field of a compiled selection: its ResolveInfo and arguments, as the executor
+    would build them."""
+
+    def __init__(
+        self,
+        context: Any,
+        object_type: GraphQLObjectType,
+        field_def: Any,
+        response_name: str,
+        sub_list: Any,
+    ) -> None:
+        self.context, self.object_type, self.field_def = context, object_type, field_def
+        self.response_name, self.sub_list = response_name, sub_list
+        self.type_name = object_type.name
+        self.nodes = [details.node for details in sub_list]
+        self.takes_arguments = bool(field_def.args or self.nodes[0].arguments)
+
+    def info(self, path: Path) -> Any:
+        return self.context.build_resolve_info(self.field_def, self.nodes, self.object_type, path)
+
+    def arguments(self) -> dict[str, Any]:
+        if not self.takes_arguments:
+            return {}
+        context = self.context
+        return get_argument_values(
+            self.field_def,
+            self.nodes[0],
+            context.variable_values,
+            self.sub_list[0].fragment_variable_values,
+            context.hide_suggestions,
+        )
+
+
+def _resolver_step(
+    field: _Field, completer: Completer, is_awaitable: Any
+) -> Callable[[Any, Path], Any]:
+    """The field's resolver called as execute_field calls it."""
+    resolve = field.field_def.resolve
+
+    def call(value: Any, path: Path) -> Any:
+        field_path = Path(path, field.response_name, field.type_name)
+        info = field.info(field_path)
+        try:
+            result = resolve(value, info, **field.arguments())
+        except Exception:
+            raise Abandon from None
+        if is_awaitable(result):
+            _discard(result)
+            raise Abandon
+        return completer(result, info, field_path)
+
+    return call
+
+
+def _info_free_step(
+    resolve: Callable[[Any], Any], field: _Field, completer: Completer, is_awaitable: Any
+) -> Callable[[Any, Path], Any]:
+    """A plain resolver that takes no Info (schema/resolvers.py), called with the row alone."""
+    with_info = needs_info(completer)
+
+    def call(value: Any, path: Path) -> Any:
+        try:
+            result = resolve(value)
+        except Exception:
+            raise Abandon from None
+        if is_awaitable(result):
+            _discard(result)
+            raise Abandon
+        field_path = Path(path, field.response_name, field.type_name)
+        return completer(result, field.info(field_path) if with_info else None, field_path)
+
+    return call
 
 
 def _column_step(plan: LeafPlan, is_awaitable: Any) -> Callable[[Any, Path], Any]:
@@ -255,6 +346,7 @@ def _non_null(inner: Completer | None) -> Completer | None:
             raise Abandon
         return completed
 
+    non_null.needs_info = needs_info(inner)  # type: ignore[attr-defined]
     return non_null
 
 
@@ -269,7 +361,14 @@ def _list(inner: Completer | None) -> Completer | None:
             raise Abandon
         return [inner(item, info, Path(path, index, None)) for index, item in enumerate(value)]
 
+    complete_list.needs_info = needs_info(inner)  # type: ignore[attr-defined]
     return complete_list
+
+
+def needs_info(completer: Completer) -> bool:
+    """Whether `completer` looks at the ResolveInfo it is given (type checks do; leaves and
+    objects whose type accepts any value do not): when not, none is built for it."""
+    return getattr(completer, "needs_info", True)  # type: ignore[no-any-return]
 
 
 def _discard(awaitable: Any) -> None:

@@ -17,10 +17,10 @@ from typing import Any
 
 from graphql import GraphQLField, GraphQLObjectType, OperationType
 from strawberry.schema.schema import Schema, StrawberryGraphQLCoreExecutionContext
-from strawberry.types.field import StrawberryField
 
 from schema.completion import CompiledCompletion
 from schema.leaves import STEP_ASIDE, LeafPlan, leaf_plan
+from schema.resolvers import info_free_resolver, plain_resolver_call
 
 
 class FastLeavesExecutionContext(CompiledCompletion, StrawberryGraphQLCoreExecutionContext):
@@ -92,22 +92,12 @@ def install_direct_resolvers(schema: Schema) -> int:
 
 def _direct_resolver(field_def: GraphQLField, info_class: Any) -> Any:
     definition = field_def.extensions.get("strawberry-definition")
-    if (
-        field_def.args
-        or not isinstance(definition, StrawberryField)
-        or definition.base_resolver is None
-        or definition.extensions
-        or definition.base_resolver.is_async
-        or getattr(field_def.resolve, "__name__", "") != "_resolver"
-    ):
+    if field_def.args or getattr(field_def.resolve, "__name__", "") != "_resolver":
         return None
-    resolver = definition.base_resolver
-    if resolver.arguments:  # anything but self/root/parent/info
+    call = plain_resolver_call(definition)
+    if call is None:
         return None
-    function = resolver.wrapped_func
-    pass_self = resolver.self_parameter is not None
-    source_names = [p.name for p in (resolver.root_parameter, resolver.parent_parameter) if p]
-    info_name = resolver.info_parameter.name if resolver.info_parameter else None
+    function, pass_self, source_names, info_name = call
 
     def direct(source: Any, info: Any) -> Any:
         kwargs = {name: source for name in source_names}
@@ -115,4 +105,6 @@ def _direct_resolver(field_def: GraphQLField, info_class: Any) -> Any:
             kwargs[info_name] = info_class(_raw_info=info, _field=definition)
         return function(source, **kwargs) if pass_self else function(**kwargs)
 
+    # Compiled completion calls it so when it takes no Info (no ResolveInfo built either).
+    direct.without_info = info_free_resolver(call)  # type: ignore[attr-defined]
     return direct

@@ -11,10 +11,29 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import GraphQLField, GraphQLLeafType, GraphQLNonNull, Undefined, is_leaf_type
+from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
+    GraphQLBoolean,
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLID,
+    GraphQLInt,
+    GraphQLLeafType,
+    GraphQLNonNull,
+    GraphQLString,
+    Undefined,
+    is_leaf_type,
+)
 from strawberry.types.field import StrawberryField
 
 STEP_ASIDE: Any = object()  # the standard path must complete this value
+
+# (present value, is_awaitable) -> the coerced value, or STEP_ASIDE
+Coercer = Callable[[Any, Callable[[Any], bool]], Any]
+
+# Built-in scalars that hand a value of exactly this Python type back unchanged.
+_UNCHANGED = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
 
 
 def coerce_leaf(coerce: Any, value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
@@ -28,12 +47,48 @@ def coerce_leaf(coerce: Any, value: Any, is_awaitable: Callable[[Any], bool]) ->
     return STEP_ASIDE if coerced is None or coerced is Undefined else coerced
 
 
+def leaf_coercer(leaf_type: GraphQLLeafType) -> Coercer:
+    """`coerce_leaf` for `leaf_type`, with shortcuts for the commonest values: the same answer
+    without the call (strings, IDs, booleans, 32-bit ints) or remembered (enum members: the
+    type's coerce_output_value searches its values one by one)."""
+    coerce = leaf_type.coerce_output_value
+    unchanged = _UNCHANGED.get(leaf_type)  # type: ignore[call-overload]
+    if unchanged is not None:
+
+        def same_or_coerced(value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
+            return value if type(value) is unchanged else coerce_leaf(coerce, value, is_awaitable)
+
+        return same_or_coerced
+    if leaf_type is GraphQLInt:
+
+        def int_or_coerced(value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
+            if type(value) is int and GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT:
+                return value
+            return coerce_leaf(coerce, value, is_awaitable)
+
+        return int_or_coerced
+    members = getattr(leaf_type, "wrapped_cls", None)  # Strawberry's enums: the Python enum
+    if isinstance(leaf_type, GraphQLEnumType) and members is not None:
+        names: dict[Any, Any] = {}
+
+        def remembered(value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
+            if type(value) is not members:
+                return coerce_leaf(coerce, value, is_awaitable)
+            name = names.get(value)
+            if name is None:
+                name = names[value] = coerce_leaf(coerce, value, is_awaitable)
+            return name
+
+        return remembered
+    return lambda value, is_awaitable: coerce_leaf(coerce, value, is_awaitable)
+
+
 @dataclass(frozen=True, slots=True)
 class LeafPlan:
     """A column read: the attribute Strawberry's default resolver would read, and its type."""
 
     attribute: str
-    coerce: Any  # the type's coerce_output_value, as complete_leaf_value calls it
+    coerce: Coercer  # the type's leaf_coercer
     nullable: bool
 
     def read(self, source: Any, is_awaitable: Callable[[Any], bool]) -> Any:
@@ -42,7 +97,7 @@ class LeafPlan:
             return None if self.nullable else STEP_ASIDE
         if value is STEP_ASIDE:  # no such attribute: the standard path raises it
             return STEP_ASIDE
-        return coerce_leaf(self.coerce, value, is_awaitable)
+        return self.coerce(value, is_awaitable)
 
 
 def leaf_plan(field_def: GraphQLField) -> LeafPlan | None:
@@ -63,4 +118,4 @@ def leaf_plan(field_def: GraphQLField) -> LeafPlan | None:
     if not is_leaf_type(leaf):
         return None
     assert isinstance(leaf, GraphQLLeafType)
-    return LeafPlan(definition.python_name, leaf.coerce_output_value, nullable)
+    return LeafPlan(definition.python_name, leaf_coercer(leaf), nullable)

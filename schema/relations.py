@@ -1,15 +1,21 @@
 """The relations of the read types, each defined once: which loader, which key.
 
-Resolvers load through them one row at a time; the prefetcher (schema/prefetch.py) loads a
-whole page's relations through them, level by level, before the executor walks the page. Both
-use the same key, so what the prefetcher loaded is what the resolver finds in the loader's cache.
+Relation fields (`relation_field`) load through them one row at a time; the prefetcher
+(schema/prefetch.py) loads a whole page's relations through them, level by level, before the
+executor walks the page. Both use the same key, so what the prefetcher loaded is what the field
+finds in the loader's cache, and compiled completion (schema/completion.py) reads it from there
+without a resolver call.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+import strawberry
 
 from app.context import Info
 from app.loaders import PageKey
@@ -45,6 +51,71 @@ class Relation:
         """The value at once when the loader holds it, else the loader's future."""
         key = self.key(row, arguments)
         return None if key is None else load_ready(getattr(info.context.loaders, self.loader), key)
+
+
+NOT_READY: Any = object()  # the loader has not loaded it (yet), or failed: resolve the field
+
+
+@dataclass(frozen=True)
+class RelationField:
+    """A GraphQL field whose value is its relation's: arguments checked, loaded value wrapped.
+
+    Its resolver and compiled completion both go through here, so they cannot disagree."""
+
+    relation: Relation
+    check: Callable[[dict[str, Any]], None] | None = None  # raises the field's GraphQLError
+    wrap: Callable[[Any], Any] | None = None  # loaded value -> the field's value
+
+    def resolve(self, info: Info, row: Any, arguments: dict[str, Any]) -> Any:
+        """The field's value, or an awaitable of it when its loader does not hold it yet."""
+        if self.check is not None:
+            self.check(arguments)
+        value = self.relation.resolve(info, row, **arguments)
+        if self.wrap is None:
+            return value
+        if isinstance(value, asyncio.Future):
+            return _then(value, self.wrap)
+        return self.wrap(value)
+
+    def ready(self, loader: Any, row: Any, arguments: dict[str, Any]) -> Any:
+        """What `resolve` returns when `loader` (the relation's) holds the value already and
+        the arguments were checked, else NOT_READY. The key is requested either way, as
+        `resolve` would."""
+        key = self.relation.key(row, arguments)
+        if key is None:
+            return None
+        future = loader.load(key)
+        if not future.done():
+            return NOT_READY
+        try:
+            value = future.result()
+        except BaseException:  # failed or cancelled: the resolver reports or retries it
+            return NOT_READY
+        return value if self.wrap is None else self.wrap(value)
+
+
+async def _then(future: asyncio.Future[Any], wrap: Callable[[Any], Any]) -> Any:
+    return wrap(await future)
+
+
+RELATION_FIELD = "ticketgw.relation"  # StrawberryField.metadata key of a relation field
+
+
+def relation_field(
+    relation: Relation | RelationField, *, description: str | None = None
+) -> Callable[[Callable[..., Any]], Any]:
+    """Declare a field resolved by `relation` alone. The decorated function is a stub: its
+    signature names the field and gives its arguments and type; its body never runs."""
+    spec = relation if isinstance(relation, RelationField) else RelationField(relation)
+
+    def declare(stub: Callable[..., Any]) -> Any:
+        @functools.wraps(stub)
+        def resolve(self: Any, info: Info, **arguments: Any) -> Any:
+            return spec.resolve(info, self, arguments)
+
+        return strawberry.field(resolve, description=description, metadata={RELATION_FIELD: spec})
+
+    return declare
 
 
 def to_one(loader: str, column: str, target: str | None = None) -> Relation:

@@ -11,6 +11,7 @@ from app.context import Info
 from app.domain.enums import TicketKind as DomainTicketKind
 from schema import relations
 from schema.enums import Circumstance, HelpdeskStatus
+from schema.relations import relation_field
 from schema.types.people import Contact
 from schema.types.ticket import Ticket
 
@@ -83,9 +84,8 @@ class HelpdeskTicket(Ticket):
     def is_type_of(cls, obj: Any, info: Any) -> bool:
         return obj.kind == DomainTicketKind.HELPDESK  # type: ignore[no-any-return]
 
-    @strawberry.field(description="The customer (same as contact).")
-    def customer(self, info: Info) -> Contact | None:
-        return relations.CONTACT.resolve(info, self)  # type: ignore[no-any-return]
+    @relation_field(relations.CONTACT, description="The customer (same as contact).")
+    def customer(self, info: Info) -> Contact | None: ...
 
     @strawberry.field
     def responder(self) -> Responder | None:

@@ -13,6 +13,7 @@ from app.loaders.pages import MESSAGE_CURSOR, RowPage
 from schema import relations
 from schema.enums import MessageDirection
 from schema.ids import encode_id
+from schema.relations import relation_field
 from schema.types.node import Node, RowType
 from schema.types.pagination import PageInfo
 from schema.types.people import User
@@ -55,9 +56,8 @@ class Message(RowType, Node):
     def id(self) -> strawberry.ID:
         return strawberry.ID(encode_id("Message", self.id))  # type: ignore[arg-type]
 
-    @strawberry.field
-    def author(self, info: Info) -> User | None:
-        return relations.AUTHOR.resolve(info, self)  # type: ignore[no-any-return]
+    @relation_field(relations.AUTHOR)
+    def author(self, info: Info) -> User | None: ...
 
     @strawberry.field
     def attachments(self) -> list[Attachment]:

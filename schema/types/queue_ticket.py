@@ -12,6 +12,7 @@ from app.domain.enums import QueueStatus as DomainQueueStatus
 from app.domain.enums import TicketKind as DomainTicketKind
 from schema import relations
 from schema.enums import QueueStatus, TicketSource
+from schema.relations import relation_field
 from schema.types.people import User
 from schema.types.places import Line
 from schema.types.ticket import Ticket
@@ -37,17 +38,14 @@ class QueueTicket(Ticket):
     def is_type_of(cls, obj: Any, info: Any) -> bool:
         return obj.kind == DomainTicketKind.QUEUE  # type: ignore[no-any-return]
 
-    @strawberry.field
-    def line(self, info: Info) -> Line:
-        return relations.LINE.resolve(info, self)  # type: ignore[no-any-return]
+    @relation_field(relations.LINE)
+    def line(self, info: Info) -> Line: ...
 
-    @strawberry.field
-    def called_by(self, info: Info) -> User | None:
-        return relations.CALLED_BY.resolve(info, self)  # type: ignore[no-any-return]
+    @relation_field(relations.CALLED_BY)
+    def called_by(self, info: Info) -> User | None: ...
 
-    @strawberry.field
-    def assigner(self, info: Info) -> User | None:
-        return relations.ASSIGNER.resolve(info, self)  # type: ignore[no-any-return]
+    @relation_field(relations.ASSIGNER)
+    def assigner(self, info: Info) -> User | None: ...
 
     @strawberry.field(description="1-based place among the waiting tickets of its line.")
     def position(self, info: Info) -> int | None:

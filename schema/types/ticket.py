@@ -13,12 +13,13 @@ from app.domain.cursors import decode_event_cursor
 from app.domain.errors import DomainError
 from app.loaders import PageKey
 from app.loaders.cursors import decode_keyset
-from app.loaders.pages import MESSAGE_CURSOR, RowPage
+from app.loaders.pages import MESSAGE_CURSOR
 from schema import relations
 from schema.enums import OriginSystem, TicketKind, TicketState
 from schema.errors import check_page_size, from_domain
 from schema.ids import TICKET, encode_id
 from schema.permissions import AGENT
+from schema.relations import RelationField, relation_field
 from schema.types.messages import MessageConnection
 from schema.types.node import Node, ticket_type_name
 from schema.types.people import Contact, Team, User
@@ -27,6 +28,20 @@ from schema.types.work import ExtraField, Interaction
 
 if TYPE_CHECKING:
     from schema.types.events import TicketEventConnection
+
+
+def _check_message_page(arguments: dict[str, Any]) -> None:
+    check_page_size(arguments.get("first"), "first")
+    if arguments.get("after") is not None:
+        _check_cursor(decode_keyset, MESSAGE_CURSOR, arguments["after"], "after")
+
+
+def _check_cursor(decode: Any, *args: Any) -> None:
+    # Checked here, not in the loader: a bad cursor must fail this field, not the whole batch.
+    try:
+        decode(*args)
+    except DomainError as error:
+        raise from_domain(error) from None
 
 
 @strawberry.type(description="Where a ticket came from and the vendor's own view of it.")
@@ -60,43 +75,37 @@ class Ticket(Node):
     def id(self) -> strawberry.ID:
         return strawberry.ID(encode_id(TICKET, self.id))  # type: ignore[arg-type]
 
-    # Relations (schema/relations.py) return the value when the loader holds it, else its
-    # future (no coroutine per field); the executor awaits it.
-    @strawberry.field(description="The visitor or customer.")
-    def contact(self, info: Info) -> Contact | None:
-        return relations.CONTACT.resolve(info, self)  # type: ignore[no-any-return]
+    # Relation fields (schema/relations.py) return the value when the loader holds it, else
+    # its future (no coroutine per field); the executor awaits it.
+    @relation_field(relations.CONTACT, description="The visitor or customer.")
+    def contact(self, info: Info) -> Contact | None: ...
 
-    @strawberry.field
-    def assignee(self, info: Info) -> User | None:
-        return relations.ASSIGNEE.resolve(info, self)  # type: ignore[no-any-return]
+    @relation_field(relations.ASSIGNEE)
+    def assignee(self, info: Info) -> User | None: ...
 
-    @strawberry.field
-    def team(self, info: Info) -> Team | None:
-        return relations.TEAM.resolve(info, self)  # type: ignore[no-any-return]
+    @relation_field(relations.TEAM)
+    def team(self, info: Info) -> Team | None: ...
 
-    @strawberry.field
-    def labels(self, info: Info) -> list[Label]:
-        return relations.LABELS.resolve(info, self)  # type: ignore[no-any-return]
+    @relation_field(relations.LABELS)
+    def labels(self, info: Info) -> list[Label]: ...
 
-    @strawberry.field(description="Oldest first; at most 100 per page.")
+    @relation_field(
+        RelationField(
+            relations.MESSAGES,
+            check=_check_message_page,
+            wrap=lambda page: MessageConnection(page=page),
+        ),
+        description="Oldest first; at most 100 per page.",
+    )
     def messages(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> MessageConnection:
-        check_page_size(first, "first")
-        if after is not None:
-            _check_cursor(decode_keyset, MESSAGE_CURSOR, after, "after")
-        page = relations.MESSAGES.resolve(info, self, first=first, after=after)
-        if isinstance(page, RowPage):  # prefetched
-            return MessageConnection(page=page)
-        return _wrap(page, lambda rows: MessageConnection(page=rows))  # type: ignore[return-value]
+    ) -> MessageConnection: ...
 
-    @strawberry.field
-    def interactions(self, info: Info) -> list[Interaction]:
-        return relations.INTERACTIONS.resolve(info, self)  # type: ignore[no-any-return]
+    @relation_field(relations.INTERACTIONS)
+    def interactions(self, info: Info) -> list[Interaction]: ...
 
-    @strawberry.field
-    def extra(self, info: Info) -> list[ExtraField]:
-        return relations.EXTRA.resolve(info, self)  # type: ignore[no-any-return]
+    @relation_field(relations.EXTRA)
+    def extra(self, info: Info) -> list[ExtraField]: ...
 
     @strawberry.field
     def origin(self) -> TicketOrigin:
@@ -120,14 +129,6 @@ class Ticket(Node):
             _check_cursor(decode_event_cursor, after)
         key = PageKey(self.id, first or relations.DEFAULT_PAGE, after)  # type: ignore[arg-type]
         return _wrap(info.context.loaders.history.load(key), TicketEventConnection.from_page)
-
-
-def _check_cursor(decode: Any, *args: Any) -> None:
-    # Checked here, not in the loader: a bad cursor must fail this field, not the whole batch.
-    try:
-        decode(*args)
-    except DomainError as error:
-        raise from_domain(error) from None
 
 
 async def _wrap(future: Any, make: Any) -> Any:

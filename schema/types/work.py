@@ -9,6 +9,7 @@ from strawberry.scalars import JSON
 
 from app.context import Info
 from schema import relations
+from schema.relations import relation_field
 from schema.types.people import User
 from schema.types.places import Line
 
@@ -19,13 +20,11 @@ class Interaction:
     end: datetime | None
     desk: int | None
 
-    @strawberry.field
-    def line(self, info: Info) -> Line | None:
-        return relations.LINE.resolve(info, self)  # type: ignore[no-any-return]
+    @relation_field(relations.LINE)
+    def line(self, info: Info) -> Line | None: ...
 
-    @strawberry.field
-    def user(self, info: Info) -> User | None:
-        return relations.INTERACTION_USER.resolve(info, self)  # type: ignore[no-any-return]
+    @relation_field(relations.INTERACTION_USER)
+    def user(self, info: Info) -> User | None: ...
 
     @strawberry.field(description="Seconds from the ticket's creation to this call.")
     def wait_time(self) -> int | None:
