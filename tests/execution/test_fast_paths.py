@@ -125,6 +125,28 @@ async def test_generated_queries_answer_the_same(demo):
     assert with_data > GENERATED // 2  # mostly real answers, not only refusals
 
 
+@pytest.mark.parametrize(
+    "arguments",
+    ["first: 0", "first: 101", 'after: "not a cursor"', "first: $first", "first: 2"],
+)
+async def test_relation_field_arguments_are_checked_the_same(demo, arguments):
+    # Compiled completion checks a relation field's arguments once per request, the resolver
+    # on every call: refusals must come out the same, at every ticket's path.
+    variable = "($first: Int)" if "$first" in arguments else ""
+    query = (
+        f"query {variable} {{ tickets(first: 20) {{ nodes {{ id"
+        f" messages({arguments}) {{ nodes {{ body author {{ id }} }} }} }} }} }}"
+    )
+    data, errors = await run_both(demo, query, {"first": -1} if variable else None)
+    if arguments == "first: 2":
+        assert errors == []
+        assert any(node["messages"]["nodes"] for node in data["tickets"]["nodes"])
+    else:  # the non-null field's error nulls the page: the first ticket's is reported
+        assert [(e["path"][-1], e["extensions"]["code"]) for e in errors] == [
+            ("messages", "BAD_USER_INPUT")
+        ]
+
+
 def test_only_plain_leaf_fields_take_the_fast_path():
     types = FAST._schema.type_map
 
@@ -171,6 +193,8 @@ class Query:
             Row(name="x", nickname="n", mood="not a mood", count=3),  # type: ignore[list-item]
             Row(name="x", nickname="n", mood=Mood.CALM, count="many"),  # type: ignore[list-item]
             Row(name="x", mood=Mood.CALM, count=4),  # type: ignore[list-item]
+            Row(name=7, nickname=True, mood=Mood.CALM, count=True),  # type: ignore[list-item]
+            Row(name="big", nickname=None, mood=Mood.CALM, count=2**31),  # type: ignore[list-item]
         ]
 
 
@@ -198,10 +222,12 @@ async def test_the_odd_rows_do_hit_every_error_case():
         (2, "mood"),  # not a member of the enum
         (3, "count"),  # not an Int
         (4, "nickname"),  # no such attribute
+        (6, "count"),  # an int beyond 32 bits
     ]
     assert data == {
         "things": [{"name": "ok", "nickname": None, "mood": "CALM", "count": 1}, None, None, None,
-                   {"name": "x", "nickname": None, "mood": "CALM", "count": 4}]
+                   {"name": "x", "nickname": None, "mood": "CALM", "count": 4},
+                   {"name": "7", "nickname": "true", "mood": "CALM", "count": 1}, None]
     }  # fmt: skip
 
 
