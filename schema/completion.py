@@ -120,8 +120,7 @@ class CompiledCompletion:
                 raise Abandon
             return coerced
 
-        leaf.needs_info = False  # type: ignore[attr-defined]
-        return leaf
+        return _marked(leaf, needs_info=False, needs_path=False)
 
     def _abstract(self, abstract_type: Any, field_details_list: Any) -> Completer:
         resolve_type = abstract_type.resolve_type or self.type_resolver  # type: ignore[attr-defined]
@@ -183,8 +182,11 @@ class CompiledCompletion:
                     raise Abandon
             return {name: step(value, path) for name, step in steps}
 
-        complete_object.needs_info = is_type_of is not None  # type: ignore[attr-defined]
-        return complete_object
+        return _marked(
+            complete_object,
+            needs_info=is_type_of is not None,
+            needs_path=any(needs_path(step) for _, step in steps),
+        )
 
     def _field_step(
         self, object_type: GraphQLObjectType, response_name: str, sub_list: Any
@@ -193,7 +195,7 @@ class CompiledCompletion:
         field_name = node.name.value
         if field_name == _TYPENAME:
             type_name = object_type.name
-            return response_name, lambda _value, _path: type_name
+            return response_name, _marked(lambda _value, _path: type_name, needs_path=False)
         field_def = object_type.fields.get(field_name)
         if field_def is None:
             return None
@@ -236,6 +238,7 @@ class CompiledCompletion:
         except Exception:
             return None  # the resolver reports it, at its path
         with_info = needs_info(completer)
+        with_path = with_info or needs_path(completer)
         loader = getattr(self.context_value.loaders, spec.relation.loader)  # type: ignore[attr-defined]
         ready = spec.ready
 
@@ -243,10 +246,10 @@ class CompiledCompletion:
             found = ready(loader, value, arguments)
             if found is NOT_READY:
                 raise Abandon
-            field_path = Path(path, field.response_name, field.type_name)
+            field_path = Path(path, field.response_name, field.type_name) if with_path else None
             return completer(found, field.info(field_path) if with_info else None, field_path)
 
-        return relation
+        return _marked(relation, needs_path=with_path)
 
 
 class _Field:
@@ -309,6 +312,7 @@ def _info_free_step(
 ) -> Callable[[Any, Path], Any]:
     """A plain resolver that takes no Info (schema/resolvers.py), called with the row alone."""
     with_info = needs_info(completer)
+    with_path = with_info or needs_path(completer)
 
     def call(value: Any, path: Path) -> Any:
         try:
@@ -318,10 +322,10 @@ def _info_free_step(
         if is_awaitable(result):
             _discard(result)
             raise Abandon
-        field_path = Path(path, field.response_name, field.type_name)
+        field_path = Path(path, field.response_name, field.type_name) if with_path else None
         return completer(result, field.info(field_path) if with_info else None, field_path)
 
-    return call
+    return _marked(call, needs_path=with_path)
 
 
 def _column_step(plan: LeafPlan, is_awaitable: Any) -> Callable[[Any, Path], Any]:
@@ -333,7 +337,7 @@ def _column_step(plan: LeafPlan, is_awaitable: Any) -> Callable[[Any, Path], Any
             raise Abandon
         return found
 
-    return column
+    return _marked(column, needs_path=False)
 
 
 def _non_null(inner: Completer | None) -> Completer | None:
@@ -346,8 +350,7 @@ def _non_null(inner: Completer | None) -> Completer | None:
             raise Abandon
         return completed
 
-    non_null.needs_info = needs_info(inner)  # type: ignore[attr-defined]
-    return non_null
+    return _marked(non_null, needs_info=needs_info(inner), needs_path=needs_path(inner))
 
 
 def _list(inner: Completer | None) -> Completer | None:
@@ -359,16 +362,31 @@ def _list(inner: Completer | None) -> Completer | None:
             return None
         if not isinstance(value, list | tuple):
             raise Abandon
+        if not with_paths:
+            return [inner(item, info, None) for item in value]
         return [inner(item, info, Path(path, index, None)) for index, item in enumerate(value)]
 
-    complete_list.needs_info = needs_info(inner)  # type: ignore[attr-defined]
-    return complete_list
+    with_paths = needs_path(inner)
+    return _marked(complete_list, needs_info=needs_info(inner), needs_path=with_paths)
 
 
-def needs_info(completer: Completer) -> bool:
-    """Whether `completer` looks at the ResolveInfo it is given (type checks do; leaves and
-    objects whose type accepts any value do not): when not, none is built for it."""
+# What a completer or step looks at besides the value. A ResolveInfo is built only for one
+# that looks at it (type checks do; leaves, and objects whose type accepts any value, do
+# not), and a Path only for one that builds a ResolveInfo below: when neither, None is passed.
+# Unmarked ones need both.
+
+
+def needs_info(completer: Callable[..., Any]) -> bool:
     return getattr(completer, "needs_info", True)  # type: ignore[no-any-return]
+
+
+def needs_path(completer: Callable[..., Any]) -> bool:
+    return getattr(completer, "needs_path", True)  # type: ignore[no-any-return]
+
+
+def _marked(function: Any, *, needs_info: bool = True, needs_path: bool = True) -> Any:
+    function.needs_info, function.needs_path = needs_info, needs_path
+    return function
 
 
 def _discard(awaitable: Any) -> None:
