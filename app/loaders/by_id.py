@@ -10,6 +10,7 @@ from sqlalchemy.sql import Select
 
 from app.db import Contact, Label, Line, Message, Team, Ticket, TicketEvent, User
 from app.loaders.base import WorkspaceLoader, table_of
+from app.loaders.keys import KeysIn
 
 
 class RowByIdLoader(WorkspaceLoader[int, "Row[Any] | None"]):
@@ -22,7 +23,7 @@ class RowByIdLoader(WorkspaceLoader[int, "Row[Any] | None"]):
         t = cls.table
         return select(t).where(
             t.c.workspace_id == bindparam("workspace_id"),
-            t.c.id.in_(bindparam("keys", expanding=True)),
+            KeysIn(t.c.id, "keys"),
         )
 
     async def batch_load_fn(self, keys: list[int]) -> list[Row[Any] | None]:

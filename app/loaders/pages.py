@@ -18,6 +18,7 @@ from app.db import Message, TicketEvent
 from app.domain.cursors import decode_event_cursor
 from app.loaders.base import WorkspaceLoader, group_by, table_of
 from app.loaders.cursors import decode_keyset
+from app.loaders.keys import KeysIn
 
 MESSAGE_CURSOR = "m1"
 _message = table_of(Message)
@@ -67,7 +68,7 @@ class _PageLoader(WorkspaceLoader[PageKey, RowPage]):
         place = func.row_number().over(partition_by=t.c.ticket_id, order_by=cls.order())
         conditions = [
             t.c.workspace_id == bindparam("workspace_id"),
-            t.c.ticket_id.in_(bindparam("ticket_ids", expanding=True)),
+            KeysIn(t.c.ticket_id, "ticket_ids"),
             *cls.filters(),
         ]
         if with_after:
