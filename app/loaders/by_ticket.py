@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from sqlalchemy import Row, bindparam, select
-from sqlalchemy.sql import Select
 
 from app.db import ExtraField, Interaction, Label, Ticket, TicketLabel
 from app.loaders.base import WorkspaceLoader, group_by, table_of
 from app.loaders.keys import KeysIn
+from app.loaders.statements import LoaderStatement
 
 _label = table_of(Label)
 _ticket_label = table_of(TicketLabel)
@@ -23,7 +23,7 @@ class _ListByTicketIdLoader(WorkspaceLoader[int, "list[Row[Any]]"]):
     """Rows carrying `ticket_id`, grouped per ticket; `statement` binds workspace_id and keys
     (built once: a fresh Select per batch cost a cache-key walk on every execution)."""
 
-    statement: ClassVar[Select[Any]]
+    statement: ClassVar[LoaderStatement]
 
     async def batch_load_fn(self, keys: list[int]) -> list[list[Row[Any]]]:
         params = {"workspace_id": self.workspace_id, "keys": keys}
@@ -32,7 +32,7 @@ class _ListByTicketIdLoader(WorkspaceLoader[int, "list[Row[Any]]"]):
 
 
 class LabelsByTicketIdLoader(_ListByTicketIdLoader):
-    statement = (
+    statement = LoaderStatement(
         select(_ticket_label.c.ticket_id, *_label.c)
         .join(_label, _label.c.id == _ticket_label.c.label_id)
         .where(
@@ -47,7 +47,7 @@ class LabelsByTicketIdLoader(_ListByTicketIdLoader):
 class InteractionsByTicketIdLoader(_ListByTicketIdLoader):
     """Rows carry `ticket_created_at` too: the wait time is measured from it."""
 
-    statement = (
+    statement = LoaderStatement(
         select(_interaction, _ticket.c.created_at.label("ticket_created_at"))
         .join(_ticket, _ticket.c.id == _interaction.c.ticket_id)
         .where(
@@ -59,7 +59,7 @@ class InteractionsByTicketIdLoader(_ListByTicketIdLoader):
 
 
 class ExtraFieldsByTicketIdLoader(_ListByTicketIdLoader):
-    statement = (
+    statement = LoaderStatement(
         select(_extra)
         .where(_extra.c.workspace_id == _workspace_id, KeysIn(_extra.c.ticket_id, "keys"))
         .order_by(_extra.c.position, _extra.c.id)

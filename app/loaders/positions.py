@@ -11,6 +11,7 @@ from app.db import Ticket
 from app.domain.enums import QueueStatus, TicketKind
 from app.loaders.base import WorkspaceLoader, table_of
 from app.loaders.keys import KeysIn
+from app.loaders.statements import LoaderStatement
 
 
 def _statement() -> Select[Any]:
@@ -31,13 +32,12 @@ def _statement() -> Select[Any]:
     return select(waiting.c.id, waiting.c.place).where(KeysIn(waiting.c.id, "keys"))
 
 
-_STATEMENT = _statement()
-
-
 class QueuePositionByTicketIdLoader(WorkspaceLoader[int, "int | None"]):
     """1-based place among the NEW tickets of the same line by (queue_key, id); None otherwise."""
 
+    statement = LoaderStatement(_statement())
+
     async def batch_load_fn(self, keys: list[int]) -> list[int | None]:
         params = {"workspace_id": self.workspace_id, "keys": keys}
-        places = {row.id: int(row.place) for row in await self.fetch(_STATEMENT, params)}
+        places = {row.id: int(row.place) for row in await self.fetch(self.statement, params)}
         return [places.get(key) for key in keys]

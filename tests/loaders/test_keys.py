@@ -1,10 +1,10 @@
-"""KeysIn: a batch's keys as one array parameter on PostgreSQL, an expanding IN elsewhere."""
+"""KeysIn: a batch's keys as one parameter on PostgreSQL and SQLite, an expanding IN elsewhere."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.dialects.postgresql import asyncpg
 
 from app.db import User
@@ -25,8 +25,13 @@ def test_postgresql_binds_the_keys_as_one_array():
     assert sql.endswith("WHERE app_user.id = ANY ($1::INTEGER[])")
 
 
-def test_other_databases_expand_the_keys_into_in():
+def test_sqlite_binds_the_keys_as_one_json_array():
     sql = str(_BY_KEYS.compile(dialect=sqlite.dialect()))
+    assert sql.endswith("WHERE app_user.id IN (SELECT value FROM json_each(?))")
+
+
+def test_other_databases_expand_the_keys_into_in():
+    sql = str(_BY_KEYS.compile(dialect=mysql.dialect()))
     assert sql.endswith("WHERE app_user.id IN (__[POSTCOMPILE_keys])")
 
 
