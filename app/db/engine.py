@@ -32,10 +32,16 @@ statement_counter: ContextVar[StatementCounter | None] = ContextVar(
 )
 
 
-def _count_statement(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+def count_statement() -> None:
+    """Count one statement; for those run on the driver connection, past SQLAlchemy's events."""
     counter = statement_counter.get()
-    if counter is not None and not statement.startswith("BEGIN"):
+    if counter is not None:
         counter.count += 1
+
+
+def _count_statement(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+    if not statement.startswith("BEGIN"):
+        count_statement()
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -12,13 +12,15 @@ import asyncio
 from collections import namedtuple
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
 from sqlalchemy import Result, Row, Table
-from sqlalchemy.sql import Select
 
 from app.db.engine import Database
+
+if TYPE_CHECKING:
+    from app.loaders.statements import LoaderStatement
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -50,22 +52,20 @@ class WorkspaceLoader(DataLoader[K, V], Generic[K, V]):
             return asyncio.shield(future)
         return future
 
-    async def fetch(
-        self, stmt: Select[Any], params: dict[str, Any] | None = None
-    ) -> Sequence[Row[Any]]:
+    async def fetch(self, statement: LoaderStatement, params: dict[str, Any]) -> list[Any]:
         # Its own connection: two loaders dispatching in the same tick never share one.
         async with self.db.read_connection() as connection:
-            return records(await connection.execute(stmt, params))
+            return await statement.rows(connection, params)
 
 
 @lru_cache(maxsize=256)
-def _record_type(keys: tuple[str, ...]) -> Any:
+def record_type(keys: tuple[str, ...]) -> Any:
     return namedtuple("Record", keys)  # type: ignore[misc]
 
 
 def records(result: Result[Any]) -> list[Any]:
     """A result's rows as named tuples with the same field names (one class per column set)."""
-    make = _record_type(tuple(result.keys()))._make
+    make = record_type(tuple(result.keys()))._make
     return [make(row) for row in result.all()]
 
 

@@ -6,10 +6,11 @@ from functools import cache
 from typing import Any, ClassVar
 
 from sqlalchemy import Row, Table, bindparam, select
-from sqlalchemy.sql import Select
 
 from app.db import Contact, Label, Line, Message, Team, Ticket, TicketEvent, User
 from app.loaders.base import WorkspaceLoader, table_of
+from app.loaders.keys import KeysIn
+from app.loaders.statements import LoaderStatement
 
 
 class RowByIdLoader(WorkspaceLoader[int, "Row[Any] | None"]):
@@ -17,12 +18,11 @@ class RowByIdLoader(WorkspaceLoader[int, "Row[Any] | None"]):
 
     @classmethod
     @cache
-    def statement(cls) -> Select[Any]:
+    def statement(cls) -> LoaderStatement:
         """Built once per table; the workspace and the keys are bound parameters."""
         t = cls.table
-        return select(t).where(
-            t.c.workspace_id == bindparam("workspace_id"),
-            t.c.id.in_(bindparam("keys", expanding=True)),
+        return LoaderStatement(
+            select(t).where(t.c.workspace_id == bindparam("workspace_id"), KeysIn(t.c.id, "keys"))
         )
 
     async def batch_load_fn(self, keys: list[int]) -> list[Row[Any] | None]:

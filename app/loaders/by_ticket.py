@@ -2,58 +2,65 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 
 from app.db import ExtraField, Interaction, Label, Ticket, TicketLabel
 from app.loaders.base import WorkspaceLoader, group_by, table_of
+from app.loaders.keys import KeysIn
+from app.loaders.statements import LoaderStatement
 
 _label = table_of(Label)
 _ticket_label = table_of(TicketLabel)
 _interaction = table_of(Interaction)
 _extra = table_of(ExtraField)
 _ticket = table_of(Ticket)
+_workspace_id = bindparam("workspace_id")
 
 
-class LabelsByTicketIdLoader(WorkspaceLoader[int, "list[Row[Any]]"]):
+class _ListByTicketIdLoader(WorkspaceLoader[int, "list[Row[Any]]"]):
+    """Rows carrying `ticket_id`, grouped per ticket; `statement` binds workspace_id and keys
+    (built once: a fresh Select per batch cost a cache-key walk on every execution)."""
+
+    statement: ClassVar[LoaderStatement]
+
     async def batch_load_fn(self, keys: list[int]) -> list[list[Row[Any]]]:
-        stmt = (
-            select(_ticket_label.c.ticket_id, *_label.c)
-            .join(_label, _label.c.id == _ticket_label.c.label_id)
-            .where(
-                _ticket_label.c.workspace_id == self.workspace_id,
-                _label.c.workspace_id == self.workspace_id,
-                _ticket_label.c.ticket_id.in_(keys),
-            )
-            .order_by(_label.c.name, _label.c.id)
-        )
-        grouped = group_by(await self.fetch(stmt), "ticket_id")
+        params = {"workspace_id": self.workspace_id, "keys": keys}
+        grouped = group_by(await self.fetch(self.statement, params), "ticket_id")
         return [grouped.get(key, []) for key in keys]
 
 
-class InteractionsByTicketIdLoader(WorkspaceLoader[int, "list[Row[Any]]"]):
+class LabelsByTicketIdLoader(_ListByTicketIdLoader):
+    statement = LoaderStatement(
+        select(_ticket_label.c.ticket_id, *_label.c)
+        .join(_label, _label.c.id == _ticket_label.c.label_id)
+        .where(
+            _ticket_label.c.workspace_id == _workspace_id,
+            _label.c.workspace_id == _workspace_id,
+            KeysIn(_ticket_label.c.ticket_id, "keys"),
+        )
+        .order_by(_label.c.name, _label.c.id)
+    )
+
+
+class InteractionsByTicketIdLoader(_ListByTicketIdLoader):
     """Rows carry `ticket_created_at` too: the wait time is measured from it."""
 
-    async def batch_load_fn(self, keys: list[int]) -> list[list[Row[Any]]]:
-        t = _interaction
-        stmt = (
-            select(t, _ticket.c.created_at.label("ticket_created_at"))
-            .join(_ticket, _ticket.c.id == t.c.ticket_id)
-            .where(t.c.workspace_id == self.workspace_id, t.c.ticket_id.in_(keys))
-            .order_by(t.c.start, t.c.id)
+    statement = LoaderStatement(
+        select(_interaction, _ticket.c.created_at.label("ticket_created_at"))
+        .join(_ticket, _ticket.c.id == _interaction.c.ticket_id)
+        .where(
+            _interaction.c.workspace_id == _workspace_id,
+            KeysIn(_interaction.c.ticket_id, "keys"),
         )
-        grouped = group_by(await self.fetch(stmt), "ticket_id")
-        return [grouped.get(key, []) for key in keys]
+        .order_by(_interaction.c.start, _interaction.c.id)
+    )
 
 
-class ExtraFieldsByTicketIdLoader(WorkspaceLoader[int, "list[Row[Any]]"]):
-    async def batch_load_fn(self, keys: list[int]) -> list[list[Row[Any]]]:
-        t = _extra
-        stmt = (
-            select(t)
-            .where(t.c.workspace_id == self.workspace_id, t.c.ticket_id.in_(keys))
-            .order_by(t.c.position, t.c.id)
-        )
-        grouped = group_by(await self.fetch(stmt), "ticket_id")
-        return [grouped.get(key, []) for key in keys]
+class ExtraFieldsByTicketIdLoader(_ListByTicketIdLoader):
+    statement = LoaderStatement(
+        select(_extra)
+        .where(_extra.c.workspace_id == _workspace_id, KeysIn(_extra.c.ticket_id, "keys"))
+        .order_by(_extra.c.position, _extra.c.id)
+    )

@@ -12,12 +12,14 @@ from functools import cache
 from typing import Any, ClassVar, NamedTuple
 
 from sqlalchemy import Row, Table, and_, bindparam, func, or_, select
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import ColumnElement
 
 from app.db import Message, TicketEvent
 from app.domain.cursors import decode_event_cursor
 from app.loaders.base import WorkspaceLoader, group_by, table_of
 from app.loaders.cursors import decode_keyset
+from app.loaders.keys import KeysIn
+from app.loaders.statements import LoaderStatement
 
 MESSAGE_CURSOR = "m1"
 _message = table_of(Message)
@@ -60,21 +62,21 @@ class _PageLoader(WorkspaceLoader[PageKey, RowPage]):
 
     @classmethod
     @cache
-    def statement(cls, with_after: bool) -> Select[Any]:
+    def statement(cls, with_after: bool) -> LoaderStatement:
         """Built once per loader class and cursor use; every value is a bound parameter
         (building this window query took ~2 ms, as long as running it)."""
         t = cls.table
         place = func.row_number().over(partition_by=t.c.ticket_id, order_by=cls.order())
         conditions = [
             t.c.workspace_id == bindparam("workspace_id"),
-            t.c.ticket_id.in_(bindparam("ticket_ids", expanding=True)),
+            KeysIn(t.c.ticket_id, "ticket_ids"),
             *cls.filters(),
         ]
         if with_after:
             conditions.append(cls.after_clause())
         inner = select(t, place.label("place_")).where(*conditions).subquery()
         # One extra row per ticket tells whether there is a next page.
-        return (
+        return LoaderStatement(
             select(*(inner.c[column.key] for column in t.c if column.key not in cls.skip))
             .where(inner.c.place_ <= bindparam("limit"))
             .order_by(inner.c.ticket_id, inner.c.place_)
