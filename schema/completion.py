@@ -34,8 +34,9 @@ from graphql import (
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 
+from app.loaders.base import NOT_LOADED
 from schema.leaves import STEP_ASIDE, LeafPlan, leaf_coercer
-from schema.relations import NOT_READY, RELATION_FIELD
+from schema.relations import RELATION_FIELD
 
 Completer = Callable[[Any, Any, Path], Any]  # (value, info of its field, path) -> result
 
@@ -244,7 +245,7 @@ class CompiledCompletion:
 
         def relation(value: Any, path: Path) -> Any:
             found = ready(loader, value, arguments)
-            if found is NOT_READY:
+            if found is NOT_LOADED:
                 raise Abandon
             field_path = Path(path, field.response_name, field.type_name) if with_path else None
             return completer(found, field.info(field_path) if with_info else None, field_path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from graphql import (
@@ -49,8 +50,8 @@ def coerce_leaf(coerce: Any, value: Any, is_awaitable: Callable[[Any], bool]) ->
 
 def leaf_coercer(leaf_type: GraphQLLeafType) -> Coercer:
     """`coerce_leaf` for `leaf_type`, with shortcuts for the commonest values: the same answer
-    without the call (strings, IDs, booleans, 32-bit ints) or remembered (enum members: the
-    type's coerce_output_value searches its values one by one)."""
+    without the call (strings, IDs, booleans, 32-bit ints) or remembered (Python enum members:
+    an enum type's coerce_output_value searches its values one by one)."""
     coerce = leaf_type.coerce_output_value
     unchanged = _UNCHANGED.get(leaf_type)  # type: ignore[call-overload]
     if unchanged is not None:
@@ -67,16 +68,19 @@ def leaf_coercer(leaf_type: GraphQLLeafType) -> Coercer:
             return coerce_leaf(coerce, value, is_awaitable)
 
         return int_or_coerced
-    members = getattr(leaf_type, "wrapped_cls", None)  # Strawberry's enums: the Python enum
-    if isinstance(leaf_type, GraphQLEnumType) and members is not None:
-        names: dict[Any, Any] = {}
+    if isinstance(leaf_type, GraphQLEnumType):
+        # Per Python enum class, then member: members of two classes may compare equal.
+        names: dict[type, dict[Any, Any]] = {}
 
         def remembered(value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
-            if type(value) is not members:
+            if not isinstance(value, Enum):
                 return coerce_leaf(coerce, value, is_awaitable)
-            name = names.get(value)
+            of_class = names.get(type(value))
+            if of_class is None:
+                of_class = names[type(value)] = {}
+            name = of_class.get(value)
             if name is None:
-                name = names[value] = coerce_leaf(coerce, value, is_awaitable)
+                name = of_class[value] = coerce_leaf(coerce, value, is_awaitable)
             return name
 
         return remembered

@@ -19,7 +19,7 @@ import strawberry
 
 from app.context import Info
 from app.loaders import PageKey
-from app.loaders.base import load_ready
+from app.loaders.base import NOT_LOADED, load_ready
 from schema.errors import page_size_ok
 
 DEFAULT_PAGE = 100  # a ticket's list field without `first`
@@ -53,9 +53,6 @@ class Relation:
         return None if key is None else load_ready(getattr(info.context.loaders, self.loader), key)
 
 
-NOT_READY: Any = object()  # the loader has not loaded it (yet), or failed: resolve the field
-
-
 @dataclass(frozen=True)
 class RelationField:
     """A GraphQL field whose value is its relation's: arguments checked, loaded value wrapped.
@@ -79,19 +76,14 @@ class RelationField:
 
     def ready(self, loader: Any, row: Any, arguments: dict[str, Any]) -> Any:
         """What `resolve` returns when `loader` (the relation's) holds the value already and
-        the arguments were checked, else NOT_READY. The key is requested either way, as
-        `resolve` would."""
+        the arguments were checked, else NOT_LOADED (and `resolve` will ask for it)."""
         key = self.relation.key(row, arguments)
         if key is None:
             return None
-        future = loader.load(key)
-        if not future.done():
-            return NOT_READY
-        try:
-            value = future.result()
-        except BaseException:  # failed or cancelled: the resolver reports or retries it
-            return NOT_READY
-        return value if self.wrap is None else self.wrap(value)
+        value = loader.loaded(key)
+        if value is NOT_LOADED or self.wrap is None:
+            return value
+        return self.wrap(value)
 
 
 async def _then(future: asyncio.Future[Any], wrap: Callable[[Any], Any]) -> Any:

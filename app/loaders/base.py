@@ -30,6 +30,9 @@ def table_of(model: Any) -> Table:
     return model.__table__  # type: ignore[no-any-return]
 
 
+NOT_LOADED: Any = object()
+
+
 class WorkspaceLoader(DataLoader[K, V], Generic[K, V]):
     """A DataLoader that only ever sees rows of `workspace_id`."""
 
@@ -51,6 +54,17 @@ class WorkspaceLoader(DataLoader[K, V], Generic[K, V]):
         if self.shared and not future.done():
             return asyncio.shield(future)
         return future
+
+    def loaded(self, key: K) -> Any:
+        """The value for `key` if this loader holds it already, else NOT_LOADED; asks for
+        nothing. (aiodataloader keeps each key's future in `_cache`; ours are keyed by the key
+        itself.) Compiled completion reads ~500 values a dashboard page this way."""
+        future = self._cache.get(key)
+        if future is None or not future.done() or future.cancelled():
+            return NOT_LOADED
+        if future.exception() is not None:
+            return NOT_LOADED
+        return future.result()
 
     async def fetch(self, statement: LoaderStatement, params: dict[str, Any]) -> list[Any]:
         # Its own connection: two loaders dispatching in the same tick never share one.

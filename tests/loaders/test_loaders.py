@@ -8,6 +8,7 @@ import pytest
 
 from app.db.engine import StatementCounter, statement_counter
 from app.loaders import Loaders, PageKey
+from app.loaders.base import NOT_LOADED
 from tests.factories import Factory, at
 
 pytestmark = pytest.mark.anyio
@@ -131,3 +132,24 @@ async def test_shared_loaders_waiters_cannot_cancel_each_other(db, workspace):
     await _cancelled_waiter(loaders, user.id)
     # then: the other one still gets the row
     assert (await other).name == "Ada"
+
+
+async def test_loaded_answers_only_what_the_loader_holds_and_asks_for_nothing(db, workspace):
+    user = await Factory(db, workspace.workspace.id).user("Ada")
+    loaders = Loaders.for_workspace(db, workspace.workspace.id)
+    counter = StatementCounter()
+    token = statement_counter.set(counter)
+    try:
+        assert loaders.user.loaded(user.id) is NOT_LOADED
+        await asyncio.sleep(0)
+        assert counter.count == 0  # nothing was requested
+        pending = loaders.user.load(user.id)
+        assert loaders.user.loaded(user.id) is NOT_LOADED  # requested, not loaded yet
+        await pending
+        assert loaders.user.loaded(user.id).name == "Ada"
+        assert loaders.user.loaded(user.id + 1000) is NOT_LOADED
+    finally:
+        statement_counter.reset(token)
+    # a cancelled load is not a value
+    await _cancelled_waiter(loaders, user.id + 2000)
+    assert loaders.user.loaded(user.id + 2000) is NOT_LOADED
