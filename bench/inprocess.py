@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import sys
 import time
@@ -23,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anyw
 from app.config import Settings
 from app.context import Context
 from app.db.engine import Database, StatementCounter, statement_counter
+from app.gc_tuning import tune_gc_once
 from app.services.workspaces import authenticate
 from bench.queries import DASHBOARD, SINGLE
 from schema import schema
@@ -110,8 +110,8 @@ async def main(args: argparse.Namespace) -> None:
         return total_ms, total_n
 
     ops = {"dashboard": dashboard, "single": one, "mutations": mutation_mix}
-    if args.gc_freeze:
-        gc.freeze()
+    if not args.default_gc:
+        tune_gc_once()  # as `ticketgw serve` does (TICKETGW_TUNE_GC)
     if args.profile:
         from pyinstrument import Profiler
 
@@ -154,5 +154,7 @@ if __name__ == "__main__":
     parser.add_argument("--only", default="dashboard,single,mutations")
     parser.add_argument("--profile", choices=["dashboard", "single", "mutations"])
     parser.add_argument("--profile-runs", type=int, default=20)
-    parser.add_argument("--gc-freeze", action="store_true", help="gc.freeze() after warm-up")
+    parser.add_argument(
+        "--default-gc", action="store_true", help="keep CPython's GC settings (serve tunes them)"
+    )
     asyncio.run(main(parser.parse_args()))
