@@ -31,6 +31,7 @@ from strawberry.types.unset import UNSET
 from app.config import Settings
 from app.context import Context
 from app.http.graphql_ws import LimitedTransportWSHandler, LimitedWebSocketAdapter
+from app.http.json_body import json_bytes
 from app.services.unit_of_work import ServiceEnv
 from app.services.workspaces import authenticate
 
@@ -215,8 +216,14 @@ class GraphQLApp(GraphQL[Context, None]):
                 1,
             )  # fmt: skip
             sub_response.headers["Retry-After"] = str(retry)
-        response = super().create_response(response_data, sub_response)
-        response.headers["content-type"] = GRAPHQL_RESPONSE_UTF8 if graphql_response else JSON_UTF8
+        # Strawberry's create_response, but with the body encoded once, straight to bytes.
+        response = Response(
+            json_bytes(response_data),
+            status_code=sub_response.status_code or 200,
+            media_type=GRAPHQL_RESPONSE_UTF8 if graphql_response else JSON_UTF8,
+            background=sub_response.background,
+        )
+        response.headers.raw.extend(sub_response.headers.raw)
         return response
 
     # --- context and authentication --------------------------------------------------------
