@@ -12,6 +12,7 @@ GraphQL-over-HTTP as the spec asks.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Mapping
 from datetime import timedelta
@@ -53,6 +54,8 @@ def bearer_key(value: str | None) -> str | None:
     return key.strip() or None if scheme.lower() == "bearer" else None
 
 
+# Clients send the same few Accept values on every request, and the view asks twice per request.
+@functools.lru_cache(maxsize=256)
 def wants_graphql_response(accept: str | None) -> bool:
     """Whether Accept ranks application/graphql-response+json at least as high as JSON."""
     quality: dict[str, float] = {}
@@ -183,6 +186,8 @@ class GraphQLApp(GraphQL[Context, None]):
         return response
 
     def should_render_graphql_ide(self, request: Any) -> bool:
+        if request.method != "GET":
+            return False  # as Strawberry decides, without parsing a POST's query string
         # A GET naming a trusted document by id is an operation, not a visit to the IDE.
         params = request.query_params
         if any(name in params for name in ("documentId", "id", "extensions")):
