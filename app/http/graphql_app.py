@@ -12,6 +12,7 @@ GraphQL-over-HTTP as the spec asks.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Mapping
 from datetime import timedelta
@@ -31,6 +32,7 @@ from strawberry.types.unset import UNSET
 from app.config import Settings
 from app.context import Context
 from app.http.graphql_ws import LimitedTransportWSHandler, LimitedWebSocketAdapter
+from app.http.json_body import json_bytes
 from app.services.unit_of_work import ServiceEnv
 from app.services.workspaces import authenticate
 
@@ -52,6 +54,8 @@ def bearer_key(value: str | None) -> str | None:
     return key.strip() or None if scheme.lower() == "bearer" else None
 
 
+# Clients send the same few Accept values on every request, and the view asks twice per request.
+@functools.lru_cache(maxsize=256)
 def wants_graphql_response(accept: str | None) -> bool:
     """Whether Accept ranks application/graphql-response+json at least as high as JSON."""
     quality: dict[str, float] = {}
@@ -182,6 +186,8 @@ class GraphQLApp(GraphQL[Context, None]):
         return response
 
     def should_render_graphql_ide(self, request: Any) -> bool:
+        if request.method != "GET":
+            return False  # as Strawberry decides, without parsing a POST's query string
         # A GET naming a trusted document by id is an operation, not a visit to the IDE.
         params = request.query_params
         if any(name in params for name in ("documentId", "id", "extensions")):
@@ -215,8 +221,14 @@ class GraphQLApp(GraphQL[Context, None]):
                 1,
             )  # fmt: skip
             sub_response.headers["Retry-After"] = str(retry)
-        response = super().create_response(response_data, sub_response)
-        response.headers["content-type"] = GRAPHQL_RESPONSE_UTF8 if graphql_response else JSON_UTF8
+        # Strawberry's create_response, but with the body encoded once, straight to bytes.
+        response = Response(
+            json_bytes(response_data),
+            status_code=sub_response.status_code or 200,
+            media_type=GRAPHQL_RESPONSE_UTF8 if graphql_response else JSON_UTF8,
+            background=sub_response.background,
+        )
+        response.headers.raw.extend(sub_response.headers.raw)
         return response
 
     # --- context and authentication --------------------------------------------------------

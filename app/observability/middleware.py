@@ -99,6 +99,15 @@ def _finish_http(
     scope: Scope, record: RequestRecord, status: int, duration: float, statements: int
 ) -> None:
     path = scope.get("path", "")
+    graphql = path == GRAPHQL_PATH and (record.executed or status >= 400)
+    if graphql:
+        operation = record.operation
+        metrics.GRAPHQL_REQUESTS.labels(operation, record.outcome).inc()
+        metrics.GRAPHQL_DURATION.labels(operation).observe(duration)
+        metrics.SQL_STATEMENTS.labels(operation).observe(statements)
+    level = logging.DEBUG if path in QUIET_PATHS else logging.INFO
+    if not log.isEnabledFor(level):
+        return  # the fields below are for the log line only
     fields: dict[str, Any] = {
         "request_id": record.request_id,
         "method": scope.get("method"),
@@ -107,11 +116,7 @@ def _finish_http(
         "duration_ms": round(duration * 1000, 2),
         "sql_statements": statements,
     }
-    if path == GRAPHQL_PATH and (record.executed or status >= 400):
-        operation = record.operation
-        metrics.GRAPHQL_REQUESTS.labels(operation, record.outcome).inc()
-        metrics.GRAPHQL_DURATION.labels(operation).observe(duration)
-        metrics.SQL_STATEMENTS.labels(operation).observe(statements)
+    if graphql:
         fields.update(
             operation=record.operation_name,
             operation_type=record.operation_type,
@@ -119,5 +124,4 @@ def _finish_http(
             workspace_id=record.workspace_id,
             cost=record.cost,
         )
-    level = logging.DEBUG if path in QUIET_PATHS else logging.INFO
     log.log(level, "request", extra={"fields": fields})
