@@ -150,6 +150,3 @@ async def test_loaded_answers_only_what_the_loader_holds_and_asks_for_nothing(db
         assert loaders.user.loaded(user.id + 1000) is NOT_LOADED
     finally:
         statement_counter.reset(token)
-    # a cancelled load is not a value
-    await _cancelled_waiter(loaders, user.id + 2000)
-    assert loaders.user.loaded(user.id + 2000) is NOT_LOADED
