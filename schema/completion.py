@@ -94,6 +94,12 @@ class CompiledCompletion:
             return_type, field_details_list, info, path, result, position_context
         )
 
+    def build_response(self, data: Any) -> Any:
+        # The plans hold closures over this context: a cycle the collector would keep, with
+        # the request's rows and loaders, until its next full pass (tens of MB under load).
+        self._completers.clear()
+        return super().build_response(data)  # type: ignore[misc]
+
     # --- compiling --------------------------------------------------------------------------
 
     def _compile(self, return_type: Any, field_details_list: Any) -> Completer | None:
