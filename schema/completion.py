@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graphql import (
+    ExecutionResult,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -95,10 +96,15 @@ class CompiledCompletion:
         )
 
     def build_response(self, data: Any) -> Any:
-        # The plans hold closures over this context: a cycle the collector would keep, with
-        # the request's rows and loaders, until its next full pass (tens of MB under load).
-        self._completers.clear()
-        return super().build_response(data)  # type: ignore[misc]
+        result = super().build_response(data)  # type: ignore[misc]
+        if isinstance(result, ExecutionResult):  # the last step: nothing runs on this any more
+            # The plans are closures over this context, and graphql-core's async helpers are
+            # its bound methods: cycles that kept the request's context, loaders and rows
+            # alive until the collector's next pass over old objects. Under load that piled
+            # up tens of MB (with TICKETGW_TUNE_GC's rare full passes, ~80 MB).
+            self._completers.clear()
+            self.async_helpers = None
+        return result
 
     # --- compiling --------------------------------------------------------------------------
 
