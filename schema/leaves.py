@@ -50,8 +50,8 @@ def coerce_leaf(coerce: Any, value: Any, is_awaitable: Callable[[Any], bool]) ->
 
 def leaf_coercer(leaf_type: GraphQLLeafType) -> Coercer:
     """`coerce_leaf` for `leaf_type`, with shortcuts for the commonest values: the same answer
-    without the call (strings, IDs, booleans, 32-bit ints) or remembered (Python enum members:
-    an enum type's coerce_output_value searches its values one by one)."""
+    without the call (strings, IDs, booleans, 32-bit ints) or remembered (an enum's values:
+    Strawberry's enum coercion searches its values one by one)."""
     coerce = leaf_type.coerce_output_value
     unchanged = _UNCHANGED.get(leaf_type)  # type: ignore[call-overload]
     if unchanged is not None:
@@ -69,18 +69,21 @@ def leaf_coercer(leaf_type: GraphQLLeafType) -> Coercer:
 
         return int_or_coerced
     if isinstance(leaf_type, GraphQLEnumType):
-        # Per Python enum class, then member: members of two classes may compare equal.
+        # Per Python class, then value: members of two enum classes may compare equal, and so
+        # may a str-valued member and its str. Only names are kept: refusals are not cached.
         names: dict[type, dict[Any, Any]] = {}
 
         def remembered(value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
-            if not isinstance(value, Enum):
+            if not isinstance(value, Enum | str | int):
                 return coerce_leaf(coerce, value, is_awaitable)
             of_class = names.get(type(value))
             if of_class is None:
                 of_class = names[type(value)] = {}
             name = of_class.get(value)
             if name is None:
-                name = of_class[value] = coerce_leaf(coerce, value, is_awaitable)
+                name = coerce_leaf(coerce, value, is_awaitable)
+                if name is not STEP_ASIDE:
+                    of_class[value] = name
             return name
 
         return remembered

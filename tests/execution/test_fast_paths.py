@@ -195,6 +195,8 @@ class Query:
             Row(name="x", mood=Mood.CALM, count=4),  # type: ignore[list-item]
             Row(name=7, nickname=True, mood=Mood.CALM, count=True),  # type: ignore[list-item]
             Row(name="big", nickname=None, mood=Mood.CALM, count=2**31),  # type: ignore[list-item]
+            Row(name="s", nickname=None, mood="calm", count=7),  # type: ignore[list-item]
+            Row(name="t", nickname=None, mood="not a mood", count=8),  # type: ignore[list-item]
         ]
 
 
@@ -223,11 +225,13 @@ async def test_the_odd_rows_do_hit_every_error_case():
         (3, "count"),  # not an Int
         (4, "nickname"),  # no such attribute
         (6, "count"),  # an int beyond 32 bits
+        (8, "mood"),  # refused again: refusals are not remembered
     ]
     assert data == {
         "things": [{"name": "ok", "nickname": None, "mood": "CALM", "count": 1}, None, None, None,
                    {"name": "x", "nickname": None, "mood": "CALM", "count": 4},
-                   {"name": "7", "nickname": "true", "mood": "CALM", "count": 1}, None]
+                   {"name": "7", "nickname": "true", "mood": "CALM", "count": 1}, None,
+                   {"name": "s", "nickname": None, "mood": "CALM", "count": 7}, None]
     }  # fmt: skip
 
 
