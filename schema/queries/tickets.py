@@ -18,9 +18,15 @@ from schema.types.ticket import Ticket
 DEFAULT_FIRST = 20
 
 
+def _edge_cursor(root: TicketEdge) -> str:
+    # Made when asked for: a dashboard lists edges' nodes, not their cursors.
+    return root.page.cursor(root.node)
+
+
 @strawberry.type
 class TicketEdge:
-    cursor: str
+    page: strawberry.Private[TicketPage]
+    cursor: str = strawberry.field(resolver=_edge_cursor)
     node: Ticket
 
 
@@ -35,8 +41,8 @@ class TicketConnection:
 
     @strawberry.field
     def edges(self) -> list[TicketEdge]:
-        cursor = self.page.cursor
-        return [TicketEdge(cursor=cursor(row), node=row) for row in self.page.rows]
+        page = self.page
+        return [TicketEdge(page=page, node=row) for row in page.rows]
 
     @strawberry.field(description="The tickets of this page, without cursors.")
     def nodes(self) -> list[Ticket]:
