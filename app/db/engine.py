@@ -3,11 +3,11 @@ counter."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import (
@@ -17,8 +17,11 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util import await_only, greenlet_spawn
 
 from app.config import normalize_database_url
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -108,6 +111,21 @@ class Database:
     def read_connection(self) -> AsyncConnection:
         """A connection for one Core read, without an ORM session (loaders: one per batch)."""
         return self._reads.connect()
+
+    async def on_read_driver(self, call: Callable[[Any], Awaitable[T]]) -> T:
+        """`call(driver connection)` on a pooled read connection. Checkout, call and return
+        take one hop into SQLAlchemy's greenlet, where an AsyncConnection takes one each
+        (~20% of a loader statement's CPU). A failed or cancelled call drops the
+        connection: its state is unknown, as SQLAlchemy does after a disconnect."""
+        return await greenlet_spawn(self._on_read_driver, call)  # type: ignore[no-any-return]
+
+    def _on_read_driver(self, call: Callable[[Any], Awaitable[T]]) -> T:
+        with self._reads.sync_engine.connect() as connection:
+            try:
+                return await_only(call(connection.connection.driver_connection))
+            except BaseException:
+                connection.invalidate()
+                raise
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

@@ -68,8 +68,7 @@ class WorkspaceLoader(DataLoader[K, V], Generic[K, V]):
 
     async def fetch(self, statement: LoaderStatement, params: dict[str, Any]) -> list[Any]:
         # Its own connection: two loaders dispatching in the same tick never share one.
-        async with self.db.read_connection() as connection:
-            return await statement.rows(connection, params)
+        return await statement.rows(self.db, params)
 
 
 @lru_cache(maxsize=256)

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select
 
-from app.db.engine import count_statement
+from app.db.engine import Database, count_statement
 from app.loaders.base import record_type, records
 
 Processor = Callable[[Any], Any]
@@ -92,20 +91,15 @@ class LoaderStatement:
             self._compiled[key] = _compile(self.stmt, dialect) if fast else None
         return self._compiled[key]
 
-    async def rows(self, connection: AsyncConnection, params: dict[str, Any]) -> list[Any]:
+    async def rows(self, db: Database, params: dict[str, Any]) -> list[Any]:
         """The rows as records (see app.loaders.base.records)."""
-        dialect = connection.dialect
+        dialect = db.engine.dialect
         compiled = self.compiled(dialect)
         if compiled is None:
-            return records(await connection.execute(self.stmt, params))
+            async with db.read_connection() as connection:
+                return records(await connection.execute(self.stmt, params))
         args = compiled.args(params)
-        driver = (await connection.get_raw_connection()).driver_connection
+        run = _DRIVERS[dialect.driver]
         count_statement()
-        try:
-            rows = await _DRIVERS[dialect.driver](driver, compiled.sql, args)
-        except BaseException:
-            # The connection's state is unknown after a failed or cancelled statement: drop
-            # it, as SQLAlchemy does after a disconnect or a cancellation mid-statement.
-            await connection.invalidate()
-            raise
+        rows = await db.on_read_driver(lambda driver: run(driver, compiled.sql, args))
         return [compiled.record(row) for row in rows]

@@ -41,15 +41,17 @@ async def test_concurrent_loaders_use_their_own_connections(db, workspace):
     await f.tag(ticket, await f.label("x"))
     await f.extra(ticket, "e")
     loaders = Loaders.for_workspace(db, workspace.workspace.id)
-    opened = []
-    original = db.read_connection
+    used = []
+    original = db.on_read_driver
 
-    def spy():
-        connection = original()
-        opened.append(connection)
-        return connection
+    async def spy(call):
+        async def recording(driver):
+            used.append(driver)
+            return await call(driver)
 
-    db.read_connection = spy  # type: ignore[method-assign]
+        return await original(recording)
+
+    db.on_read_driver = spy  # type: ignore[method-assign]
     try:
         labels, extra, interactions, found = await asyncio.gather(
             loaders.labels.load(ticket.id),
@@ -58,11 +60,11 @@ async def test_concurrent_loaders_use_their_own_connections(db, workspace):
             loaders.ticket.load(ticket.id),
         )
     finally:
-        db.read_connection = original  # type: ignore[method-assign]
+        db.on_read_driver = original  # type: ignore[method-assign]
 
     assert ([r.name for r in labels], [r.title for r in extra], interactions) == (["x"], ["e"], [])
     assert found.id == ticket.id
-    assert len({id(s) for s in opened}) == len(opened) == 4
+    assert len({id(driver) for driver in used}) == len(used) == 4
 
 
 async def test_message_pages_for_many_tickets_in_one_statement(db, workspace):

@@ -60,7 +60,7 @@ async def test_rows_equal_sqlalchemys_for_every_loader_statement(db, workspace):
         params["ticket_ids" if kind == "page" else "keys"] = keys.get(kind, ticket_ids)
         async with db.read_connection() as connection:
             expected = records(await connection.execute(statement.stmt, params))
-            got = await statement.rows(connection, params)
+        got = await statement.rows(db, params)
         assert _exactly(got) == _exactly(expected), statement.stmt
 
 
