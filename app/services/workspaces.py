@@ -18,6 +18,7 @@ from app.domain.principal import (
     generate_webhook_secret,
     hash_api_key,
 )
+from app.loaders.statements import LoaderStatement
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 VENDORS = ("qminder", "gorgias", "zaia")
@@ -108,22 +109,22 @@ async def rotate_api_key(db: Database, *, workspace_id: int, key_id: int) -> tup
     return row, key
 
 
-# Built once: the lookup runs on every request that carries a key, and a statement built per call
-# (operator coercion, then a fresh cache key at execution) was over a third of the lookup's CPU.
-_LIVE_KEY = select(ApiKey.id, ApiKey.workspace_id, ApiKey.user_id, ApiKey.role).where(
-    ApiKey.key_hash == bindparam("key_hash"),
-    ApiKey.revoked_at.is_(None),  # type: ignore[union-attr]
+# Built once and run as the loaders run theirs (compiled once, on the driver connection): the
+# lookup runs on every request that carries a key.
+_LIVE_KEY = LoaderStatement(
+    select(ApiKey.id, ApiKey.workspace_id, ApiKey.user_id, ApiKey.role).where(
+        ApiKey.key_hash == bindparam("key_hash"),
+        ApiKey.revoked_at.is_(None),  # type: ignore[union-attr]
+    )
 )
 
 
 async def authenticate(db: Database, key: str) -> Principal | None:
     """The principal of a live key, or None for an unknown or revoked one."""
-    # A Core connection, not an ORM Session: the row is four plain columns, nothing to track.
-    async with db.read_connection() as connection:
-        result = await connection.execute(_LIVE_KEY, {"key_hash": hash_api_key(key)})
-        row = result.first()
-    if row is None:
+    rows = await _LIVE_KEY.rows(db, {"key_hash": hash_api_key(key)})
+    if not rows:
         return None
+    row = rows[0]
     return Principal(
         workspace_id=row.workspace_id, user_id=row.user_id, role=Role(row.role), key_id=row.id
     )
