@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -43,15 +44,23 @@ class DemoWorkspace:
 
 
 async def load_demo(
-    env: ServiceEnv, *, seed: int = 7, slug_suffix: str = "", scale: float = 1.0
+    env: ServiceEnv,
+    *,
+    seed: int = 7,
+    slug_suffix: str = "",
+    scale: float = 1.0,
+    now: datetime | None = None,
 ) -> list[DemoWorkspace]:
     """About 200 queue and 200 helpdesk tickets per workspace (times `scale`, every status at
-    least once). `slug_suffix` lets tests load it beside other data ("acme-x", "globex-x")."""
+    least once) over the days before `now`. `slug_suffix` lets tests load it beside other data
+    ("acme-x", "globex-x"). The same seed and `now` give the same tickets: queue numbers start
+    again each local day, so a visit a second either side of midnight numbers a day
+    differently."""
     for spec in WORKSPACES:
         if await workspace_by_slug(env.db, spec.slug + slug_suffix) is not None:
             raise DomainError(ErrorCode.CONFLICT, "The demo workspaces exist already.", "slug")
     rng = random.Random(seed)
-    now = utcnow().replace(microsecond=0)
+    now = (now or utcnow()).replace(microsecond=0)
     loaded = []
     for spec in WORKSPACES:
         new = await create_workspace(

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db import Interaction, Message, Ticket, TicketEvent
+from app.db.types import utcnow
 from app.domain.errors import DomainError, ErrorCode
 from app.services.demo import load_demo
 from app.services.unit_of_work import ServiceEnv
@@ -66,8 +67,13 @@ async def test_demo_has_every_status_in_both_workspaces_with_history(db):
 
 
 async def test_demo_is_deterministic(db):
+    # The same clock for both: queue numbers start again each local day, and a ticket a second
+    # either side of a workspace's midnight would number its day differently.
+    now = utcnow()
+
     def load():  # type: ignore[no-untyped-def]
-        return load_demo(ServiceEnv(db), seed=3, slug_suffix=f"-{uuid.uuid4().hex[:6]}", scale=0.2)
+        suffix = f"-{uuid.uuid4().hex[:6]}"
+        return load_demo(ServiceEnv(db), seed=3, slug_suffix=suffix, scale=0.2, now=now)
 
     first, second = await load(), await load()
     for a, b in zip(first, second, strict=True):
