@@ -71,7 +71,7 @@ class RelationField:
         if self.wrap is None:
             return value
         if isinstance(value, asyncio.Future):
-            return _then(value, self.wrap)
+            return wrap_when_done(value, self.wrap)
         return self.wrap(value)
 
     def ready(self, loader: Any, row: Any, arguments: dict[str, Any]) -> Any:
@@ -86,7 +86,8 @@ class RelationField:
         return self.wrap(value)
 
 
-async def _then(future: asyncio.Future[Any], wrap: Callable[[Any], Any]) -> Any:
+async def wrap_when_done(future: Any, wrap: Callable[[Any], Any]) -> Any:
+    """`wrap` of what `future` (a loader's) resolves to."""
     return wrap(await future)
 
 

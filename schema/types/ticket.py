@@ -128,8 +128,6 @@ class Ticket(Node):
         if after is not None:
             _check_cursor(decode_event_cursor, after)
         key = PageKey(self.id, first or relations.DEFAULT_PAGE, after)  # type: ignore[arg-type]
-        return _wrap(info.context.loaders.history.load(key), TicketEventConnection.from_page)
-
-
-async def _wrap(future: Any, make: Any) -> Any:
-    return make(await future)
+        return relations.wrap_when_done(
+            info.context.loaders.history.load(key), TicketEventConnection.from_page
+        )
