@@ -93,14 +93,12 @@ def cmd_serve(args: argparse.Namespace) -> None:
         _run(_with_env(settings, lambda env: _ensure_demo(env, url)))
     else:
         migrate(settings.database_url)
-    import uvicorn
+    from app.serving import serve
 
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
+    serve(
+        args.workers,
         host=args.host,
         port=args.port,
-        workers=args.workers,
         log_level=settings.log_level,
         log_config=log_config(settings.log_level),
         access_log=False,  # the request middleware logs each request (with its request id)

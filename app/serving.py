@@ -1,0 +1,102 @@
+"""Running uvicorn for `ticketgw serve`: one process, or several workers with a socket each.
+
+uvicorn's own workers share one listening socket, and an idle worker's event loop accepts every
+connection pending on it at once. Under a few keep-alive clients (a load balancer's pool, or
+wrk with 8 connections) one worker took all of them and the others sat idle: measured with two
+workers, 8 connections of 8 went to one, run after run. Here each worker listens on a socket of
+its own, bound to the same address with SO_REUSEPORT, and the kernel spreads new connections
+over the sockets. The supervisor keeps the sockets open, so a worker that dies is replaced on
+the same socket and the connections waiting there are served by its successor, not dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from typing import Any
+
+import uvicorn
+from uvicorn.config import STARTUP_FAILURE
+from uvicorn.supervisors.multiprocess import Multiprocess, Process
+
+log = logging.getLogger("ticketgw")
+
+
+APP = "app.main:create_app"
+
+
+def serve(workers: int, **uvicorn_options: Any) -> None:
+    if workers > 1 and hasattr(socket, "SO_REUSEPORT"):
+        config = uvicorn.Config(APP, factory=True, workers=workers, **uvicorn_options)
+        address = (config.host, config.port)
+        sockets = [listening_socket(*address, config.backlog) for _ in range(workers)]
+        log.info(
+            "Listening on http://%s:%d with %d workers, one socket each",
+            config.host,
+            config.port,
+            workers,
+        )
+        SocketPerWorker(config, sockets).run()
+    else:  # one process, or a platform without SO_REUSEPORT: uvicorn's own way
+        uvicorn.run(APP, factory=True, workers=workers, **uvicorn_options)
+
+
+def listening_socket(host: str, port: int, backlog: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.create_server((host, port), family=family, backlog=backlog, reuse_port=True)
+    sock.set_inheritable(True)
+    return sock
+
+
+class SocketPerWorker(Multiprocess):
+    """uvicorn's supervisor (signals, health checks, restarts), with worker i always on
+    socket i: a replacement takes over the socket of the worker it replaces."""
+
+    def __init__(self, config: uvicorn.Config, sockets: list[socket.socket]) -> None:
+        super().__init__(config, sockets)
+
+    def _start(self, slot: int) -> Process:
+        process = Process(self.config, [self.sockets[slot]])
+        process.start()
+        return process
+
+    def init_processes(self) -> None:
+        self.processes = [self._start(slot) for slot in range(len(self.sockets))]
+
+    def keep_subprocess_alive(self) -> None:
+        for slot, process in enumerate(self.processes):
+            if self.should_exit.is_set():
+                return
+            if process.is_alive(timeout=self.config.timeout_worker_healthcheck):
+                continue
+            process.kill()  # dead or hung
+            process.join()
+            if process.exitcode == STARTUP_FAILURE:
+                # It failed before serving (the app, the database...): so would a replacement.
+                log.error("Worker %s failed to start; stopping", process.pid)
+                self.should_exit.set()
+                return
+            log.info("Worker %s stopped (exit %s); starting another", process.pid, process.exitcode)
+            self.processes[slot] = self._start(slot)
+
+    def restart_all(self) -> None:
+        """SIGHUP: replace the workers one by one, each serving on its predecessor's socket
+        before the predecessor stops."""
+        for slot, old in enumerate(self.processes):
+            if self.should_exit.is_set():
+                return
+            new = self._start(slot)
+            if not new.wait_until_ready(self.config.timeout_worker_healthcheck, self.should_exit):
+                new.kill()
+                new.join()
+                log.error("Worker %s was not ready in time; keeping %s", new.pid, old.pid)
+                return
+            old.terminate()
+            old.join()
+            self.processes[slot] = new
+
+    def handle_ttin(self) -> None:
+        log.info("SIGTTIN: not supported with a socket per worker; restart with --workers")
+
+    def handle_ttou(self) -> None:
+        log.info("SIGTTOU: not supported with a socket per worker; restart with --workers")
