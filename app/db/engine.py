@@ -77,6 +77,11 @@ class Database:
             # No overflow: under load, overflow connections were opened (TLS attempt, new
             # backend, statements prepared again) and closed on almost every request.
             kwargs.update(pool_size=pool_size, max_overflow=0, pool_pre_ping=False)
+            # Every statement is prepared once per connection (asyncpg's cache). By default
+            # PostgreSQL still plans it again at each execution (a custom plan for the values):
+            # for the loaders' short lookups by key, planning cost 3-5x the execution, ~0.1 ms
+            # a statement, 2.4x the server CPU of the same reads with one generic plan each.
+            kwargs["connect_args"] = {"server_settings": {"plan_cache_mode": "force_generic_plan"}}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         sync_engine = self.engine.sync_engine
         event.listen(sync_engine, "before_cursor_execute", _count_statement)

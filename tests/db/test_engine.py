@@ -1,0 +1,23 @@
+"""What the engine sets on each PostgreSQL connection."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from app.db.engine import Database
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_postgres_connections_plan_each_statement_once(db: Database):
+    if db.is_sqlite:
+        pytest.skip("a PostgreSQL setting (the PostgreSQL run checks it)")
+
+    async def show(driver):
+        return await driver.fetchval("SHOW plan_cache_mode")
+
+    assert await db.on_read_driver(show) == "force_generic_plan"  # the loaders' reads
+    async with db.transaction() as session:  # writes share the pool's connections
+        setting = (await session.execute(text("SHOW plan_cache_mode"))).scalar_one()
+    assert setting == "force_generic_plan"
