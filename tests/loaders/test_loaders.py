@@ -152,3 +152,17 @@ async def test_loaded_answers_only_what_the_loader_holds_and_asks_for_nothing(db
         assert loaders.user.loaded(user.id + 1000) is NOT_LOADED
     finally:
         statement_counter.reset(token)
+
+
+async def test_clearing_a_ticket_reads_it_again_and_builds_no_loader(db, workspace):
+    f = Factory(db, workspace.workspace.id)
+    ticket = await f.helpdesk_ticket()
+    await f.tag(ticket, await f.label("before"))
+    loaders = Loaders.for_workspace(db, workspace.workspace.id)
+    assert [r.name for r in await loaders.labels.load(ticket.id)] == ["before"]
+    await f.tag(ticket, await f.label("after"))
+
+    loaders.clear_ticket(ticket.id)
+
+    assert [r.name for r in await loaders.labels.load(ticket.id)] == ["after", "before"]
+    assert loaders.built("messages") is None and loaders.built("ticket") is None
