@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -19,9 +20,11 @@ from app.http.graphiql_assets import LocalGraphiQL
 from app.http.graphql_app import GraphQLApp, cors_options
 from app.observability.middleware import ObserveRequests
 from app.services.event_feed import EventFeed
+from app.services.live_keys import LiveKeys
 from app.services.maintenance import Maintenance
 from app.services.rate_limit import create_rate_limiter
 from app.services.unit_of_work import ServiceEnv
+from app.services.workspaces import principal_of_key_hash
 from app.socket_guard import SocketGuard
 from schema import build_schema, schema
 
@@ -35,7 +38,8 @@ HTTP_ROUTES: list[BaseRoute] = [
 
 
 def create_app(settings: Settings | None = None, *, key_check_interval: float = 2.0) -> Starlette:
-    """`key_check_interval`: how often live WebSockets re-check their API key (seconds)."""
+    """`key_check_interval`: how often live WebSockets re-check their API key, and how long a
+    key found live is trusted without a lookup (seconds)."""
     settings = settings or Settings.from_env()
 
     @asynccontextmanager
@@ -52,6 +56,7 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
         maintenance.start()
         app.state.env, app.state.settings = env, settings
         app.state.feed, app.state.socket_guard = feed, guard
+        app.state.live_keys = LiveKeys(partial(principal_of_key_hash, db), ttl=key_check_interval)
         app.state.rate_limiter = create_rate_limiter(settings.rate_limit, settings.broker_url)
         if settings.tune_gc:
             tune_gc_once()  # last: what start-up built is the long-lived heap

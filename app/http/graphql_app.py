@@ -34,7 +34,6 @@ from app.context import Context
 from app.http.graphql_ws import LimitedTransportWSHandler, LimitedWebSocketAdapter
 from app.http.json_body import json_bytes
 from app.services.unit_of_work import ServiceEnv
-from app.services.workspaces import authenticate
 
 JSON_UTF8 = "application/json; charset=utf-8"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -246,7 +245,7 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         key = bearer_key(request.headers.get("authorization"))
         if key is not None:
-            context.principal = await authenticate(env.db, key)
+            context.principal = await request.app.state.live_keys.principal(key)
         return context
 
     async def on_ws_connect(self, context: Context) -> Any:
@@ -255,7 +254,7 @@ class GraphQLApp(GraphQL[Context, None]):
         key = bearer_key(raw) if isinstance(raw, str) else None
         if key is None:
             return await super().on_ws_connect(context)
-        principal = await authenticate(context.db, key)
+        principal = await context.request.app.state.live_keys.principal(key)
         if principal is None:
             raise ConnectionRejectionError(
                 {"message": "Unknown or revoked API key.", "code": "UNAUTHENTICATED"}

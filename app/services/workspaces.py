@@ -19,6 +19,7 @@ from app.domain.principal import (
     hash_api_key,
 )
 from app.loaders.statements import LoaderStatement
+from app.services.live_keys import forget_everywhere
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 VENDORS = ("qminder", "gorgias", "zaia")
@@ -90,6 +91,7 @@ async def revoke_api_key(db: Database, *, workspace_id: int, key_id: int) -> Api
             raise DomainError(ErrorCode.NOT_FOUND, "API key not found.", "id")
         if row.revoked_at is None:
             row.revoked_at = utcnow()
+    forget_everywhere(key_id)
     return row
 
 
@@ -106,6 +108,7 @@ async def rotate_api_key(db: Database, *, workspace_id: int, key_id: int) -> tup
         key = generate_api_key()
         row = _key_row(workspace_id, old.user_id, Role(old.role), key, old.name)
         session.add(row)
+    forget_everywhere(key_id)
     return row, key
 
 
@@ -120,8 +123,13 @@ _LIVE_KEY = LoaderStatement(
 
 
 async def authenticate(db: Database, key: str) -> Principal | None:
-    """The principal of a live key, or None for an unknown or revoked one."""
-    rows = await _LIVE_KEY.rows(db, {"key_hash": hash_api_key(key)})
+    """The principal of a live key, or None for an unknown or revoked one (one lookup; the
+    gateway asks through app.services.live_keys)."""
+    return await principal_of_key_hash(db, hash_api_key(key))
+
+
+async def principal_of_key_hash(db: Database, key_hash: str) -> Principal | None:
+    rows = await _LIVE_KEY.rows(db, {"key_hash": key_hash})
     if not rows:
         return None
     row = rows[0]

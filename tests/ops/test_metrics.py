@@ -68,7 +68,7 @@ async def test_requests_by_operation_and_outcome(client, key):
         "viewer timed": 2,
         "events published": 0,  # creating a line writes no ticket event
     }
-    # Authentication (1 statement) + the viewer's reads: at least two statements each.
+    # The viewer's reads: at least two statements each (the first also looks its key up).
     assert delta("ticketgw_graphql_sql_statements_sum", operation="OpsViewer") >= 4
     assert delta("ticketgw_graphql_sql_statements_bucket", operation="OpsViewer", le="1.0") == 0
     for gauge in ("ticketgw_websockets_open", "ticketgw_subscriptions_active"):
