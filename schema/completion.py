@@ -342,12 +342,16 @@ def _info_free_step(
 
 
 def _column_step(plan: LeafPlan, is_awaitable: Any) -> Callable[[Any, Path], Any]:
-    """A column read as FastLeavesExecutionContext.execute_field reads it."""
+    """A column read as FastLeavesExecutionContext.execute_field reads it; a value the type
+    hands back unchanged (most are strings) without a call."""
+    attribute, unchanged, complete = plan.attribute, plan.unchanged, plan.complete
 
     def column(value: Any, _path: Path) -> Any:
-        found = plan.read(value, is_awaitable)
-        if found is STEP_ASIDE:
-            raise Abandon
+        found = getattr(value, attribute, STEP_ASIDE)
+        if type(found) is not unchanged:
+            found = complete(found, is_awaitable)
+            if found is STEP_ASIDE:
+                raise Abandon
         return found
 
     return _marked(column, needs_path=False)

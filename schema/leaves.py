@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 
@@ -26,6 +27,7 @@ from graphql import (
     Undefined,
     is_leaf_type,
 )
+from strawberry.schema.types import base_scalars
 from strawberry.types.field import StrawberryField
 
 STEP_ASIDE: Any = object()  # the standard path must complete this value
@@ -35,6 +37,10 @@ Coercer = Callable[[Any, Callable[[Any], bool]], Any]
 
 # Built-in scalars that hand a value of exactly this Python type back unchanged.
 _UNCHANGED = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
+# Strawberry's Date, DateTime and Time serialize with this; None where a version has no such
+# helper (then they take the general path).
+_ISOFORMAT = getattr(base_scalars, "isoformat", None)
+_ISO_TYPES = frozenset({date, datetime, time})
 
 
 def coerce_leaf(coerce: Any, value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
@@ -60,6 +66,14 @@ def leaf_coercer(leaf_type: GraphQLLeafType) -> Coercer:
             return value if type(value) is unchanged else coerce_leaf(coerce, value, is_awaitable)
 
         return same_or_coerced
+    if _ISOFORMAT is not None and coerce is _ISOFORMAT:
+
+        def iso_or_coerced(value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
+            if type(value) in _ISO_TYPES:  # ~450 timestamps a dashboard page
+                return value.isoformat()
+            return coerce_leaf(coerce, value, is_awaitable)
+
+        return iso_or_coerced
     if leaf_type is GraphQLInt:
 
         def int_or_coerced(value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
@@ -97,9 +111,15 @@ class LeafPlan:
     attribute: str
     coerce: Coercer  # the type's leaf_coercer
     nullable: bool
+    # The Python type whose values complete as they are (str for String and ID, bool for
+    # Boolean), or None: a caller may hand such a value back without complete().
+    unchanged: type | None = None
 
     def read(self, source: Any, is_awaitable: Callable[[Any], bool]) -> Any:
-        value = getattr(source, self.attribute, STEP_ASIDE)
+        return self.complete(getattr(source, self.attribute, STEP_ASIDE), is_awaitable)
+
+    def complete(self, value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
+        """The value read from the attribute (STEP_ASIDE when there is none), completed."""
         if value is None or value is Undefined:
             return None if self.nullable else STEP_ASIDE
         if value is STEP_ASIDE:  # no such attribute: the standard path raises it
@@ -125,4 +145,5 @@ def leaf_plan(field_def: GraphQLField) -> LeafPlan | None:
     if not is_leaf_type(leaf):
         return None
     assert isinstance(leaf, GraphQLLeafType)
-    return LeafPlan(definition.python_name, leaf_coercer(leaf), nullable)
+    unchanged = _UNCHANGED.get(leaf)  # type: ignore[call-overload]
+    return LeafPlan(definition.python_name, leaf_coercer(leaf), nullable, unchanged)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +165,9 @@ def test_only_plain_leaf_fields_take_the_fast_path():
 # --- the cases the fast path hands back --------------------------------------------------------
 
 
+MIDNIGHT = datetime(2024, 5, 1, tzinfo=UTC)
+
+
 class Mood(enum.Enum):
     CALM = "calm"
 
@@ -174,13 +178,14 @@ class Thing:
     nickname: str | None
     mood: Mood
     count: int
+    at: datetime | None = None
 
 
 class Row:
     """A source as odd as a resolver could hand out: missing or wrong-typed attributes."""
 
     def __init__(self, **values: Any) -> None:
-        self.__dict__.update(values)
+        self.__dict__.update({"at": None, **values})
 
 
 @strawberry.type
@@ -197,13 +202,16 @@ class Query:
             Row(name="big", nickname=None, mood=Mood.CALM, count=2**31),  # type: ignore[list-item]
             Row(name="s", nickname=None, mood="calm", count=7),  # type: ignore[list-item]
             Row(name="t", nickname=None, mood="not a mood", count=8),  # type: ignore[list-item]
+            Row(name="d", nickname=None, mood=Mood.CALM, count=9, at=MIDNIGHT),  # type: ignore[list-item]
+            Row(name="e", nickname=None, mood=Mood.CALM, count=10, at="today"),  # type: ignore[list-item]
+            Row(name="f", nickname=None, mood=Mood.CALM, count=11, at=MIDNIGHT.date()),  # type: ignore[list-item]
         ]
 
 
 @pytest.mark.parametrize(
     "query",
     [
-        "{ things { name nickname mood count } }",
+        "{ things { name nickname mood count at } }",
         "{ things { n: name n: name nickname ... on Thing { count } } }",
         "{ things { name @skip(if: true) mood @include(if: false) count } }",
     ],
@@ -217,7 +225,7 @@ async def test_errors_and_nulls_are_the_standard_ones(query):
 
 async def test_the_odd_rows_do_hit_every_error_case():
     data, errors = comparable(
-        await strawberry.Schema(query=Query).execute("{ things { name nickname mood count } }")
+        await strawberry.Schema(query=Query).execute("{ things { name nickname mood count at } }")
     )
     assert [(e["path"][1], e["path"][2]) for e in errors] == [
         (1, "name"),  # None for a non-null field
@@ -226,12 +234,18 @@ async def test_the_odd_rows_do_hit_every_error_case():
         (4, "nickname"),  # no such attribute
         (6, "count"),  # an int beyond 32 bits
         (8, "mood"),  # refused again: refusals are not remembered
+        (10, "at"),  # a string is no DateTime (a date is, as the standard path has it)
     ]
     assert data == {
-        "things": [{"name": "ok", "nickname": None, "mood": "CALM", "count": 1}, None, None, None,
-                   {"name": "x", "nickname": None, "mood": "CALM", "count": 4},
-                   {"name": "7", "nickname": "true", "mood": "CALM", "count": 1}, None,
-                   {"name": "s", "nickname": None, "mood": "CALM", "count": 7}, None]
+        "things": [{"name": "ok", "nickname": None, "mood": "CALM", "count": 1, "at": None},
+                   None, None, None,
+                   {"name": "x", "nickname": None, "mood": "CALM", "count": 4, "at": None},
+                   {"name": "7", "nickname": "true", "mood": "CALM", "count": 1, "at": None}, None,
+                   {"name": "s", "nickname": None, "mood": "CALM", "count": 7, "at": None}, None,
+                   {"name": "d", "nickname": None, "mood": "CALM", "count": 9,
+                    "at": "2024-05-01T00:00:00+00:00"},
+                   {"name": "e", "nickname": None, "mood": "CALM", "count": 10, "at": None},
+                   {"name": "f", "nickname": None, "mood": "CALM", "count": 11, "at": "2024-05-01"}]
     }  # fmt: skip
 
 
