@@ -3,9 +3,10 @@
 Left to itself, the executor reaches a page's relations one row at a time: each relation field
 hands it a pending loader future, which costs a coroutine and a task per field and a trip round
 the event loop per level (~350 tasks for a 50-ticket dashboard). Reading the selection first,
-the prefetcher asks each loader for all the page's keys at once, level by level (tickets, then
-their messages and interactions, then those rows' authors and users), so that every relation
-field then finds its value ready. The statements are the loaders' own, in the same batches.
+the prefetcher asks each loader for all the page's keys at once, level by level (the tickets'
+labels, messages and interactions, then the messages' authors and the interactions' users
+together with the tickets' assignees), so that every relation field then finds its value
+ready. The statements are the loaders' own, in the same batches.
 
 It only warms the loaders' caches: what it misses (a field under a fragment it did not
 follow, a relation it does not know), the field loads as before; what it loads in vain (a
@@ -18,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
@@ -25,9 +27,27 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 from app.loaders import Loaders
 from schema.relations import FAMILIES, Relation
 
-Wanted = tuple[Relation, dict[str, Any], list[Selection]]
-
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """A relation asked of some rows, with the selection below it."""
+
+    relation: Relation
+    rows: list[Any]
+    arguments: dict[str, Any]
+    selections: list[Selection]
+
+    def children(self) -> list[Selection]:
+        return connection_nodes(self.selections) if self.relation.connection else self.selections
+
+    def below(self) -> list[Relation]:
+        """The relations the next level asks of the rows this one loads."""
+        if self.relation.target is None:
+            return []
+        relations = FAMILIES.get(self.relation.target, {})
+        return [relations[f.name] for f in _fields(self.children()) if f.name in relations]
 
 
 def _fields(selections: Iterable[Selection]) -> Iterable[SelectedField]:
@@ -39,12 +59,14 @@ def _fields(selections: Iterable[Selection]) -> Iterable[SelectedField]:
             yield from _fields(selection.selections)
 
 
-def _wanted(family: str, selections: list[Selection]) -> list[Wanted]:
+def _wanted(family: str, rows: list[Any], selections: list[Selection]) -> list[_Wanted]:
+    if not rows:
+        return []
     relations = FAMILIES.get(family, {})
     return [
-        (relations[field.name], field.arguments, field.selections)
-        for field in _fields(selections)
-        if field.name in relations
+        _Wanted(relations[f.name], rows, f.arguments, f.selections)
+        for f in _fields(selections)
+        if f.name in relations
     ]
 
 
@@ -64,25 +86,30 @@ async def prefetch(
     loaders: Loaders, family: str, rows: list[Any], selections: list[Selection]
 ) -> None:
     """Load what `selections` asks of `rows` (of `family`), and below, into `loaders`."""
-    wanted = _wanted(family, selections)
-    if not rows or not wanted:
-        return
-    # Every key of every relation asked for in one tick: one batch per loader.
-    requested = [
-        _request(getattr(loaders, relation.loader), rows, relation, arguments)
-        for relation, arguments, _ in wanted
-    ]
-    # A failure stays in no cache (aiodataloader clears failed keys): the field reports it.
-    await _settled(f for futures in requested for f in futures)
-    nested = []
-    for (relation, _, selections), futures in zip(wanted, requested, strict=True):
-        children = connection_nodes(selections) if relation.connection else selections
-        if relation.target is not None and children:
-            below = [
-                child for f in futures if _succeeded(f) for child in relation.children(f.result())
-            ]
-            nested.append(prefetch(loaders, relation.target, below, children))
-    await asyncio.gather(*nested)
+    level = _wanted(family, rows, selections)
+    while level:
+        # A relation with nothing below it whose loader the next level uses too waits for
+        # that level: its keys join the same batch (the tickets' assignees with their
+        # messages' authors and interactions' users: one statement, not two).
+        ahead = {relation.loader for wanted in level for relation in wanted.below()}
+        now: list[_Wanted] = []
+        later: list[_Wanted] = []
+        for wanted in level:
+            waits = not wanted.below() and wanted.relation.loader in ahead
+            (later if waits else now).append(wanted)
+        # Every key of every relation asked for in one tick: one batch per loader.
+        requested = [
+            _request(getattr(loaders, w.relation.loader), w.rows, w.relation, w.arguments)
+            for w in now
+        ]
+        # A failure stays in no cache (aiodataloader clears failed keys): the field reports it.
+        await _settled(f for futures in requested for f in futures)
+        level = later
+        for wanted, futures in zip(now, requested, strict=True):
+            if wanted.relation.target is not None:
+                loaded = [child for f in futures if _succeeded(f)
+                          for child in wanted.relation.children(f.result())]  # fmt: skip
+                level += _wanted(wanted.relation.target, loaded, wanted.children())
 
 
 def _request(
