@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, and_, exists, false, func, or_, select
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy import Row, and_, bindparam, exists, false, func, or_, select
+from sqlalchemy.sql import ColumnElement
 
 from app.db import Contact, Label, Ticket, TicketLabel
 from app.db.engine import Database
 from app.domain.enums import TicketKind
-from app.loaders.base import records, table_of
+from app.loaders.base import table_of
 from app.loaders.cursors import decode_keyset, encode_keyset
+from app.loaders.keys import KeysIn
+from app.loaders.statements import LoaderStatement
 
 _ticket = table_of(Ticket)
 _contact = table_of(Contact)
@@ -70,8 +73,8 @@ def _like(term: str) -> str:
     return f"%{escaped}%"
 
 
-def _search(term: str) -> ColumnElement[bool]:
-    pattern = _like(term.strip())
+def _search() -> ColumnElement[bool]:
+    pattern = bindparam("search")
     t, c = _ticket, _contact
     full_name = func.coalesce(t.c.first_name, "") + " " + func.coalesce(t.c.last_name, "")
     columns = [t.c.first_name, t.c.last_name, full_name, t.c.title, t.c.subject, t.c.summary]
@@ -84,56 +87,112 @@ def _search(term: str) -> ColumnElement[bool]:
     return or_(*matches, contact_match)
 
 
-def _conditions(workspace_id: int, q: TicketQuery) -> list[ColumnElement[bool]]:
+# TicketQuery's list filters: the column each one matches (labels and statuses are apart).
+_LISTS = {
+    "kinds": _ticket.c.kind,
+    "states": _ticket.c.state,
+    "line_ids": _ticket.c.line_id,
+    "assignee_ids": _ticket.c.assignee_id,
+    "team_ids": _ticket.c.team_id,
+    "origins": _ticket.c.origin_system,
+}
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a list statement's text depends on: which filters are set, not their values."""
+
+    lists: tuple[str, ...]  # names of the TicketQuery list fields that are not empty
+    search: bool
+    created_after: bool
+    created_before: bool
+    include_removed: bool
+
+    @classmethod
+    def of(cls, q: TicketQuery) -> _Shape:
+        lists = tuple(f for f in _LIST_FIELDS if getattr(q, f))
+        search = bool(q.search and q.search.strip())
+        return cls(lists, search, q.created_after is not None, q.created_before is not None,
+                   q.include_removed)  # fmt: skip
+
+
+_LIST_FIELDS = (*_LISTS, "queue_statuses", "helpdesk_statuses", "label_names")
+
+
+def _params(workspace_id: int, q: TicketQuery) -> dict[str, Any]:
+    """The values _conditions binds, by parameter name."""
+    params: dict[str, Any] = {"workspace_id": workspace_id}
+    params.update({f: list(getattr(q, f)) for f in _LIST_FIELDS if getattr(q, f)})
+    if q.search and q.search.strip():
+        params["search"] = _like(q.search.strip())
+    if q.created_after is not None:
+        params["created_after"] = q.created_after
+    if q.created_before is not None:
+        params["created_before"] = q.created_before
+    return params
+
+
+def _conditions(shape: _Shape) -> list[ColumnElement[bool]]:
     t = _ticket
-    where: list[ColumnElement[bool]] = [t.c.workspace_id == workspace_id]
-    if not q.include_removed:
+    where: list[ColumnElement[bool]] = [t.c.workspace_id == bindparam("workspace_id")]
+    if not shape.include_removed:
         where += [t.c.spam == false(), t.c.trashed_at.is_(None)]
-    if q.kinds:
-        where.append(t.c.kind.in_(q.kinds))
-    if q.states:
-        where.append(t.c.state.in_(q.states))
+    where += [KeysIn(_LISTS[name], name) for name in shape.lists if name in _LISTS]
     statuses = []
-    if q.queue_statuses:
-        statuses.append(and_(t.c.kind == TicketKind.QUEUE.value, t.c.status.in_(q.queue_statuses)))
-    if q.helpdesk_statuses:
-        statuses.append(
-            and_(t.c.kind == TicketKind.HELPDESK.value, t.c.status.in_(q.helpdesk_statuses))
-        )
+    if "queue_statuses" in shape.lists:
+        queue = KeysIn(t.c.status, "queue_statuses")
+        statuses.append(and_(t.c.kind == TicketKind.QUEUE.value, queue))
+    if "helpdesk_statuses" in shape.lists:
+        helpdesk = KeysIn(t.c.status, "helpdesk_statuses")
+        statuses.append(and_(t.c.kind == TicketKind.HELPDESK.value, helpdesk))
     if statuses:
         where.append(or_(*statuses))
-    for column, values in (
-        (t.c.line_id, q.line_ids),
-        (t.c.assignee_id, q.assignee_ids),
-        (t.c.team_id, q.team_ids),
-        (t.c.origin_system, q.origins),
-    ):
-        if values:
-            where.append(column.in_(values))
-    if q.label_names:
+    if "label_names" in shape.lists:
         tl, lb = _ticket_label, _label
         where.append(
             exists().where(
-                tl.c.ticket_id == t.c.id, lb.c.id == tl.c.label_id, lb.c.name.in_(q.label_names)
+                tl.c.ticket_id == t.c.id, lb.c.id == tl.c.label_id, KeysIn(lb.c.name, "label_names")
             )
         )
-    if q.search and q.search.strip():
-        where.append(_search(q.search))
-    if q.created_after is not None:
-        where.append(t.c.created_at >= q.created_after)
-    if q.created_before is not None:
-        where.append(t.c.created_at < q.created_before)
+    if shape.search:
+        where.append(_search())
+    if shape.created_after:
+        where.append(t.c.created_at >= bindparam("created_after", type_=t.c.created_at.type))
+    if shape.created_before:
+        where.append(t.c.created_at < bindparam("created_before", type_=t.c.created_at.type))
     return where
 
 
-def _beyond(order: TicketOrdering, cursor: str, field: str, forward: bool) -> ColumnElement[bool]:
-    """Rows strictly after (forward) or before the cursor, in the list's own order."""
-    value, row_id = decode_keyset(_CURSOR_PREFIX[order.field], cursor, field)
+def _beyond(order: TicketOrdering, cursor: str, forward: bool) -> ColumnElement[bool]:
+    """Rows strictly after (forward) or before the cursor `cursor` ("after" or "before", bound
+    as `<cursor>_key` and `<cursor>_id`), in the list's own order."""
     key, ident = _ticket.c[order.field], _ticket.c.id
+    value = bindparam(f"{cursor}_key", type_=key.type)
+    row_id = bindparam(f"{cursor}_id", type_=ident.type)
     later = forward != order.descending
     if later:
         return or_(key > value, and_(key == value, ident > row_id))
     return or_(key < value, and_(key == value, ident < row_id))
+
+
+# Statements by shape, built and compiled once each: a request binds values only. Clients use
+# few shapes; the bound keeps one that tries every combination from growing the cache.
+@lru_cache(maxsize=1024)
+def _page_statement(
+    shape: _Shape, ordering: TicketOrdering, cursors: tuple[str, ...], backward: bool
+) -> LoaderStatement:
+    where = _conditions(shape)
+    where += [_beyond(ordering, cursor, forward=cursor == "after") for cursor in cursors]
+    key, ident = _ticket.c[ordering.field], _ticket.c.id
+    descending = ordering.descending != backward
+    order_by = [key.desc(), ident.desc()] if descending else [key.asc(), ident.asc()]
+    stmt = select(_ticket).where(*where).order_by(*order_by).limit(bindparam("size"))
+    return LoaderStatement(stmt)
+
+
+@lru_cache(maxsize=1024)
+def _count_statement(shape: _Shape) -> LoaderStatement:
+    return LoaderStatement(select(func.count()).select_from(_ticket).where(*_conditions(shape)))
 
 
 async def list_tickets(
@@ -148,20 +207,18 @@ async def list_tickets(
     before: str | None = None,
 ) -> TicketPage:
     """One page. `first` reads forward from `after`; `last` reads backward from `before`."""
-    where = _conditions(workspace_id, query)
-    if after is not None:
-        where.append(_beyond(ordering, after, "after", forward=True))
-    if before is not None:
-        where.append(_beyond(ordering, before, "before", forward=False))
+    params = _params(workspace_id, query)
+    cursors = tuple(name for name, c in (("after", after), ("before", before)) if c is not None)
+    for name, cursor in (("after", after), ("before", before)):
+        if cursor is not None:
+            value, row_id = decode_keyset(_CURSOR_PREFIX[ordering.field], cursor, name)
+            params.update({f"{name}_key": value, f"{name}_id": row_id})
     backward = last is not None and first is None
     size = last if backward else first
     assert size is not None
-    key, ident = _ticket.c[ordering.field], _ticket.c.id
-    descending = ordering.descending != backward
-    order_by = [key.desc(), ident.desc()] if descending else [key.asc(), ident.asc()]
-    stmt: Select[Any] = select(_ticket).where(*where).order_by(*order_by).limit(size + 1)
-    async with db.read_session() as session:
-        rows = records(await session.execute(stmt))
+    params["size"] = size + 1  # one more: is there a next page?
+    statement = _page_statement(_Shape.of(query), ordering, cursors, backward)
+    rows = await statement.rows(db, params)
     more = len(rows) > size
     rows = rows[:size]
     if backward:
@@ -171,6 +228,5 @@ async def list_tickets(
 
 
 async def count_tickets(db: Database, workspace_id: int, query: TicketQuery) -> int:
-    stmt = select(func.count()).select_from(_ticket).where(*_conditions(workspace_id, query))
-    async with db.read_session() as session:
-        return int((await session.execute(stmt)).scalar_one())
+    rows = await _count_statement(_Shape.of(query)).rows(db, _params(workspace_id, query))
+    return int(rows[0][0])
