@@ -10,6 +10,7 @@ that could return a million nodes is refused before it runs, however few rows ex
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,9 +71,103 @@ def measure(
         if v.default_value is not None
     }
     values.update(variables or {})
-    walker = _Walker(schema, document, values)
+    return _MEASURED.get(schema, document, operation, values) or _MEASURED.put(
+        schema, document, operation, _measure(schema, document, root, operation, values)
+    )
+
+
+def _measure(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    root: GraphQLObjectType,
+    operation: OperationDefinitionNode,
+    values: dict[str, Any],
+) -> tuple[QueryShape, dict[str, Any]]:
+    """The shape, and the variables it was read from (by name: the walk's trace)."""
+    read = _Read(values)
+    walker = _Walker(schema, document, read)
     cost, depth = walker.walk(root, operation.selection_set, 1, 0, frozenset())
-    return QueryShape(depth=depth, aliases=walker.aliases, cost=cost)
+    return QueryShape(depth=depth, aliases=walker.aliases, cost=cost), read.trace
+
+
+_ABSENT: Any = object()  # a variable the request does not give
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal and of one type (1 and 1.0 weigh differently)."""
+    return a is b or (type(a) is type(b) and a == b)
+
+
+class _Read(dict[str, Any]):
+    """A request's variables that note which ones were read, and their values."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        super().__init__(values)
+        self.trace: dict[str, Any] = {}
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = super().get(name, _ABSENT)
+        self.trace[name] = value
+        return default if value is _ABSENT else value
+
+    def __getitem__(self, name: str) -> Any:
+        value = super().__getitem__(name)
+        self.trace[name] = value
+        return value
+
+
+class _Measured:
+    """Shapes already measured, per (schema, document, operation). A shape depends on the
+    document and on the variables its walk read (page sizes, ids), nothing else: a request
+    whose variables agree with an earlier walk's trace has that walk's shape. Documents come
+    from the parse cache, so the same text is the same object; the entry keeps it alive so
+    its id is not reused."""
+
+    def __init__(self, documents: int = 512, traces: int = 16) -> None:
+        self.documents, self.traces = documents, traces
+        self._entries: OrderedDict[tuple[int, int, int], _Entry] = OrderedDict()
+
+    def get(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        values: dict[str, Any],
+    ) -> QueryShape | None:
+        entry = self._entries.get((id(schema), id(document), id(operation)))
+        if entry is None or entry.document is not document:
+            return None
+        for trace, shape in entry.shapes:
+            if all(_same(values.get(name, _ABSENT), value) for name, value in trace.items()):
+                return shape
+        return None
+
+    def put(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        measured: tuple[QueryShape, dict[str, Any]],
+    ) -> QueryShape:
+        shape, trace = measured
+        key = (id(schema), id(document), id(operation))
+        entry = self._entries.get(key)
+        if entry is None or entry.document is not document:
+            entry = self._entries[key] = _Entry(document, [])
+            if len(self._entries) > self.documents:
+                self._entries.popitem(last=False)
+        entry.shapes.insert(0, (trace, shape))
+        del entry.shapes[self.traces :]
+        return shape
+
+
+@dataclass
+class _Entry:
+    document: DocumentNode
+    shapes: list[tuple[dict[str, Any], QueryShape]]  # (trace, shape), newest first
+
+
+_MEASURED = _Measured()
 
 
 class _Walker:

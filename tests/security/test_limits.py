@@ -104,3 +104,25 @@ async def test_the_cost_is_reported_when_asked(client, key):
     assert cost["maximumAvailable"] == 100_000
     assert cost["throttleStatus"]["maximumAvailable"] == 1_000_000
     assert response.headers["x-query-cost"] == "21"
+
+
+def test_a_measured_shape_is_reused_only_for_the_same_page_sizes():
+    from graphql import parse
+
+    from schema import schema
+    from schema.limits import measure
+
+    document = parse(
+        "query Page($n: Int, $term: String) { tickets(first: $n, filter: {search: $term}) {"
+        " nodes { assignee { name } } } }"
+    )
+
+    def shape(variables):  # type: ignore[no-untyped-def]
+        return measure(schema._schema, document, "Page", variables)
+
+    ten = shape({"n": 10, "term": "ada"})
+    assert ten is not None and ten.cost == 1 + 10 + 10
+    assert shape({"n": 20, "term": "ada"}).cost == 1 + 20 + 20  # a page size read: measured
+    assert shape({"term": "ada"}).cost == 1 + 100 + 100  # absent: the default page
+    assert shape({"n": 10, "term": "bob"}) is ten  # the search term weighs nothing
+    assert shape({"n": 10.0}).cost != ten.cost  # not an Int: weighed as no page size
