@@ -63,7 +63,8 @@ class Settings:
     # (app/gc_tuning.py). `ticketgw serve` turns it on; embedded apps and tests keep
     # CPython's defaults.
     tune_gc: bool = False
-    # PostgreSQL connections per gateway process. A request's loaders each hold one for a
+    # PostgreSQL connections per gateway process, for writes and ORM reads; the loaders keep
+    # as many again for theirs (app/db/readers.py). A request's loaders each hold one for a
     # moment; when all are busy, the next waits for one rather than opening a new connection.
     db_pool_size: int = 16
 

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.util import await_only, greenlet_spawn
 
 from app.config import normalize_database_url
+from app.db.readers import Readers
 
 T = TypeVar("T")
 
@@ -97,6 +98,12 @@ class Database:
             else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         )
         self._read = async_sessionmaker(self._reads, expire_on_commit=False, autoflush=False)
+        # PostgreSQL: the loaders' statements run on connections kept apart (app/db/readers.py).
+        self._readers = (
+            Readers(self.engine.sync_engine.pool, pool_size)
+            if self.engine.dialect.driver == "asyncpg"
+            else None
+        )
         self._write = async_sessionmaker(
             self.engine.execution_options(ticketgw_write=True), expire_on_commit=False
         )
@@ -118,10 +125,12 @@ class Database:
         return self._reads.connect()
 
     async def on_read_driver(self, call: Callable[[Any], Awaitable[T]]) -> T:
-        """`call(driver connection)` on a pooled read connection. Checkout, call and return
-        take one hop into SQLAlchemy's greenlet, where an AsyncConnection takes one each
-        (~20% of a loader statement's CPU). A failed or cancelled call drops the
-        connection: its state is unknown, as SQLAlchemy does after a disconnect."""
+        """`call(driver connection)` on a read connection: on PostgreSQL one kept for reads
+        (app/db/readers.py), elsewhere one from the engine's pool, taken and returned in one
+        hop into SQLAlchemy's greenlet. A failed or cancelled call drops the connection: its
+        state is unknown, as SQLAlchemy does after a disconnect."""
+        if self._readers is not None:
+            return await self._readers.run(call)
         return await greenlet_spawn(self._on_read_driver, call)  # type: ignore[no-any-return]
 
     def _on_read_driver(self, call: Callable[[Any], Awaitable[T]]) -> T:
@@ -144,4 +153,6 @@ class Database:
             yield session
 
     async def dispose(self) -> None:
+        if self._readers is not None:
+            await self._readers.close()
         await self.engine.dispose()
