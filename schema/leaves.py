@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from enum import Enum
 from typing import Any
 
+import orjson
 from graphql import (
     GRAPHQL_MAX_INT,
     GRAPHQL_MIN_INT,
@@ -54,6 +55,14 @@ def coerce_leaf(coerce: Any, value: Any, is_awaitable: Callable[[Any], bool]) ->
     return STEP_ASIDE if coerced is None or coerced is Undefined else coerced
 
 
+def isoformat(value: date | datetime | time) -> str:
+    """`value.isoformat()`. For a UTC or naive datetime orjson writes the same text in less
+    than half the time (~0.29 against ~0.65 µs): ~450 timestamps a dashboard page."""
+    if type(value) is datetime and (value.tzinfo is UTC or value.tzinfo is None):
+        return orjson.dumps(value)[1:-1].decode()
+    return value.isoformat()
+
+
 def leaf_coercer(leaf_type: GraphQLLeafType) -> Coercer:
     """`coerce_leaf` for `leaf_type`, with shortcuts for the commonest values: the same answer
     without the call (strings, IDs, booleans, 32-bit ints) or remembered (an enum's values:
@@ -70,7 +79,7 @@ def leaf_coercer(leaf_type: GraphQLLeafType) -> Coercer:
 
         def iso_or_coerced(value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
             if type(value) in _ISO_TYPES:  # ~450 timestamps a dashboard page
-                return value.isoformat()
+                return isoformat(value)
             return coerce_leaf(coerce, value, is_awaitable)
 
         return iso_or_coerced

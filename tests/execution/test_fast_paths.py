@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import strawberry
 from graphql import parse
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, nodes
 
@@ -25,7 +26,7 @@ from app.services.workspaces import authenticate
 from schema import build_schema
 from schema.execution import FastLeavesExecutionContext
 from schema.ids import TICKET, encode_id
-from schema.leaves import leaf_plan
+from schema.leaves import isoformat, leaf_plan
 from schema.queries import tickets as schema_tickets
 from tests.generated_queries import generated_operations
 
@@ -261,3 +262,14 @@ async def test_the_odd_rows_do_hit_every_error_case():
 def test_values_are_compiled_for_queries_and_mutations_only(document, compiles):
     executor = FastLeavesExecutionContext.build(FAST._schema, parse(document))
     assert executor._compile_values is compiles
+
+
+@settings(max_examples=500)
+@given(
+    st.datetimes(
+        min_value=datetime(1, 1, 1),
+        timezones=st.sampled_from([None, UTC]),  # type: ignore[list-item]
+    )
+)
+def test_timestamps_are_written_as_isoformat_writes_them(value):
+    assert isoformat(value) == value.isoformat()
