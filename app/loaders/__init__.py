@@ -17,6 +17,7 @@ from app.loaders.by_id import (
     MessageByIdLoader,
     TeamByIdLoader,
     TicketByIdLoader,
+    TicketDocumentsLoader,
     TicketEventByIdLoader,
     UserByIdLoader,
 )
@@ -60,6 +61,7 @@ class _Loader(Generic[L]):
 
 class Loaders:
     ticket = _Loader(TicketByIdLoader)
+    ticket_documents = _Loader(TicketDocumentsLoader)
     user = _Loader(UserByIdLoader)
     team = _Loader(TeamByIdLoader)
     line = _Loader(LineByIdLoader)
@@ -92,7 +94,7 @@ class Loaders:
 
     def clear_ticket(self, ticket_id: int) -> None:
         """Forget everything cached about one ticket after a write to it."""
-        for name in ("ticket", *_PER_TICKET):
+        for name in ("ticket", "ticket_documents", *_PER_TICKET):
             if (loader := self.built(name)) is not None:
                 loader.clear(ticket_id)
         for name in _WHOLE:

@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any, ClassVar
 
 from sqlalchemy import Row, Table, bindparam, select
+from sqlalchemy.sql import ColumnElement
 
 from app.db import Contact, Label, Line, Message, Team, Ticket, TicketEvent, User
 from app.loaders.base import WorkspaceLoader, table_of
@@ -17,12 +18,18 @@ class RowByIdLoader(WorkspaceLoader[int, "Row[Any] | None"]):
     table: ClassVar[Table]
 
     @classmethod
+    def columns(cls) -> list[ColumnElement[Any]]:
+        return list(cls.table.c)
+
+    @classmethod
     @cache
     def statement(cls) -> LoaderStatement:
         """Built once per table; the workspace and the keys are bound parameters."""
         t = cls.table
         return LoaderStatement(
-            select(t).where(t.c.workspace_id == bindparam("workspace_id"), KeysIn(t.c.id, "keys"))
+            select(*cls.columns()).where(
+                t.c.workspace_id == bindparam("workspace_id"), KeysIn(t.c.id, "keys")
+            )
         )
 
     async def batch_load_fn(self, keys: list[int]) -> list[Row[Any] | None]:
@@ -31,8 +38,30 @@ class RowByIdLoader(WorkspaceLoader[int, "Row[Any] | None"]):
         return [by_id.get(key) for key in keys]
 
 
+_ticket = table_of(Ticket)
+# The vendor's documents stay out of ticket rows: no list shows them and a payload can weigh
+# kilobytes, read and decoded for every row of every page. TicketDocumentsLoader reads them
+# for the fields that do (TicketOrigin.data and .payload).
+TICKET_DOCUMENTS = ("vendor_data", "raw_payload")
+TICKET_ROW_COLUMNS = [c for c in _ticket.c if c.name not in TICKET_DOCUMENTS]
+
+
 class TicketByIdLoader(RowByIdLoader):
-    table = table_of(Ticket)
+    table = _ticket
+
+    @classmethod
+    def columns(cls) -> list[ColumnElement[Any]]:
+        return list(TICKET_ROW_COLUMNS)
+
+
+class TicketDocumentsLoader(RowByIdLoader):
+    """A ticket's vendor documents (vendor_data, raw_payload) by ticket id."""
+
+    table = _ticket
+
+    @classmethod
+    def columns(cls) -> list[ColumnElement[Any]]:
+        return [_ticket.c.id, *(_ticket.c[name] for name in TICKET_DOCUMENTS)]
 
 
 class UserByIdLoader(RowByIdLoader):

@@ -18,6 +18,7 @@ from app.db import Contact, Label, Ticket, TicketLabel
 from app.db.engine import Database
 from app.domain.enums import TicketKind
 from app.loaders.base import table_of
+from app.loaders.by_id import TICKET_ROW_COLUMNS
 from app.loaders.cursors import decode_keyset, encode_keyset
 from app.loaders.keys import KeysIn
 from app.loaders.statements import LoaderStatement
@@ -186,7 +187,7 @@ def _page_statement(
     key, ident = _ticket.c[ordering.field], _ticket.c.id
     descending = ordering.descending != backward
     order_by = [key.desc(), ident.desc()] if descending else [key.asc(), ident.asc()]
-    stmt = select(_ticket).where(*where).order_by(*order_by).limit(bindparam("size"))
+    stmt = select(*TICKET_ROW_COLUMNS).where(*where).order_by(*order_by).limit(bindparam("size"))
     return LoaderStatement(stmt)
 
 

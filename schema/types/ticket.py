@@ -50,11 +50,21 @@ class TicketOrigin:
     external_id: str | None
     raw_status: str | None
     vendor_updated_at: datetime | None
-    data: JSON | None = strawberry.field(description="Vendor fields without a column of ours.")
-    payload: JSON | None = strawberry.field(
+    # The documents are not in ticket rows (app/loaders/by_id.py): read when asked.
+    ticket_id: strawberry.Private[int]
+
+    @strawberry.field(description="Vendor fields without a column of ours.")
+    async def data(self, info: Info) -> JSON | None:
+        documents = await info.context.loaders.ticket_documents.load(self.ticket_id)
+        return None if documents is None else documents.vendor_data
+
+    @strawberry.field(
         description="The last vendor payload as received (agent or admin keys).",
         permission_classes=AGENT,
     )
+    async def payload(self, info: Info) -> JSON | None:
+        documents = await info.context.loaders.ticket_documents.load(self.ticket_id)
+        return None if documents is None else documents.raw_payload
 
 
 @strawberry.interface(description="A queue ticket or a helpdesk ticket.")
@@ -114,8 +124,7 @@ class Ticket(Node):
             external_id=self.external_id,  # type: ignore[attr-defined]
             raw_status=self.raw_status,  # type: ignore[attr-defined]
             vendor_updated_at=self.vendor_updated_at,  # type: ignore[attr-defined]
-            data=self.vendor_data,  # type: ignore[attr-defined]
-            payload=self.raw_payload,  # type: ignore[attr-defined]
+            ticket_id=self.id,  # type: ignore[attr-defined]
         )
 
     @strawberry.field(description="The ticket's events in log order; at most 100 per page.")

@@ -120,3 +120,24 @@ async def test_dashboard_query_runs_at_most_seven_statements(gql, db, workspace)
     # interactions' users in one batch)
     assert len(result["data"]["tickets"]["edges"]) == 50
     assert count <= 6, count
+
+
+async def test_vendor_documents_are_read_only_when_asked_in_one_batch(gql, db, workspace):
+    factory = Factory(db, workspace.workspace.id)
+    for i in range(4):
+        await factory.helpdesk_ticket(
+            title=f"t{i}", vendor_data={"seq": i}, raw_payload={"id": i, "big": "x" * 1000}
+        )
+    plain = "{ tickets(first: 4) { nodes { title origin { system } } } }"
+    documents = "{ tickets(first: 4) { nodes { title origin { data payload } } } }"
+
+    await gql(plain, key=workspace.api_key)  # the key is looked up (then remembered)
+    without, _ = await count_statements(gql, plain, {}, workspace.api_key)
+    with_documents, result = await count_statements(gql, documents, {}, workspace.api_key)
+
+    assert with_documents == without + 1  # one batch for the whole page
+    origins = sorted(
+        (node["origin"] for node in result["data"]["tickets"]["nodes"]),
+        key=lambda origin: origin["data"]["seq"],
+    )
+    assert origins[2] == {"data": {"seq": 2}, "payload": {"id": 2, "big": "x" * 1000}}
