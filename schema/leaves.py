@@ -97,16 +97,14 @@ def leaf_coercer(leaf_type: GraphQLLeafType) -> Coercer:
         names: dict[type, dict[Any, Any]] = {}
 
         def remembered(value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
-            if not isinstance(value, Enum | str | int):
-                return coerce_leaf(coerce, value, is_awaitable)
             of_class = names.get(type(value))
-            if of_class is None:
-                of_class = names[type(value)] = {}
-            name = of_class.get(value)
-            if name is None:
-                name = coerce_leaf(coerce, value, is_awaitable)
-                if name is not STEP_ASIDE:
-                    of_class[value] = name
+            if of_class is not None and (name := of_class.get(value)) is not None:
+                return name
+            if not isinstance(value, Enum | str | int):  # not to be remembered (unhashable...)
+                return coerce_leaf(coerce, value, is_awaitable)
+            name = coerce_leaf(coerce, value, is_awaitable)
+            if name is not STEP_ASIDE:
+                names.setdefault(type(value), {})[value] = name
             return name
 
         return remembered

@@ -60,11 +60,12 @@ class WorkspaceLoader(DataLoader[K, V], Generic[K, V]):
         nothing. (aiodataloader keeps each key's future in `_cache`; ours are keyed by the key
         itself.) Compiled completion reads ~500 values a dashboard page this way."""
         future = self._cache.get(key)
-        if future is None or not future.done() or future.cancelled():
+        if future is None:
             return NOT_LOADED
-        if future.exception() is not None:
+        try:
+            return future.result()
+        except (Exception, asyncio.CancelledError):  # pending, cancelled or failed
             return NOT_LOADED
-        return future.result()
 
     async def fetch(self, statement: LoaderStatement, params: dict[str, Any]) -> list[Any]:
         # Its own connection: two loaders dispatching in the same tick never share one.
