@@ -28,8 +28,7 @@ APP = "app.main:create_app"
 def serve(workers: int, **uvicorn_options: Any) -> None:
     if workers > 1 and hasattr(socket, "SO_REUSEPORT"):
         config = uvicorn.Config(APP, factory=True, workers=workers, **uvicorn_options)
-        address = (config.host, config.port)
-        sockets = [listening_socket(*address, config.backlog) for _ in range(workers)]
+        sockets = listening_sockets(config.host, config.port, config.backlog, workers)
         log.info(
             "Listening on http://%s:%d with %d workers, one socket each",
             config.host,
@@ -41,11 +40,24 @@ def serve(workers: int, **uvicorn_options: Any) -> None:
         uvicorn.run(APP, factory=True, workers=workers, **uvicorn_options)
 
 
-def listening_socket(host: str, port: int, backlog: int) -> socket.socket:
+def listening_sockets(host: str, port: int, backlog: int, count: int) -> list[socket.socket]:
+    """`count` sockets sharing one address through SO_REUSEPORT. The address must be free
+    first: SO_REUSEPORT would as well let a second server (this one started twice) join it
+    silently, each then answering some of the connections."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.create_server((host, port), family=family, backlog=backlog, reuse_port=True)
-    sock.set_inheritable(True)
-    return sock
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:  # as uvicorn alone would bind
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        log.error("Cannot listen on %s:%d: %s", host, port, error)
+        raise SystemExit(1) from None
+    sockets = []
+    for _ in range(count):
+        sock = socket.create_server((host, port), family=family, backlog=backlog, reuse_port=True)
+        sock.set_inheritable(True)
+        sockets.append(sock)
+    return sockets
 
 
 class SocketPerWorker(Multiprocess):

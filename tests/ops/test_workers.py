@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,3 +82,18 @@ async def test_connections_spread_over_workers_and_survive_a_worker_dying(
     finally:
         await served.stop()
     assert served.proc.returncode == 0
+
+
+async def test_a_second_server_on_the_same_port_is_refused(database_url, tmp_path):
+    served = await Served(database_url, tmp_path / "serve.log").start("--workers", "2")
+    try:
+        second = subprocess.run(
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(served.port),
+             "--workers", "2"],
+            env=served.env, capture_output=True, timeout=60,
+        )  # fmt: skip
+        assert second.returncode != 0
+        assert b"Cannot listen on" in second.stderr
+        await close_all(await open_served_connections(served.port))  # the first still serves
+    finally:
+        await served.stop()
