@@ -6,7 +6,8 @@ ticket's CPU, for five statements. Here each connection is taken from the engine
 with everything SQLAlchemy sets up on connect (type codecs, server settings), and detached
 from it: a read pops one from a list and pushes it back. Up to `size` are kept; a read that
 finds none free waits for one. A failed or cancelled call drops its connection (its state is
-unknown, as SQLAlchemy does after a disconnect); the next read opens another.
+unknown, as SQLAlchemy does after a disconnect); the next read opens another. A read whose
+connection the server closed runs once more on a new one.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import Any, NamedTuple, TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy.pool import Pool
 from sqlalchemy.util import greenlet_spawn
@@ -22,9 +24,11 @@ from sqlalchemy.util import greenlet_spawn
 T = TypeVar("T")
 
 
-class _Kept(NamedTuple):
+@dataclass
+class _Kept:
     pooled: Any  # SQLAlchemy's pooled connection, detached from the pool
     driver: Any  # its driver connection (asyncpg's)
+    closed_by_server: bool = False
 
 
 class Readers:
@@ -35,18 +39,34 @@ class Readers:
         self._waiters: deque[asyncio.Future[None]] = deque()
 
     async def run(self, call: Callable[[Any], Awaitable[T]]) -> T:
-        """`call(driver connection)` on a kept connection."""
+        """`call(driver connection)` on a kept connection. `call` only reads: when the server
+        has closed the connection (a restart, an idle timeout), it runs once more on a new
+        one, and the idle ones, likely closed as well, are dropped."""
         kept = self._idle.pop() if self._idle else await self._take()
+        try:
+            return await self._call(kept, call)
+        except Exception:
+            if not kept.closed_by_server:
+                raise
+        while self._idle:
+            await self._drop(self._idle.pop())
+        return await self._call(await self._take(), call)
+
+    async def _call(self, kept: _Kept, call: Callable[[Any], Awaitable[T]]) -> T:
         try:
             result = await call(kept.driver)
         except BaseException:
-            self._open -= 1
-            self._wake()
-            await greenlet_spawn(kept.pooled.close)  # detached: closing closes it
+            kept.closed_by_server = kept.driver.is_closed()  # before we close it
+            await self._drop(kept)
             raise
         self._idle.append(kept)
         self._wake()
         return result
+
+    async def _drop(self, kept: _Kept) -> None:
+        self._open -= 1
+        self._wake()
+        await greenlet_spawn(kept.pooled.close)  # detached: closing closes it
 
     async def _take(self) -> _Kept:
         while not self._idle:

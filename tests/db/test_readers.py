@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy import text
 
 from app.db.engine import Database
 
@@ -69,3 +70,27 @@ async def test_dispose_closes_the_kept_connections(database_url):
 
 async def _itself(driver):
     return driver
+
+
+async def test_a_connection_the_server_closed_is_replaced_and_the_read_runs_again(small):
+    async def backend(driver):
+        return await driver.fetchval("SELECT pg_backend_pid()")
+
+    first, second = await asyncio.gather(small.on_read_driver(backend), _slowly(small, backend))
+    # The server ends both kept connections (a restart, an idle timeout would).
+    async with small.transaction() as session:
+        for pid in (first, second):
+            await session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+    after = await small.on_read_driver(backend)
+
+    assert after not in (first, second)
+    assert await small.on_read_driver(backend) == after  # kept in turn
+
+
+async def _slowly(database, call):
+    async def slow(driver):
+        await asyncio.sleep(0.05)  # holds its connection: the other read opens a second one
+        return await call(driver)
+
+    return await database.on_read_driver(slow)
