@@ -1,7 +1,8 @@
 """The ticket list behind Query.tickets: filters, keyset pagination both ways, total count.
 
-Not a DataLoader (it is the root of a page, not a relation), but it reads the same way: rows,
-one short session, always inside the caller's workspace.
+Not a DataLoader (it is the root of a page, not a relation), but it reads the same way: every
+value a bound parameter, one statement per shape of filter compiled once and run on the driver
+connection, always inside the caller's workspace.
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ _LISTS = {
     "team_ids": _ticket.c.team_id,
     "origins": _ticket.c.origin_system,
 }
+_LIST_FIELDS = (*_LISTS, "queue_statuses", "helpdesk_statuses", "label_names")
 
 
 @dataclass(frozen=True)
@@ -115,9 +117,6 @@ class _Shape:
         search = bool(q.search and q.search.strip())
         return cls(lists, search, q.created_after is not None, q.created_before is not None,
                    q.include_removed)  # fmt: skip
-
-
-_LIST_FIELDS = (*_LISTS, "queue_statuses", "helpdesk_statuses", "label_names")
 
 
 def _params(workspace_id: int, q: TicketQuery) -> dict[str, Any]:
