@@ -87,6 +87,24 @@ class Target:
             return json.loads(response.read())  # type: ignore[no-any-return]
 
 
+_TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ms(pids: list[int]) -> dict[int, float]:
+    """CPU time (user + system) so far of each process, in ms; gone ones are left out."""
+    times = {}
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            times[pid] = (int(fields[11]) + int(fields[12])) * _TICK_MS
+    return times
+
+
+def postgres_pids() -> list[int]:
+    out = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
 def peak_rss_mb(pid: int) -> tuple[str, float]:
     status = Path(f"/proc/{pid}/status").read_text()
     name = re.search(r"Name:\s+(\S+)", status)
@@ -254,7 +272,22 @@ def main() -> None:
             order = targets if rnd % 2 == 0 else targets[::-1]
             for query in ("dashboard", "single"):
                 for target in order:
+                    # CPU per request: the server's processes (each worker apart: are they
+                    # sharing the load?) and all of PostgreSQL's, over the measurement.
+                    servers, backends = cpu_ms(target.pids()), cpu_ms(postgres_pids())
                     figures = run_wrk(target, query, args.duration, args.connections)
+                    requests = figures["rps"] * args.duration
+                    per_process = {
+                        pid: (ms - servers.get(pid, 0.0)) / requests
+                        for pid, ms in cpu_ms(list(servers)).items()
+                    }
+                    # Backends come and go (pools that close idle connections, autovacuum):
+                    # those started meanwhile count whole, those gone are lost.
+                    after = cpu_ms(postgres_pids())
+                    pg_ms = sum(ms - backends.get(pid, 0.0) for pid, ms in after.items())
+                    figures["server_cpu_ms"] = sum(per_process.values())
+                    figures["pg_cpu_ms"] = pg_ms / requests
+                    busy = [f"{ms:.2f}" for ms in per_process.values() if ms >= 0.01]
                     runs.append({"round": rnd, "query": query, "target": target.name, **figures})
                     for pid in target.pids():
                         with contextlib.suppress(OSError):
@@ -263,6 +296,8 @@ def main() -> None:
                             rss[target.name][pid] = (name, max(old, mb))
                     print(f"round {rnd} {query:9} {target.name:13} {figures['rps']:8.1f} req/s "
                           f"p50 {figures['p50']:7.2f} ms p99 {figures['p99']:7.2f} ms"
+                          f" CPU ms/req: server {' + '.join(busy)},"
+                          f" PostgreSQL {figures['pg_cpu_ms']:.2f}"
                           + (f" NON-2XX {figures['non2xx']}" if figures["non2xx"] else ""),
                           flush=True)  # fmt: skip
     finally:
@@ -285,13 +320,16 @@ def report(runs: list[dict[str, Any]], rss: dict[str, Any], statements: dict[str
                   f"{r['non2xx']} non-2xx responses, socket errors: {r['socket_errors']}")  # fmt: skip
     for query in ("dashboard", "single"):
         print(f"\n### {query}\n")
-        print("| server | req/s (median of rounds) | p50 ms | p99 ms | SQL statements/request |")
-        print("| --- | ---: | ---: | ---: | ---: |")
+        print("| server | req/s (median of rounds) | p50 ms | p99 ms | SQL statements/request"
+              " | server CPU ms/request | PostgreSQL CPU ms/request |")  # fmt: skip
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         for name in names:
             mine = [r for r in runs if r["target"] == name and r["query"] == query]
-            med = {k: statistics.median(r[k] for r in mine) for k in ("rps", "p50", "p99")}
+            keys = ("rps", "p50", "p99", "server_cpu_ms", "pg_cpu_ms")
+            med = {k: statistics.median(r[k] for r in mine) for k in keys}
             sql = statements.get(f"{name}/{query}", statements.get(f"ticketgw-1w/{query}"))
-            print(f"| {name} | {med['rps']:.1f} | {med['p50']:.1f} | {med['p99']:.1f} | {sql} |")
+            print(f"| {name} | {med['rps']:.1f} | {med['p50']:.1f} | {med['p99']:.1f} | {sql} "
+                  f"| {med['server_cpu_ms']:.2f} | {med['pg_cpu_ms']:.2f} |")  # fmt: skip
         for gw in [n for n in names if n.startswith("ticketgw")]:
             for other in ("postgraphile", "raw-floor"):
                 ratios = []
