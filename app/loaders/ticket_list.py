@@ -111,25 +111,26 @@ class _Shape:
     created_before: bool
     include_removed: bool
 
-    @classmethod
-    def of(cls, q: TicketQuery) -> _Shape:
-        lists = tuple(f for f in _LIST_FIELDS if getattr(q, f))
-        search = bool(q.search and q.search.strip())
-        return cls(lists, search, q.created_after is not None, q.created_before is not None,
-                   q.include_removed)  # fmt: skip
 
-
-def _params(workspace_id: int, q: TicketQuery) -> dict[str, Any]:
-    """The values _conditions binds, by parameter name."""
+def _bound(workspace_id: int, q: TicketQuery) -> tuple[_Shape, dict[str, Any]]:
+    """The shape of `q`'s statement, and the values it binds by parameter name."""
     params: dict[str, Any] = {"workspace_id": workspace_id}
     params.update({f: list(getattr(q, f)) for f in _LIST_FIELDS if getattr(q, f)})
-    if q.search and q.search.strip():
-        params["search"] = _like(q.search.strip())
+    term = (q.search or "").strip()
+    if term:
+        params["search"] = _like(term)
     if q.created_after is not None:
         params["created_after"] = q.created_after
     if q.created_before is not None:
         params["created_before"] = q.created_before
-    return params
+    shape = _Shape(
+        lists=tuple(f for f in _LIST_FIELDS if f in params),
+        search="search" in params,
+        created_after="created_after" in params,
+        created_before="created_before" in params,
+        include_removed=q.include_removed,
+    )
+    return shape, params
 
 
 def _conditions(shape: _Shape) -> list[ColumnElement[bool]]:
@@ -207,17 +208,18 @@ async def list_tickets(
     before: str | None = None,
 ) -> TicketPage:
     """One page. `first` reads forward from `after`; `last` reads backward from `before`."""
-    params = _params(workspace_id, query)
-    cursors = tuple(name for name, c in (("after", after), ("before", before)) if c is not None)
+    shape, params = _bound(workspace_id, query)
+    cursors = []
     for name, cursor in (("after", after), ("before", before)):
         if cursor is not None:
             value, row_id = decode_keyset(_CURSOR_PREFIX[ordering.field], cursor, name)
             params.update({f"{name}_key": value, f"{name}_id": row_id})
+            cursors.append(name)
     backward = last is not None and first is None
     size = last if backward else first
     assert size is not None
     params["size"] = size + 1  # one more: is there a next page?
-    statement = _page_statement(_Shape.of(query), ordering, cursors, backward)
+    statement = _page_statement(shape, ordering, tuple(cursors), backward)
     rows = await statement.rows(db, params)
     more = len(rows) > size
     rows = rows[:size]
@@ -228,5 +230,6 @@ async def list_tickets(
 
 
 async def count_tickets(db: Database, workspace_id: int, query: TicketQuery) -> int:
-    rows = await _count_statement(_Shape.of(query)).rows(db, _params(workspace_id, query))
+    shape, params = _bound(workspace_id, query)
+    rows = await _count_statement(shape).rows(db, params)
     return int(rows[0][0])
