@@ -91,11 +91,12 @@ async def prefetch(
         # A relation with nothing below it whose loader the next level uses too waits for
         # that level: its keys join the same batch (the tickets' assignees with their
         # messages' authors and interactions' users: one statement, not two).
-        ahead = {relation.loader for wanted in level for relation in wanted.below()}
+        below = [wanted.below() for wanted in level]
+        ahead = {relation.loader for relations in below for relation in relations}
         now: list[_Wanted] = []
         later: list[_Wanted] = []
-        for wanted in level:
-            waits = not wanted.below() and wanted.relation.loader in ahead
+        for wanted, relations in zip(level, below, strict=True):
+            waits = not relations and wanted.relation.loader in ahead
             (later if waits else now).append(wanted)
         # Every key of every relation asked for in one tick: one batch per loader.
         requested = [

@@ -48,8 +48,7 @@ class Readers:
         except Exception:
             if not kept.closed_by_server:
                 raise
-        while self._idle:
-            await self._drop(self._idle.pop())
+        await self.close()  # the idle ones were likely closed with it
         return await self._call(await self._take(), call)
 
     async def _call(self, kept: _Kept, call: Callable[[Any], Awaitable[T]]) -> T:
@@ -102,7 +101,5 @@ class Readers:
 
     async def close(self) -> None:
         """Close the idle connections (at shutdown, when no read runs)."""
-        idle, self._idle = self._idle, []
-        self._open -= len(idle)
-        for kept in idle:
-            await greenlet_spawn(kept.pooled.close)
+        while self._idle:
+            await self._drop(self._idle.pop())

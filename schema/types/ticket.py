@@ -55,16 +55,18 @@ class TicketOrigin:
 
     @strawberry.field(description="Vendor fields without a column of ours.")
     async def data(self, info: Info) -> JSON | None:
-        documents = await info.context.loaders.ticket_documents.load(self.ticket_id)
-        return None if documents is None else documents.vendor_data
+        return await self._document(info, "vendor_data")
 
     @strawberry.field(
         description="The last vendor payload as received (agent or admin keys).",
         permission_classes=AGENT,
     )
     async def payload(self, info: Info) -> JSON | None:
+        return await self._document(info, "raw_payload")
+
+    async def _document(self, info: Info, column: str) -> Any:
         documents = await info.context.loaders.ticket_documents.load(self.ticket_id)
-        return None if documents is None else documents.raw_payload
+        return None if documents is None else getattr(documents, column)
 
 
 @strawberry.interface(description="A queue ticket or a helpdesk ticket.")
