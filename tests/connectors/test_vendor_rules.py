@@ -57,7 +57,7 @@ def test_qminder_v2_fields():
 def test_qminder_v1_numeric_phone_and_unknown_source_are_kept():
     record = qminder.normalize(load("qminder_v1") | {"phoneNumber": 3725551234, "source": "KIOSK"})
     assert record.columns["phone_number"] == "3725551234"
-    assert record.columns["source"] is None and record.vendor_data["source"] == "KIOSK"
+    assert (record.columns["source"], record.columns["raw_source"]) == ("OTHER", "KIOSK")
 
 
 def test_qminder_webhook_envelope():
