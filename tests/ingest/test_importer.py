@@ -9,7 +9,7 @@ import pytest
 
 from app.connectors import jsonstream
 from app.db import Ticket
-from app.services.importer import ImportSummary, import_file
+from app.services.importer import ImportSummary, Rejection, import_file
 from app.services.unit_of_work import ServiceEnv
 from tests.ingest.helpers import children, count, fixture
 
@@ -67,9 +67,9 @@ async def test_bad_records_are_rejected_by_position_and_the_rest_stored(db, work
     summary = await run(db, ws, "gorgias", "\n".join(lines))
     assert summary.created == 4
     assert summary.rejected == [
-        (2, "status: Unknown status."),
-        (4, "messages[0].created_datetime: Expected an ISO 8601 date-time."),
-        (5, "Malformed JSON."),
+        Rejection(2, None, "status", "Unknown status."),
+        Rejection(4, None, "messages[0].created_datetime", "Expected an ISO 8601 date-time."),
+        Rejection(5, None, None, "Malformed JSON."),
     ]
     assert await count(db, Ticket, ws) == 4
 
@@ -85,7 +85,7 @@ async def test_a_record_failing_in_the_database_leaves_no_half_ticket(db, worksp
         assert summary.created == 3
         return
     assert summary.created == 2
-    assert summary.rejected == [(2, "The record could not be stored.")]
+    assert summary.rejected == [Rejection(1, 1, None, "The record could not be stored.")]
     assert await count(db, Ticket, ws) == 2
 
 
