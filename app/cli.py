@@ -368,10 +368,16 @@ class _ProgressBar:
 IMPORT_OK, IMPORT_FAILED, IMPORT_REJECTED = 0, 1, 3
 
 
+class _CannotImport(Exception):
+    """Why the import can't run, in words for its one line on stderr."""
+
+
 def _import_failure(error: BaseException) -> str:
     """One line saying why the import could not run (never a traceback)."""
     if isinstance(error, IsADirectoryError):
         return f"{error.filename} is a directory, not a file"
+    if isinstance(error, _CannotImport):
+        return str(error)
     if isinstance(error, FileNotFoundError):
         return f"no such file: {error.filename}"
     if isinstance(error, OSError) and error.filename:
@@ -379,6 +385,18 @@ def _import_failure(error: BaseException) -> str:
     text = str(error).strip().splitlines()
     detail = text[0] if text else type(error).__name__
     return f"the database could not be used ({detail})"
+
+
+def _check_sqlite_folder(database_url: str) -> None:
+    """A SQLite file in a folder that does not exist fails deep in the driver's thread, with a
+    traceback of its own: say it first."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        folder = os.path.dirname(os.path.abspath(url.database))
+        if not os.path.isdir(folder):
+            raise _CannotImport(f"the database's folder does not exist: {folder}")
 
 
 def cmd_import(args: argparse.Namespace) -> None:
@@ -394,7 +412,9 @@ def cmd_import(args: argparse.Namespace) -> None:
         # Opened first: a missing file is said before any database work.
         stream = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
         with stream:
-            summary = _run(_with_env(_settings(args), work))
+            settings = _settings(args)
+            _check_sqlite_folder(settings.database_url)
+            summary = _run(_with_env(settings, work))
     except (SystemExit, KeyboardInterrupt):
         raise
     except Exception as error:  # the import could not run: say why on one line
