@@ -98,7 +98,7 @@ async def _prefetch(s: AsyncSession, ws: int, batch: list[TicketRecord]) -> dict
     return found
 
 
-_PLACE = (
+_PLACE: tuple[Any, ...] = (
     Ticket.id,
     Ticket.origin_system,
     Ticket.external_id,
