@@ -360,7 +360,43 @@ class _ProgressBar:
 
     def close(self) -> None:
         if self.enabled:
+            self.enabled = False  # once
             sys.stderr.write("\n")
+
+
+# Exit statuses of `ticketgw import`, for scripts.
+IMPORT_OK, IMPORT_FAILED, IMPORT_REJECTED = 0, 1, 3
+
+
+class _CannotImport(Exception):
+    """Why the import can't run, in words for its one line on stderr."""
+
+
+def _import_failure(error: BaseException) -> str:
+    """One line saying why the import could not run (never a traceback)."""
+    if isinstance(error, IsADirectoryError):
+        return f"{error.filename} is a directory, not a file"
+    if isinstance(error, _CannotImport):
+        return str(error)
+    if isinstance(error, FileNotFoundError):
+        return f"no such file: {error.filename}"
+    if isinstance(error, OSError) and error.filename:
+        return f"cannot read {error.filename}: {error.strerror}"
+    text = str(error).strip().splitlines()
+    detail = text[0] if text else type(error).__name__
+    return f"the database could not be used ({detail})"
+
+
+def _check_sqlite_folder(database_url: str) -> None:
+    """A SQLite file in a folder that does not exist fails deep in the driver's thread, with a
+    traceback of its own: say it first."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        folder = os.path.dirname(os.path.abspath(url.database))
+        if not os.path.isdir(folder):
+            raise _CannotImport(f"the database's folder does not exist: {folder}")
 
 
 def cmd_import(args: argparse.Namespace) -> None:
@@ -370,23 +406,32 @@ def cmd_import(args: argparse.Namespace) -> None:
 
     async def work(env: Any) -> Any:
         workspace_id = await _workspace_id(env, args.workspace)
-        if args.file == "-":
-            return await import_file(
-                env, workspace_id, args.vendor, sys.stdin.buffer, progress=progress
-            )
-        with open(args.file, "rb") as stream:
-            return await import_file(env, workspace_id, args.vendor, stream, progress=progress)
+        return await import_file(env, workspace_id, args.vendor, stream, progress=progress)
 
-    summary = _run(_with_env(_settings(args), work))
+    try:
+        # Opened first: a missing file is said before any database work.
+        stream = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
+        with stream:
+            settings = _settings(args)
+            _check_sqlite_folder(settings.database_url)
+            summary = _run(_with_env(settings, work))
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except Exception as error:  # the import could not run: say why on one line
+        progress.close()
+        print(f"error: {_import_failure(error)}", file=sys.stderr)
+        raise SystemExit(IMPORT_FAILED) from None
     progress.close()
     _print_json(
         {
             "created": summary.created,
             "updated": summary.updated,
             "unchanged": summary.unchanged,
-            "rejected": [{"position": pos, "reason": reason} for pos, reason in summary.rejected],
+            "rejected": [rejection.as_dict() for rejection in summary.rejected],
         }
     )
+    if summary.rejected:
+        raise SystemExit(IMPORT_REJECTED)
 
 
 # --- parser --------------------------------------------------------------------------------
@@ -416,7 +461,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     fetch = sub.add_parser(
-        "fetch-graphiql", help="store GraphiQL's JS and CSS locally (served instead of the CDN)"
+        "fetch-graphiql",
+        help="store GraphiQL's JS and CSS locally (served instead of the CDN)",
+        parents=[common],
     )
     fetch.add_argument("--dest", help="directory (default: inside the installed app package)")
     fetch.set_defaults(func=cmd_fetch_graphiql)
@@ -473,7 +520,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     secret = webhooks.add_parser(
-        "secret", help="show (creating if missing) or set a vendor's secret"
+        "secret", help="show (creating if missing) or set a vendor's secret", parents=[common]
     )
     secret.add_argument("--workspace", required=True)
     secret.add_argument("--vendor", choices=VENDORS, required=True)
@@ -497,7 +544,10 @@ def build_parser() -> argparse.ArgumentParser:
         create.set_defaults(func=cmd_setup_create, entity=entity)
 
     imp = sub.add_parser(
-        "import", help="import vendor tickets from a file (JSON, array, NDJSON, parents=[common])"
+        "import",
+        help="import vendor tickets from a file (JSON, array, NDJSON); exit 0 all imported, "
+        "1 could not run, 3 some records rejected",
+        parents=[common],
     )
     imp.add_argument("--vendor", choices=VENDORS, required=True)
     imp.add_argument("--workspace", required=True)

@@ -9,16 +9,24 @@ import base64
 import binascii
 
 from app.domain.errors import ErrorCode
+from app.domain.global_ids import TICKET
+from app.domain.global_ids import encode_global_id as encode_id
 from schema.errors import graphql_error
 
-TICKET = "Ticket"
 NODE_TYPES = frozenset(
-    {TICKET, "User", "Team", "Line", "Contact", "Label", "Message", "TicketEvent", "Workspace"}
+    {
+        TICKET,
+        "User",
+        "Team",
+        "Line",
+        "Location",
+        "Contact",
+        "Label",
+        "Message",
+        "TicketEvent",
+        "Workspace",
+    }
 )
-
-
-def encode_id(type_name: str, pk: int) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
 def decode_id(value: str) -> tuple[str, int]:
@@ -39,6 +47,9 @@ def decode_pk(value: str, type_name: str, field: str = "id") -> int:
     if found != type_name:
         raise graphql_error(ErrorCode.BAD_USER_INPUT, f"'{field}' must be a {type_name} ID.")
     return pk
+
+
+__all__ = ["NODE_TYPES", "TICKET", "decode_id", "decode_pk", "decode_pks", "encode_id"]
 
 
 def decode_pks(values: list[str] | None, type_name: str, field: str) -> tuple[int, ...]:

@@ -30,7 +30,7 @@ from schema.types.events import TicketEvent
 from schema.types.helpdesk_ticket import HelpdeskTicket
 from schema.types.messages import Message
 from schema.types.people import Contact, Team, User
-from schema.types.places import Label, Line
+from schema.types.places import Label, Line, Location
 from schema.types.queue_ticket import QueueTicket
 from schema.types.workspace import Workspace
 
@@ -40,7 +40,8 @@ QUERIES: list[type] = [
 
 # Implementations of Node/Ticket reachable only through an interface must be listed.
 TYPES: list[Any] = [
-    QueueTicket, HelpdeskTicket, User, Team, Line, Contact, Label, Message, TicketEvent, Workspace,
+    QueueTicket, HelpdeskTicket, User, Team, Line, Location, Contact, Label, Message, TicketEvent,
+    Workspace,
 ]  # fmt: skip
 
 

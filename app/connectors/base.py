@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import orjson
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from app.domain.records import TicketRecord
+from app.domain.records import TicketRecord, VendorRecord
 
 # Our own signature header for vendors that don't sign (Gorgias HTTP integrations, Zaia).
 TICKETGW_SIGNATURE_HEADER = "X-Ticketgw-Signature"
@@ -115,6 +116,36 @@ def verify_ticketgw_signature(
     return hmac.compare_digest(given[len(SIGNATURE_PREFIX) :].strip().lower(), expected)
 
 
+def payload_digest(record: TicketRecord) -> str:
+    """What identifies a payload as applied: the webhook type, the status we read from it (a
+    Gorgias snooze depends on the clock) and the payload itself, keys in any order."""
+    body = orjson.dumps(
+        [record.event, record.status, record.raw_payload],
+        option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
+        default=str,
+    )
+    return hashlib.blake2b(body, digest_size=12).hexdigest()
+
+
+def with_event(record: TicketRecord, event: str | None) -> TicketRecord:
+    """The record as announced by a webhook of type `event`, with its digest."""
+    record.event = event
+    record.digest = payload_digest(record)
+    return record
+
+
+def ticket_reader(
+    unwrap: Callable[[Any], tuple[Any, str | None]], normalize: Callable[..., TicketRecord]
+) -> Callable[..., VendorRecord]:
+    """`Connector.read` for a vendor whose every webhook carries a ticket."""
+
+    def read(body: Any, *, now: datetime | None = None) -> VendorRecord:
+        payload, event = unwrap(body)
+        return with_event(normalize(payload, now=now), event)
+
+    return read
+
+
 def non_blank(value: str | None) -> str | None:
     if value is None:
         return None
@@ -132,3 +163,6 @@ class Connector:
     # A webhook body -> (the ticket payload, the event type it announces or None).
     unwrap_webhook: Callable[[Any], tuple[Any, str | None]]
     signature_header: str
+    # A webhook body or an exported record -> what it describes (a ticket, a line, ...).
+    # (body, *, now=None) -> VendorRecord; raises PayloadError.
+    read: Callable[..., VendorRecord]

@@ -6,6 +6,10 @@ member is an array: Gorgias `{"data": [...], "meta": ...}`, Qminder `{"statusCod
 "data": [...]}`). Envelope arrays are streamed element by element, so a file of any size needs
 memory for one record at a time.
 
+Every record says where it was: the line it starts on and, inside an array, its 0-based index.
+A malformed value is reported there and skipped: the rest of its line at the top level
+(NDJSON), the rest of the element inside an array, so one bad element never drops the others.
+
 It is a push parser: `feed(text)` returns the records completed so far, `close()` the rest.
 Values are decoded with `json.JSONDecoder.raw_decode`; a value cut by the end of the buffer is
 retried once the buffer has doubled (or at the end), which keeps the work linear.
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -28,11 +32,36 @@ STREAM_OBJECT_CHARS = 1024 * 1024
 
 
 @dataclass(frozen=True)
+class Record:
+    """A decoded value and where it starts: line (1-based), array index (0-based) or None."""
+
+    value: Any
+    line: int
+    index: int | None = None
+
+
+@dataclass(frozen=True)
 class Malformed:
-    """A record position the splitter could not decode; `fatal` means it stopped there."""
+    """A value the splitter could not decode; `fatal` means it could not go on after it."""
 
     reason: str
+    line: int = 0
+    index: int | None = None
     fatal: bool = False
+
+
+@dataclass
+class _Array:
+    index: int = 0  # of the next element
+
+
+@dataclass
+class _Object:
+    """An object walked member by member (too big to hold, or malformed somewhere)."""
+
+    line: int
+    members: dict[str, Any] = field(default_factory=dict)
+    streamed: bool = False  # an envelope array was streamed out of it
 
 
 class _NeedMore(Exception):
@@ -44,6 +73,31 @@ def _looks_cut(exc: json.JSONDecodeError, length: int) -> bool:
     return exc.pos >= length - 8 or exc.msg.startswith("Unterminated string")
 
 
+def element_end(text: str, start: int) -> int | None:
+    """Where the array element starting at `start` ends: the offset of the `,` or `]` after it
+    at its own depth, strings skipped; None when the text ends first."""
+    depth, pos, in_string = 0, start, False
+    while pos < len(text):
+        char = text[pos]
+        if in_string:
+            if char == "\\":
+                pos += 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            if depth == 0:
+                return pos
+            depth -= 1
+        elif char == "," and depth == 0:
+            return pos
+        pos += 1
+    return None
+
+
 class JsonRecordSplitter:
     def __init__(self) -> None:
         self._buf = ""
@@ -51,21 +105,23 @@ class JsonRecordSplitter:
         self._closed = False
         self._dead = False
         self._retry_at = 0  # don't retry a cut value before the buffer reaches this length
-        # Stack of contexts: "array" (inside [...]) or ("object", collected members, streamed).
-        self._stack: list[Any] = []
-        self._out: list[Any] = []
+        self._stack: list[_Array | _Object] = []
+        self._out: list[Record | Malformed] = []
+        self._line, self._counted = 1, 0  # the line number at offset `_counted`
 
     # ------------------------------------------------------------------ public
 
-    def feed(self, text: str) -> list[Any]:
+    def feed(self, text: str) -> list[Record | Malformed]:
         self._buf += text
         return self._run()
 
-    def close(self) -> list[Any]:
+    def close(self) -> list[Record | Malformed]:
         self._closed = True
         out = self._run()
         if not self._dead and (self._stack or self._rest().strip()):
-            out.append(Malformed("The JSON ends in the middle of a value.", fatal=True))
+            out.append(
+                Malformed("The JSON ends in the middle of a value.", self._line_at(), None, True)
+            )
         return out
 
     # ------------------------------------------------------------------ machinery
@@ -73,7 +129,15 @@ class JsonRecordSplitter:
     def _rest(self) -> str:
         return self._buf[self._pos :]
 
-    def _run(self) -> list[Any]:
+    def _line_at(self, pos: int | None = None) -> int:
+        """The line of offset `pos` (default: here); offsets asked for never go back."""
+        pos = self._pos if pos is None else pos
+        if pos > self._counted:
+            self._line += self._buf.count("\n", self._counted, pos)
+            self._counted = pos
+        return self._line
+
+    def _run(self) -> list[Record | Malformed]:
         if len(self._buf) >= self._retry_at or self._closed:
             try:
                 while not self._dead:
@@ -81,8 +145,10 @@ class JsonRecordSplitter:
             except _NeedMore:
                 pass
         if self._pos > 65536 and self._pos > len(self._buf) // 2:
+            self._line_at()
             self._buf = self._buf[self._pos :]
             self._retry_at = max(0, self._retry_at - self._pos)
+            self._counted -= self._pos
             self._pos = 0
         out, self._out = self._out, []
         return out
@@ -109,63 +175,60 @@ class JsonRecordSplitter:
         self._pos = end
         return value
 
-    def _emit(self, value: Any) -> None:
-        self._out.append(value)
-
-    def _fail(self, reason: str, *, resync: bool) -> None:
-        """Top level: skip to the next line (NDJSON). Inside an array: stop, we can't resync."""
-        if resync and not self._stack:
-            self._out.append(Malformed(reason))
-            newline = self._buf.find("\n", self._pos)
-            if newline < 0:
-                if not self._closed:
-                    raise _NeedMore
-                self._pos = len(self._buf)
-            else:
-                self._pos = newline + 1
-            return
-        self._out.append(Malformed(reason, fatal=True))
-        self._dead = True
+    def _skip_line(self) -> None:
+        """Resync at the top level: the next line (NDJSON)."""
+        newline = self._buf.find("\n", self._pos)
+        if newline < 0:
+            if not self._closed:
+                raise _NeedMore
+            self._pos = len(self._buf)
+        else:
+            self._pos = newline + 1
 
     def _step(self) -> None:
         if not self._stack:
             self._top()
-        elif self._stack[-1] == "array":
-            self._array_item()
+        elif isinstance(self._stack[-1], _Array):
+            self._array_item(self._stack[-1])
         else:
-            self._object_member()
+            self._object_member(self._stack[-1])
 
     def _top(self) -> None:
         char = self._skip_ws()
+        line = self._line_at()
         if char == "[":
             self._pos += 1
-            self._stack.append("array")
+            self._stack.append(_Array())
             return
         if char != "{":
-            self._fail("Expected a JSON object or array.", resync=True)
+            self._out.append(Malformed("Expected a JSON object or array.", line))
+            self._skip_line()
             return
         try:
             value = self._decode()
         except _NeedMore:
             if len(self._buf) - self._pos < STREAM_OBJECT_CHARS and not self._closed:
                 raise
-            self._pos += 1  # too big to hold whole: walk it member by member
-            self._stack.append(["object", {}, False])
+            self._walk_object(line)  # too big to hold whole: member by member
             return
         except json.JSONDecodeError:
-            self._fail("Malformed JSON.", resync=True)
+            self._walk_object(line)  # find the bad member (an envelope's bad element, maybe)
             return
-        self._emit_object(value)
+        self._emit_object(value, line)
 
-    def _emit_object(self, value: dict[str, Any]) -> None:
+    def _walk_object(self, line: int) -> None:
+        self._pos += 1
+        self._stack.append(_Object(line))
+
+    def _emit_object(self, value: dict[str, Any], line: int) -> None:
         for key in ENVELOPE_KEYS:
             if isinstance(value.get(key), list):
-                for item in value[key]:
-                    self._emit(item)
+                for index, item in enumerate(value[key]):
+                    self._out.append(Record(item, line, index))
                 return
-        self._emit(value)
+        self._out.append(Record(value, line))
 
-    def _array_item(self) -> None:
+    def _array_item(self, frame: _Array) -> None:
         char = self._skip_ws()
         if char == "]":
             self._pos += 1
@@ -174,19 +237,29 @@ class JsonRecordSplitter:
         if char == ",":
             self._pos += 1
             char = self._skip_ws()
+        start, line = self._pos, self._line_at()
         try:
-            self._emit(self._decode())
+            self._out.append(Record(self._decode(), line, frame.index))
         except json.JSONDecodeError:
-            self._fail("Malformed JSON.", resync=False)
+            end = element_end(self._buf, start)
+            if end is None:
+                if not self._closed:
+                    self._pos = start
+                    raise _NeedMore from None
+                self._out.append(Malformed("Malformed JSON.", line, frame.index, fatal=True))
+                self._dead = True
+                return
+            self._out.append(Malformed("Malformed JSON.", line, frame.index))
+            self._pos = end  # at the `,` or `]` after it: the next element goes on from there
+        frame.index += 1
 
-    def _object_member(self) -> None:
-        frame = self._stack[-1]
+    def _object_member(self, frame: _Object) -> None:
         char = self._skip_ws()
         if char == "}":
             self._pos += 1
             self._stack.pop()
-            if not frame[2]:  # no list was streamed: the object itself is the record
-                self._emit(frame[1])
+            if not frame.streamed:  # no list was streamed: the object itself is the record
+                self._out.append(Record(frame.members, frame.line))
             return
         if char == ",":
             self._pos += 1
@@ -201,12 +274,18 @@ class JsonRecordSplitter:
             self._pos += 1
             if self._skip_ws() == "[" and key in ENVELOPE_KEYS:
                 self._pos += 1
-                frame[2] = True
-                self._stack.append("array")
+                frame.streamed = True
+                self._stack.append(_Array())
                 return
-            frame[1][key] = self._decode()
+            frame.members[key] = self._decode()
         except _NeedMore:
             self._pos = start  # re-read the whole member when more text has come
             raise
         except json.JSONDecodeError:
-            self._fail("Malformed JSON.", resync=False)
+            self._out.append(Malformed("Malformed JSON.", frame.line))
+            if len(self._stack) > 1:  # an object inside an array we can't resync in
+                self._out[-1] = Malformed("Malformed JSON.", frame.line, fatal=True)
+                self._dead = True
+                return
+            self._stack.pop()
+            self._skip_line()

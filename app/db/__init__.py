@@ -2,7 +2,7 @@
 
 from app.db.events import TicketEvent
 from app.db.labels import Label, TicketLabel
-from app.db.lines import Line
+from app.db.lines import Line, Location
 from app.db.people import Contact, Team, User
 from app.db.tickets import ExtraField, Interaction, Message, Ticket
 from app.db.workspace import ApiKey, IngestDelivery, WebhookSecret, Workspace
@@ -15,6 +15,7 @@ __all__ = [
     "Interaction",
     "Label",
     "Line",
+    "Location",
     "Message",
     "Team",
     "Ticket",

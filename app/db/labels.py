@@ -16,6 +16,9 @@ class Label(SQLModel, table=True):
     color: str | None = Field(default=None, max_length=16)
     description: str | None = Field(default=None)
     external_id: str | None = Field(default=None, max_length=200)
+    # The vendor that created the label: only its payloads change the colour and description
+    # afterwards (one name, one label per workspace; see README "Vendor fields").
+    external_system: str | None = Field(default=None, max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -51,6 +51,9 @@ class Contact(SQLModel, table=True):
     language: str | None = Field(default=None, max_length=16)
     timezone: str | None = Field(default=None, max_length=64)
     note: str | None = Field(default=None)
+    # Who the contact is on its channel when that is not an email (Zaia ownerIdentifier: a
+    # phone number, a handle).
+    identifier: str | None = Field(default=None)
     # Vendor leftovers (Gorgias customer data, meta, integrations).
     data: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
     external_system: str | None = Field(default=None, max_length=32)

@@ -43,12 +43,17 @@ class Ticket(SQLModel, table=True):
     vendor_updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     vendor_data: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
     raw_payload: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
+    # Digests of the payloads already applied at the ticket's current vendor time: a repeat
+    # of one of them is a no-op (Qminder sends no delivery id and no update time).
+    vendor_digests: list[str] | None = Field(default=None, sa_type=JSONType)
 
     # --- queue tickets (Qminder) ---
     line_id: int | None = Field(default=None, foreign_key="line.id")
     number: int | None = Field(default=None)
     public_id: str | None = Field(default=None, max_length=32)
     source: str | None = Field(default=None, max_length=16)
+    # The source as the vendor spelled it (OTHER in `source` when we have no member for it).
+    raw_source: str | None = Field(default=None)
     first_name: str | None = Field(default=None, max_length=200)
     last_name: str | None = Field(default=None, max_length=200)
     phone_number: str | None = Field(default=None, max_length=64)
@@ -66,6 +71,7 @@ class Ticket(SQLModel, table=True):
     subject: str | None = Field(default=None)
     summary: str | None = Field(default=None)
     channel: str | None = Field(default=None, max_length=64)
+    channel_name: str | None = Field(default=None)
     via: str | None = Field(default=None, max_length=64)
     circumstance: str | None = Field(default=None, max_length=16)
     responder_name: str | None = Field(default=None, max_length=200)
@@ -109,7 +115,12 @@ class Message(SQLModel, table=True):
     receiver: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
     attachments: list[dict[str, Any]] | None = Field(default=None, sa_type=JSONType)
     external_id: str | None = Field(default=None, max_length=200)
+    # The vendor's reference in a foreign system (Gorgias message external_id), not our key.
+    external_reference: str | None = Field(default=None)
+    # How the message was routed: {type, from: {name, address}, to, cc, bcc} (Gorgias source).
+    routing: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     opened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -42,6 +42,8 @@ class TicketSource(StrEnum):
     MICROSITE = "MICROSITE"
     API = "API"
     IMPORT = "IMPORT"
+    # A vendor's source we have no member for; QueueTicket.rawSource has it as sent.
+    OTHER = "OTHER"
 
 
 class Circumstance(StrEnum):

@@ -38,6 +38,23 @@ class LineRef:
     name: str | None = None
 
 
+@dataclass(frozen=True)
+class LocationRecord:
+    """A vendor's location (Qminder location_created / location_changed)."""
+
+    external_id: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class LineRecord:
+    """A vendor's line on its own (Qminder line_changed): its name and, when sent, its place."""
+
+    external_id: str
+    name: str | None = None
+    location: LocationRecord | None = None
+
+
 @dataclass
 class ContactRecord:
     """A visitor or customer. Without `external_id` it belongs to its ticket alone."""
@@ -51,6 +68,7 @@ class ContactRecord:
     language: str | None = None
     timezone: str | None = None
     note: str | None = None
+    identifier: str | None = None
     data: dict[str, Any] | None = None
 
 
@@ -69,6 +87,7 @@ class MessageRecord:
     body: str | None = None
     body_html: str | None = None
     external_id: str | None = None
+    external_reference: str | None = None
     channel: str | None = None
     via: str | None = None
     status: str | None = None
@@ -78,6 +97,9 @@ class MessageRecord:
     sender: dict[str, Any] | None = None
     receiver: dict[str, Any] | None = None
     attachments: list[dict[str, Any]] | None = None
+    # {type, from: {name, address}, to: [...], cc: [...], bcc: [...]}, addresses as sent.
+    routing: dict[str, Any] | None = None
+    sent_at: datetime | None = None
     opened_at: datetime | None = None
     failed_at: datetime | None = None
     deleted_at: datetime | None = None
@@ -136,5 +158,16 @@ class TicketRecord:
     extra: list[ExtraRecord] | None = None
     # Fields with no column, kept as the vendor sent them.
     vendor_data: dict[str, Any] = field(default_factory=dict)
+    # When the vendor last changed the ticket, as far as the payload tells (Qminder: its latest
+    # lifecycle date). A payload older than the stored one changes nothing.
     vendor_updated_at: datetime | None = None
     raw_payload: dict[str, Any] = field(default_factory=dict)
+    # The webhook type that announced the payload (ticket_recalled, ...), None in a plain export.
+    event: str | None = None
+    # Who made the latest lifecycle step (Qminder's canceller): the actor of its event.
+    actor: UserRef | None = None
+    # Identifies the payload as applied (see app.connectors.base.payload_digest).
+    digest: str | None = None
+
+
+VendorRecord = TicketRecord | LineRecord | LocationRecord

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from app.domain.colors import normalize_color
 from app.domain.errors import validation
 
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -36,7 +37,7 @@ def check_color(color: str | None) -> str | None:
         return None
     if not _COLOR.match(color):
         raise validation("A color is #RGB or #RRGGBB.", "color")
-    return color.lower()
+    return normalize_color(color)  # one stored form, whoever wrote it: #RRGGBB
 
 
 def check_prefix(prefix: str) -> str:

@@ -13,10 +13,12 @@ that vendor (`ticketgw webhooks`):
 `X-Ticketgw-Delivery` (or `X-Qminder-Delivery`, `X-Gorgias-Delivery`) names a delivery: a retry
 with the same id changes nothing and answers like the first one did, minus the writes.
 
-Answers: 200 `{"ticketId": 12, "result": "created|updated|unchanged"}`; 404 unknown vendor or
-workspace; 401 bad or missing signature, or no secret configured; 400 a body that is not JSON;
-413 a body over 10 MiB; 422 a payload that doesn't fit the vendor's model, naming the field.
-Errors are `{"error": {"code", "message", "field"}}`. Only a 200 writes anything.
+Answers: 200 `{"ticketId": "<global id>", "result": "created|updated|unchanged"}` (the id
+`ticket(id:)` and `node(id:)` take), or `{"lineId" | "locationId": ..., "result"}` for Qminder's
+line and location webhooks; 404 unknown vendor or workspace; 401 bad or missing signature, or
+no secret configured; 400 a body that is not JSON; 413 a body over 10 MiB; 422 a payload that
+doesn't fit the vendor's model, naming the field. Errors are `{"error": {"code", "message",
+"field"}}`. Only a 200 writes anything.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ from starlette.routing import BaseRoute, Route
 from app.config import Settings
 from app.connectors import PayloadError, get_connector
 from app.domain.errors import DomainError, ErrorCode
-from app.services.ingest import ingest
+from app.domain.global_ids import TICKET, encode_global_id
+from app.domain.records import TicketRecord
+from app.services.ingest import ingest, ingest_place
 from app.services.unit_of_work import ServiceEnv
 from app.services.workspaces import webhook_secrets, workspace_by_slug
 
@@ -92,22 +96,24 @@ async def receive_webhook(request: Request) -> JSONResponse:
     except (ValueError, UnicodeDecodeError):
         return _error(400, ErrorCode.BAD_USER_INPUT, "The body is not valid JSON.", "body")
     try:
-        payload, event = connector.unwrap_webhook(body)
-        record = connector.normalize(payload)
+        record = connector.read(body)
     except PayloadError as exc:
         return _error(422, ErrorCode.VALIDATION, exc.message, exc.field)
+    workspace_id: int = workspace.id  # type: ignore[assignment]
+    if not isinstance(record, TicketRecord):
+        place = await ingest_place(env, workspace_id, connector.name.upper(), record)
+        key = f"{place.type_name[0].lower()}{place.type_name[1:]}Id"
+        answer = {key: encode_global_id(place.type_name, place.row_id), "result": place.result}
+        return UTF8JSONResponse(answer)
     delivery = next((request.headers[h] for h in DELIVERY_HEADERS if h in request.headers), None)
     try:
         result = await ingest(
-            env,
-            workspace.id,  # type: ignore[arg-type]
-            record,
-            event_hint=event,
-            delivery_id=delivery[:200] if delivery else None,
+            env, workspace_id, record, delivery_id=delivery[:200] if delivery else None
         )
     except DomainError as exc:
         return _error(422, exc.code, exc.message, exc.field)
-    return UTF8JSONResponse({"ticketId": result.ticket_id, "result": result.result})
+    ticket_id = None if result.ticket_id is None else encode_global_id(TICKET, result.ticket_id)
+    return UTF8JSONResponse({"ticketId": ticket_id, "result": result.result})
 
 
 routes: list[BaseRoute] = [

@@ -14,6 +14,7 @@ from app.loaders.by_id import (
     ContactByIdLoader,
     LabelByIdLoader,
     LineByIdLoader,
+    LocationByIdLoader,
     MessageByIdLoader,
     TeamByIdLoader,
     TicketByIdLoader,
@@ -65,6 +66,7 @@ class Loaders:
     user = _Loader(UserByIdLoader)
     team = _Loader(TeamByIdLoader)
     line = _Loader(LineByIdLoader)
+    location = _Loader(LocationByIdLoader)
     contact = _Loader(ContactByIdLoader)
     label = _Loader(LabelByIdLoader)
     message = _Loader(MessageByIdLoader)

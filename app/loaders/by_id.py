@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from sqlalchemy import Row, Table, bindparam, select
 from sqlalchemy.sql import ColumnElement
 
-from app.db import Contact, Label, Line, Message, Team, Ticket, TicketEvent, User
+from app.db import Contact, Label, Line, Location, Message, Team, Ticket, TicketEvent, User
 from app.loaders.base import WorkspaceLoader, table_of
 from app.loaders.keys import KeysIn
 from app.loaders.statements import LoaderStatement
@@ -43,7 +43,9 @@ _ticket = table_of(Ticket)
 # kilobytes, read and decoded for every row of every page. TicketDocumentsLoader reads them
 # for the fields that do (TicketOrigin.data and .payload).
 TICKET_DOCUMENTS = ("vendor_data", "raw_payload")
-TICKET_ROW_COLUMNS = [c for c in _ticket.c if c.name not in TICKET_DOCUMENTS]
+# Ingest bookkeeping (digests of applied payloads): no field reads it.
+_INGEST_ONLY = ("vendor_digests",)
+TICKET_ROW_COLUMNS = [c for c in _ticket.c if c.name not in (*TICKET_DOCUMENTS, *_INGEST_ONLY)]
 
 
 class TicketByIdLoader(RowByIdLoader):
@@ -74,6 +76,10 @@ class TeamByIdLoader(RowByIdLoader):
 
 class LineByIdLoader(RowByIdLoader):
     table = table_of(Line)
+
+
+class LocationByIdLoader(RowByIdLoader):
+    table = table_of(Location)
 
 
 class ContactByIdLoader(RowByIdLoader):

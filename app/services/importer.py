@@ -2,8 +2,9 @@
 
 Memory stays bounded: the file is read in chunks, split into records by a push parser, and
 upserted `BATCH_SIZE` at a time (one transaction per batch, one SAVEPOINT per record, see
-`ingest_many`). A bad record is rejected with its position (1-based, in file order) and a stable
-reason; it never stops the rest and never leaves half a ticket behind.
+`ingest_many`). A bad record is rejected with where it is (its line, and its index inside an
+array), the field and a stable reason; it never stops the rest and never leaves half a ticket
+behind. A webhook log imports like the webhooks it logs: line and location entries too.
 """
 
 from __future__ import annotations
@@ -19,10 +20,18 @@ from sqlalchemy import text
 
 from app.connectors import PayloadError, get_connector
 from app.connectors.base import Connector
-from app.connectors.jsonstream import JsonRecordSplitter, Malformed
+from app.connectors.jsonstream import JsonRecordSplitter, Malformed, Record
 from app.domain.errors import validation
 from app.domain.records import TicketRecord
-from app.services.ingest import BATCH_SIZE, CREATED, REJECTED, UPDATED, IngestRefs, ingest_many
+from app.services.ingest import (
+    BATCH_SIZE,
+    CREATED,
+    REJECTED,
+    UPDATED,
+    IngestRefs,
+    ingest_many,
+    ingest_place,
+)
 from app.services.unit_of_work import ServiceEnv
 
 CHUNK_BYTES = 256 * 1024
@@ -41,21 +50,40 @@ async def _analyze(env: ServiceEnv) -> None:
         await session.execute(text(f"ANALYZE {', '.join(_ANALYZED)}"))
 
 
+@dataclass(frozen=True)
+class Rejection:
+    """A record that was not stored: where it is, which field, and why."""
+
+    line: int  # 1-based, where the record starts
+    index: int | None  # 0-based place in its array; None at the top level (NDJSON, an object)
+    field: str | None  # dotted path inside the record, e.g. messages[0].created_datetime
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        where: dict[str, object] = {"line": self.line}
+        if self.index is not None:
+            where["index"] = self.index
+        return where | {"field": self.field, "reason": self.reason}
+
+
 @dataclass
 class ImportSummary:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    # (record position, reason) for every record that was not stored.
-    rejected: list[tuple[int, str]] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return self.created + self.updated + self.unchanged + len(self.rejected)
 
-
-def _reason(error: PayloadError) -> str:
-    return f"{error.field}: {error.message}"
+    def count(self, result: str) -> None:
+        if result == CREATED:
+            self.created += 1
+        elif result == UPDATED:
+            self.updated += 1
+        else:
+            self.unchanged += 1
 
 
 class _Batcher:
@@ -72,25 +100,31 @@ class _Batcher:
         self.env, self.workspace_id, self.connector = env, workspace_id, connector
         self.summary, self.progress, self.batch_size, self.now = summary, progress, batch_size, now
         self.refs = IngestRefs()
-        self.pending: list[tuple[int, TicketRecord]] = []
-        self.position = 0
+        self.pending: list[tuple[Record, TicketRecord]] = []
         self.stored = 0
         self.analyze_at = ANALYZE_FIRST_AT
 
-    async def add(self, item: object) -> None:
-        self.position += 1
+    def _reject(self, at: Record | Malformed, field_: str | None, reason: str) -> None:
+        self.summary.rejected.append(Rejection(at.line, at.index, field_, reason))
+        self._report()
+
+    async def add(self, item: Record | Malformed) -> None:
         if isinstance(item, Malformed):
-            self.summary.rejected.append((self.position, item.reason))
-            self._report()
+            self._reject(item, None, item.reason)
             return
         try:
-            payload, _event = self.connector.unwrap_webhook(item)
-            record = self.connector.normalize(payload, now=self.now)
+            record = self.connector.read(item.value, now=self.now)
         except PayloadError as error:
-            self.summary.rejected.append((self.position, _reason(error)))
+            self._reject(item, error.field, error.message)
+            return
+        if not isinstance(record, TicketRecord):  # a line or a location: after what came first
+            await self.flush()
+            system = self.connector.name.upper()
+            place = await ingest_place(self.env, self.workspace_id, system, record)
+            self.summary.count(place.result)
             self._report()
             return
-        self.pending.append((self.position, record))
+        self.pending.append((item, record))
         if len(self.pending) >= self.batch_size:
             await self.flush()
 
@@ -109,18 +143,12 @@ class _Batcher:
         if self.stored >= self.analyze_at and not self.env.db.is_sqlite:
             await _analyze(self.env)
             self.analyze_at *= 2
-        for (position, _), result in zip(batch, results, strict=True):
-            if result.result == CREATED:
-                self.summary.created += 1
-            elif result.result == UPDATED:
-                self.summary.updated += 1
-            elif result.result == REJECTED:
+        for (item, _), result in zip(batch, results, strict=True):
+            if result.result == REJECTED:
                 reason = result.reason or "Rejected."
-                if result.field:
-                    reason = f"{result.field}: {reason}"
-                self.summary.rejected.append((position, reason))
+                self.summary.rejected.append(Rejection(item.line, item.index, result.field, reason))
             else:
-                self.summary.unchanged += 1
+                self.summary.count(result.result)
         self._report()
 
     def _report(self) -> None:

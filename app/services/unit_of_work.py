@@ -27,7 +27,9 @@ from app.domain.states import unified_state
 from app.observability import metrics
 
 # Columns that change with every write and say nothing about what the command did.
-_NOT_CHANGES = frozenset({"version", "updated_at", "raw_payload", "queue_key", "state"})
+_NOT_CHANGES = frozenset(
+    {"version", "updated_at", "raw_payload", "queue_key", "state", "vendor_digests"}
+)
 
 Snapshot = dict[str, Any]
 

@@ -21,6 +21,7 @@ _LOADER_OF = {
     "User": "user",
     "Team": "team",
     "Line": "line",
+    "Location": "location",
     "Contact": "contact",
     "Label": "label",
     "Message": "message",

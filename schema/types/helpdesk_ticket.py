@@ -27,6 +27,9 @@ class Satisfaction:
     score: int | None
     body_text: str | None
     created_at: datetime | None
+    should_send_at: datetime | None = strawberry.field(
+        description="When the survey is due to go out (Gorgias should_send_datetime)."
+    )
     sent_at: datetime | None
     scored_at: datetime | None
 
@@ -37,6 +40,7 @@ class Satisfaction:
             score=score if isinstance(score, int) else None,
             body_text=data.get("body_text"),
             created_at=_when(data.get("created_at") or data.get("created_datetime")),
+            should_send_at=_when(data.get("should_send_at") or data.get("should_send_datetime")),
             sent_at=_when(data.get("sent_at") or data.get("sent_datetime")),
             scored_at=_when(data.get("scored_at") or data.get("scored_datetime")),
         )
@@ -59,6 +63,9 @@ class HelpdeskTicket(Ticket):
     subject: str | None
     summary: str | None
     channel: str | None
+    channel_name: str | None = strawberry.field(
+        description="The display name of the channel (Zaia channelName, e.g. Website widget)."
+    )
     via: str | None
     circumstance: Circumstance | None
     snooze_until: datetime | None
@@ -76,7 +83,9 @@ class HelpdeskTicket(Ticket):
         description="The vendor's own external reference (Gorgias external_id)."
     )
     chat_id: str | None
-    chat_is_removed: bool | None
+    chat_is_removed: bool | None = strawberry.field(
+        description="Zaia removed the chat: the ticket is hidden like a trashed one."
+    )
     is_owner_blocked: bool | None
     pending_chat_messages: int | None
 

@@ -19,6 +19,13 @@ from schema.types.pagination import PageInfo
 from schema.types.people import User
 
 
+def _size(value: Any) -> int | None:
+    """Bytes; rows stored before ingest read "1024" as a number keep it as sent."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 @strawberry.type(description="A file attached to a message.")
 class Attachment:
     name: str | None
@@ -28,13 +35,38 @@ class Attachment:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Attachment:
-        size = data.get("size")
         return cls(
             name=data.get("name"),
             url=data.get("url"),
             content_type=data.get("content_type") or data.get("contentType"),
-            size=size if isinstance(size, int) else None,
+            size=_size(data.get("size")),
         )
+
+
+@strawberry.type(description="Someone a message was sent from or to, as its routing names them.")
+class MessageAddress:
+    name: str | None = strawberry.field(description="The display name, e.g. Acme Support.")
+    address: str | None = strawberry.field(
+        description="The address on the message's channel: an email address, a phone number."
+    )
+
+    @classmethod
+    def from_value(cls, value: Any) -> MessageAddress | None:
+        if not isinstance(value, dict):
+            return None
+        name, address = value.get("name"), value.get("address")
+        return cls(
+            name=name if isinstance(name, str) else None,
+            address=address if isinstance(address, str) else None,
+        )
+
+
+def _addresses(routing: Any, key: str) -> list[MessageAddress]:
+    values = routing.get(key) if isinstance(routing, dict) else None
+    if not isinstance(values, list):
+        return []
+    found = (MessageAddress.from_value(value) for value in values)
+    return [address for address in found if address is not None]
 
 
 @strawberry.type(description="A message on a ticket; lists are oldest first.")
@@ -51,6 +83,38 @@ class Message(RowType, Node):
     opened_at: datetime | None
     failed_at: datetime | None
     external_id: str | None
+    sent_at: datetime | None = strawberry.field(
+        description="When the vendor sent it (Gorgias sent_datetime); null while unsent."
+    )
+    external_reference: str | None = strawberry.field(
+        description="The message's id in a foreign system (Gorgias message external_id)."
+    )
+
+    @strawberry.field(
+        description="How the message was routed (Gorgias source.type: email, chat, "
+        "internal-note, ...)."
+    )
+    def routing_type(self) -> str | None:
+        routing = self.routing  # type: ignore[attr-defined]
+        value = routing.get("type") if isinstance(routing, dict) else None
+        return value if isinstance(value, str) else None
+
+    @strawberry.field(description="Who the routing says it came from (Gorgias source.from).")
+    def sender(self) -> MessageAddress | None:
+        routing = self.routing  # type: ignore[attr-defined]
+        return MessageAddress.from_value(routing.get("from")) if isinstance(routing, dict) else None
+
+    @strawberry.field(description="Who it was sent to (Gorgias source.to).")
+    def recipients(self) -> list[MessageAddress]:
+        return _addresses(self.routing, "to")  # type: ignore[attr-defined]
+
+    @strawberry.field(description="Copied recipients (Gorgias source.cc).")
+    def cc(self) -> list[MessageAddress]:
+        return _addresses(self.routing, "cc")  # type: ignore[attr-defined]
+
+    @strawberry.field(description="Blind-copied recipients (Gorgias source.bcc).")
+    def bcc(self) -> list[MessageAddress]:
+        return _addresses(self.routing, "bcc")  # type: ignore[attr-defined]
 
     @strawberry.field
     def id(self) -> strawberry.ID:

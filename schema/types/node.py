@@ -10,13 +10,25 @@ from typing import Any
 
 import strawberry
 
-from app.db import Contact, Label, Line, Message, Team, Ticket, TicketEvent, User, Workspace
+from app.db import (
+    Contact,
+    Label,
+    Line,
+    Location,
+    Message,
+    Team,
+    Ticket,
+    TicketEvent,
+    User,
+    Workspace,
+)
 from app.domain.enums import TicketKind
 
 _TYPE_BY_MODEL: dict[type, str] = {
     User: "User",
     Team: "Team",
     Line: "Line",
+    Location: "Location",
     Contact: "Contact",
     Label: "Label",
     Message: "Message",

@@ -48,6 +48,10 @@ class Contact(RowType, Node):
     language: str | None
     timezone: str | None
     note: str | None
+    identifier: str | None = strawberry.field(
+        description="Who the contact is on its channel when that is no email: a phone number, "
+        "a handle (Zaia ownerIdentifier)."
+    )
     data: JSON | None = strawberry.field(description="Vendor data kept as received.")
     external_id: str | None
     created_at: datetime

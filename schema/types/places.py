@@ -1,4 +1,4 @@
-"""Lines (where visitors wait) and labels (tags on tickets)."""
+"""Lines (where visitors wait), their locations, and labels (tags on tickets)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,22 @@ from datetime import datetime
 
 import strawberry
 
+from app.context import Info
+from schema import relations
 from schema.ids import encode_id
+from schema.relations import relation_field
 from schema.types.node import Node, RowType
+
+
+@strawberry.type(description="A physical place lines belong to (a Qminder location).")
+class Location(RowType, Node):
+    name: str = strawberry.field(description="The location's name, as its vendor last sent it.")
+    external_id: str | None = strawberry.field(description="The vendor's id of the location.")
+    created_at: datetime = strawberry.field(description="When ticketgw first heard of it.")
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(encode_id("Location", self.id))  # type: ignore[arg-type]
 
 
 @strawberry.type(description="A queue line: where walk-in visitors wait to be called.")
@@ -21,11 +35,20 @@ class Line(RowType, Node):
     def id(self) -> strawberry.ID:
         return strawberry.ID(encode_id("Line", self.id))  # type: ignore[arg-type]
 
+    @relation_field(
+        relations.LOCATION,
+        description="Where the line is (Qminder line_changed / location_changed), if known.",
+    )
+    def location(self, info: Info) -> Location | None: ...
+
 
 @strawberry.type(description="A label (Qminder) or tag (Gorgias, Zaia).")
 class Label(RowType, Node):
     name: str
-    color: str | None
+    color: str | None = strawberry.field(
+        description="#RRGGBB. The vendor that made the label keeps its colour; others fill it "
+        "only while it has none."
+    )
     description: str | None
     created_at: datetime
 

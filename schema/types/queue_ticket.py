@@ -24,6 +24,10 @@ class QueueTicket(Ticket):
     public_id: str | None = strawberry.field(description='Shown to the visitor, e.g. "A-42".')
     number: int | None
     source: TicketSource | None
+    raw_source: str | None = strawberry.field(
+        description="The source as the vendor sent it (source is OTHER when we have no member "
+        "for it, e.g. Qminder PRINTER)."
+    )
     first_name: str | None
     last_name: str | None
     phone_number: str | None

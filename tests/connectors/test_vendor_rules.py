@@ -57,7 +57,7 @@ def test_qminder_v2_fields():
 def test_qminder_v1_numeric_phone_and_unknown_source_are_kept():
     record = qminder.normalize(load("qminder_v1") | {"phoneNumber": 3725551234, "source": "KIOSK"})
     assert record.columns["phone_number"] == "3725551234"
-    assert record.columns["source"] is None and record.vendor_data["source"] == "KIOSK"
+    assert (record.columns["source"], record.columns["raw_source"]) == ("OTHER", "KIOSK")
 
 
 def test_qminder_webhook_envelope():
@@ -93,3 +93,36 @@ def test_zaia_takeover_and_updated_at():
         "Tier 1",
         "João Cliente",
     )
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "ticket_created",
+        "ticket_called",
+        "ticket_recalled",
+        "ticket_changed",
+        "ticket_cancelled",
+        "ticket_served",
+        "line_changed",
+        "location_created",
+        "location_changed",
+    ],
+)
+def test_qminder_accepts_every_webhook_type_design_lists(kind):
+    data = load("qminder_v2") if kind.startswith("ticket") else {"id": 12345, "name": "Desk"}
+    record = qminder.read({"type": kind, "data": data})
+    assert record.external_id == str(data["id"])
+
+
+def test_qminder_cancelled_names_its_canceller_and_close_time():
+    body = {"type": "ticket_cancelled", "data": load("qminder_v2") | {
+        "status": "CANCELLED_BY_CLERK",
+        "cancelled": {"date": "2024-05-02T09:30:00Z", "canceller": 1445},
+    }}  # fmt: skip
+    record = qminder.read(body)
+    assert (record.actor.external_id, record.columns["closed_at"]) == (
+        "1445",
+        datetime(2024, 5, 2, 9, 30, tzinfo=UTC),
+    )
+    assert record.vendor_updated_at == datetime(2024, 5, 2, 9, 30, tzinfo=UTC)

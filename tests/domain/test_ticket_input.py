@@ -37,7 +37,7 @@ def test_refusals(call, field):
 
 def test_accepted_values_are_normalised():
     assert required_text("  Reception ", "name") == "Reception"
-    assert check_color("#AbC") == "#abc"
+    assert check_color("#AbC") == "#AABBCC"  # one stored form: #RRGGBB
     assert check_prefix(" b2 ") == "B2"
     assert check_url("https://example.com/x") == "https://example.com/x"
     assert check_desk(None) is None

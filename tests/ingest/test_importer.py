@@ -9,7 +9,7 @@ import pytest
 
 from app.connectors import jsonstream
 from app.db import Ticket
-from app.services.importer import ImportSummary, import_file
+from app.services.importer import ImportSummary, Rejection, import_file
 from app.services.unit_of_work import ServiceEnv
 from tests.ingest.helpers import children, count, fixture
 
@@ -67,9 +67,9 @@ async def test_bad_records_are_rejected_by_position_and_the_rest_stored(db, work
     summary = await run(db, ws, "gorgias", "\n".join(lines))
     assert summary.created == 4
     assert summary.rejected == [
-        (2, "status: Unknown status."),
-        (4, "messages[0].created_datetime: Expected an ISO 8601 date-time."),
-        (5, "Malformed JSON."),
+        Rejection(2, None, "status", "Unknown status."),
+        Rejection(4, None, "messages[0].created_datetime", "Expected an ISO 8601 date-time."),
+        Rejection(5, None, None, "Malformed JSON."),
     ]
     assert await count(db, Ticket, ws) == 4
 
@@ -85,7 +85,7 @@ async def test_a_record_failing_in_the_database_leaves_no_half_ticket(db, worksp
         assert summary.created == 3
         return
     assert summary.created == 2
-    assert summary.rejected == [(2, "The record could not be stored.")]
+    assert summary.rejected == [Rejection(1, 1, None, "The record could not be stored.")]
     assert await count(db, Ticket, ws) == 2
 
 
@@ -145,3 +145,29 @@ async def test_imported_called_ticket_without_interactions_opens_one(db, workspa
     for ticket_id in ids:
         [interaction] = (await children(db, ticket_id))["interactions"]
         assert (interaction.desk, interaction.end) == (2, None)
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [lambda items: f"[{items}]", lambda items: f'{{"data": [{items}], "meta": {{}}}}'],
+    ids=["array", "envelope"],
+)
+async def test_a_malformed_element_in_the_middle_drops_only_itself(db, workspace, wrap):
+    ws = workspace.workspace.id
+    good = [json.dumps(t) for t in gorgias_tickets(4)]
+    broken = '{"id": 99, "status": broken, "tags": [{"name": "x]"}]}'  # brackets in a string too
+    text = wrap(",\n".join([good[0], broken, *good[1:]]))
+    summary = await run(db, ws, "gorgias", text)
+    assert (summary.created, summary.rejected) == (4, [Rejection(2, 1, None, "Malformed JSON.")])
+    assert await count(db, Ticket, ws) == 4
+
+
+async def test_pretty_printed_array_reports_the_line_and_index_of_the_bad_element(db, workspace):
+    ws = workspace.workspace.id
+    tickets = gorgias_tickets(3)
+    tickets[2]["status"] = "archived"
+    text = json.dumps(tickets, indent=2)
+    starts = [n for n, line in enumerate(text.splitlines(), start=1) if line == "  {"]
+    summary = await run(db, ws, "gorgias", text)
+    assert summary.rejected == [Rejection(starts[2], 2, "status", "Unknown status.")]
+    assert summary.created == 2

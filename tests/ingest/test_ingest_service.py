@@ -92,10 +92,12 @@ async def test_gorgias_seed_reads_back_with_every_field(db, workspace):
     assert message.subject == "Re:Refund request"
     assert message.body.startswith("Hello,\n\n") and message.body_html.startswith("Hello,<br>")
     assert message.sender == {"id": 7} and message.receiver == {"id": 8}
-    assert message.vendor_data["external_id"] == "MSG-78545"
-    assert message.vendor_data["source"]["from"]["address"] == "sender@example.com"
+    assert message.external_reference == "MSG-78545"
+    assert message.routing["from"]["address"] == "sender@example.com"
     author = await by_external(db, User, ws, "7")
-    assert message.author_id == author.id and author.name == "Sender Doe"
+    # The routing's `from` is a mailbox, not the agent: the user is named by its sender only.
+    assert message.author_id == author.id
+    assert (author.name, author.email) == ("Gorgias user 7", None)
     async with db.read_session() as s:
         label = (await s.execute(Label.__table__.select().where(Label.workspace_id == ws))).one()
     assert (label.name, label.color, label.description) == (
@@ -255,13 +257,19 @@ async def test_qminder_legacy_cancelled_and_return_to_queue(db, workspace):
     env = ServiceEnv(db)
     called = QMINDER_NEW | {"status": "CALLED", "called": {"date": "2024-05-02T09:10:00Z"}}
     await ingest(env, ws, qminder(called))
-    await ingest(env, ws, qminder(QMINDER_NEW))
-    result = await ingest(env, ws, qminder(QMINDER_NEW | {"status": "CANCELLED"}))
+    # The return shows in the payload's dates: the interaction it ended.
+    returned = QMINDER_NEW | {
+        "interactions": [{"start": "2024-05-02T09:10:00Z", "end": "2024-05-02T09:12:00Z"}]
+    }
+    await ingest(env, ws, qminder(returned))
+    cancelled = returned | {"status": "CANCELLED", "cancelled": {"date": "2024-05-02T09:15:00Z"}}
+    result = await ingest(env, ws, qminder(cancelled))
     t = await ticket(db, result.ticket_id)
     assert (t.status, t.state, t.raw_status) == ("CANCELLED_BY_CLERK", "CANCELLED", "CANCELLED")
+    assert t.closed_at == datetime(2024, 5, 2, 9, 15, tzinfo=UTC)
     assert [e[0] for e in await events(db, ws)] == ["CREATED", "RETURNED_TO_QUEUE", "CANCELLED"]
     [interaction] = (await children(db, t.id))["interactions"]
-    assert interaction.end is not None  # closed by the return to queue
+    assert interaction.end == datetime(2024, 5, 2, 9, 12, tzinfo=UTC)
 
 
 async def test_child_replays_never_duplicate(db, workspace):

@@ -136,3 +136,15 @@ async def test_qminder_webhooks_read_like_a_driven_queue_ticket(client, gql, db,
         ("CALLED", "NEW", "CALLED"),
         ("SERVED", "CALLED", "SERVED"),
     ]
+
+
+async def test_the_webhook_answers_the_tickets_global_id(client, gql, db, workspace, key):
+    ws = workspace.workspace
+    secret = await set_webhook_secret(db, workspace_id=ws.id, vendor="zaia")
+    body = (FIXTURES / "zaia_ticket.json").read_bytes()
+    answer = await client.post(
+        f"/ingest/zaia/{ws.slug}", content=body, headers=_signed(secret, body)
+    )
+    ticket_id = answer.json()["ticketId"]
+    result = await gql("query ($id: ID!) { ticket(id: $id) { id } }", {"id": ticket_id}, key=key)
+    assert result == {"data": {"ticket": {"id": ticket_id}}}

@@ -77,7 +77,7 @@ async def test_labels_add_and_remove_once(gql, key, ticket):
             "state": "OPEN",
             "version": 2,
             "assignee": None,
-            "labels": [{"name": "vip", "color": "#f00"}],
+            "labels": [{"name": "vip", "color": "#FF0000"}],
             "extra": [],
             "messages": {"nodes": []},
             "history": _events("LABEL_ADDED"),

@@ -30,7 +30,7 @@ async def test_labels_are_made_on_first_use_and_adding_twice_is_a_no_op(db, make
     assert same.version == labelled.version and await event_count(ctx) == events
     async with db.read_session() as session:
         stmt = select(Label.name, Label.color).where(Label.workspace_id == ctx.ws)
-        assert (await session.execute(stmt)).all() == [("vip", "#ff0000")]
+        assert (await session.execute(stmt)).all() == [("vip", "#FF0000")]
     removed = await remove_ticket_label(ctx.env, ctx.admin, h.id, name="vip")
     await remove_ticket_label(ctx.env, ctx.admin, h.id, name="vip")
     assert removed.version == labelled.version + 1

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.connectors.base import PayloadError, as_utc, non_blank, parse_model
-from app.connectors.gorgias.models import GMessage, GorgiasTicket, GSurvey, GTag, GUser
+from app.connectors.gorgias.models import GMessage, GorgiasTicket, GSource, GSurvey, GTag, GUser
+from app.domain.colors import normalize_color
 from app.domain.enums import HelpdeskStatus, MessageDirection, OriginSystem, TicketKind
 from app.domain.records import (
     ContactRecord,
@@ -37,27 +38,64 @@ def _user(u: GUser | None) -> UserRef | None:
     return UserRef(str(u.id), name, u.firstname, u.lastname, u.email)
 
 
+def _author(m: GMessage) -> UserRef | None:
+    """An agent message's author is its `sender` (a Gorgias user). The routing's `from` is the
+    mailbox the message went out of, shared by every agent: never a user's name or email."""
+    sender = m.sender or {}
+    if not m.from_agent or sender.get("id") is None:
+        return None
+
+    def text(key: str) -> str | None:
+        value = sender.get(key)
+        return value if isinstance(value, str) else None
+
+    return UserRef(
+        str(sender["id"]),
+        non_blank(text("name")),
+        text("firstname"),
+        text("lastname"),
+        text("email"),
+    )
+
+
+def _routing(source: GSource | None) -> dict[str, Any] | None:
+    """The routing as sent (type, from, to, cc, bcc), `from` under its own name again."""
+    if source is None:
+        return None
+    return source.model_dump(by_alias=True, exclude_none=True)
+
+
+def _size(value: Any) -> Any:
+    """Gorgias's own file example sends `size` as a string of digits: read it as the number."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _attachments(items: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+    if items is None:
+        return None
+    return [item | {"size": _size(item["size"])} if "size" in item else item for item in items]
+
+
 def _message(m: GMessage) -> MessageRecord:
-    author = None
-    if m.from_agent and m.sender and m.sender.get("id") is not None:
-        source_from = (m.leftovers().get("source") or {}).get("from") or {}
-        author = UserRef(
-            str(m.sender["id"]), source_from.get("name"), email=source_from.get("address")
-        )
     return MessageRecord(
         direction=(MessageDirection.OUTGOING if m.from_agent else MessageDirection.INCOMING),
         created_at=as_utc(m.created_datetime),  # type: ignore[arg-type]
         body=m.body_text,
         body_html=m.body_html,
         external_id=None if m.id is None else str(m.id),
+        external_reference=None if m.external_id is None else str(m.external_id),
         channel=m.channel,
         via=m.via,
         public=True if m.public is None else m.public,
         subject=m.subject,
-        author=author,
+        author=_author(m),
         sender=m.sender,
         receiver=m.receiver,
-        attachments=m.attachments,
+        attachments=_attachments(m.attachments),
+        routing=_routing(m.source),
+        sent_at=as_utc(m.sent_datetime),
         opened_at=as_utc(m.opened_datetime),
         failed_at=as_utc(m.failed_datetime),
         deleted_at=as_utc(m.deleted_datetime),
@@ -69,7 +107,7 @@ def _label(tag: GTag) -> LabelRecord:
     color = (tag.decoration or {}).get("color")
     return LabelRecord(
         name=tag.name,
-        color=color if isinstance(color, str) else None,
+        color=normalize_color(color) if isinstance(color, str) else None,
         description=tag.description,
         external_id=None if tag.id is None else str(tag.id),
     )

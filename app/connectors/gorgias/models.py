@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pydantic import Field
+
 from app.connectors.base import VendorModel
 
 VendorId = int | str
@@ -35,8 +37,26 @@ class GCustomer(VendorModel):
     note: str | None = None
 
 
+class GParty(VendorModel):
+    """A sender or receiver as the routing shows it: a display name and an address."""
+
+    name: str | None = None
+    address: str | None = None
+
+
+class GSource(VendorModel):
+    """TicketMessageSource: how the message was routed (`from` is a Python keyword)."""
+
+    type: str | None = None
+    from_: GParty | None = Field(default=None, alias="from")
+    to: list[GParty] | None = None
+    cc: list[GParty] | None = None
+    bcc: list[GParty] | None = None
+
+
 class GMessage(VendorModel):
     id: VendorId | None = None
+    external_id: VendorId | None = None
     public: bool | None = None
     channel: str | None = None
     via: str | None = None
@@ -45,12 +65,14 @@ class GMessage(VendorModel):
     body_html: str | None = None
     attachments: list[dict[str, Any]] | None = None
     created_datetime: datetime
+    sent_datetime: datetime | None = None
     opened_datetime: datetime | None = None
     failed_datetime: datetime | None = None
     deleted_datetime: datetime | None = None
     from_agent: bool
     sender: dict[str, Any] | None = None
     receiver: dict[str, Any] | None = None
+    source: GSource | None = None
 
 
 class GTag(VendorModel):

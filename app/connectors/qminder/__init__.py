@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
-from app.connectors.base import Connector, PayloadError, header, hmac_hex
+from app.connectors.base import Connector, PayloadError, header, hmac_hex, with_event
 from app.connectors.qminder.mapping import STATUS_MAP, map_status, normalize
+from app.connectors.qminder.places import read_line, read_location
+from app.domain.records import VendorRecord
 
 SIGNATURE_HEADER = "X-Qminder-Signature"
-WEBHOOK_TYPES = frozenset(
-    {"ticket_created", "ticket_called", "ticket_recalled", "ticket_changed", "ticket_served"}
+TICKET_WEBHOOKS = frozenset(
+    {
+        "ticket_created",
+        "ticket_called",
+        "ticket_recalled",
+        "ticket_changed",
+        "ticket_cancelled",
+        "ticket_served",
+    }
 )
+LINE_WEBHOOKS = frozenset({"line_changed"})
+LOCATION_WEBHOOKS = frozenset({"location_created", "location_changed"})
+WEBHOOK_TYPES = TICKET_WEBHOOKS | LINE_WEBHOOKS | LOCATION_WEBHOOKS
 
 
 def verify_signature(secret: str, url: str, raw_body: bytes, headers: Mapping[str, str]) -> bool:
@@ -39,19 +52,32 @@ def unwrap_webhook(body: Any) -> tuple[Any, str | None]:
     return body, None
 
 
+def read(body: Any, *, now: datetime | None = None) -> VendorRecord:
+    """A webhook body (any type above) or an exported ticket -> its record."""
+    data, kind = unwrap_webhook(body)
+    if kind in LINE_WEBHOOKS:
+        return read_line(data)
+    if kind in LOCATION_WEBHOOKS:
+        return read_location(data)
+    return with_event(normalize(data, now=now), kind)
+
+
 CONNECTOR = Connector(
     name="qminder",
     normalize=normalize,
     verify_signature=verify_signature,
     unwrap_webhook=unwrap_webhook,
     signature_header=SIGNATURE_HEADER,
+    read=read,
 )
 
 __all__ = [
     "CONNECTOR",
     "STATUS_MAP",
+    "WEBHOOK_TYPES",
     "map_status",
     "normalize",
+    "read",
     "unwrap_webhook",
     "verify_signature",
 ]

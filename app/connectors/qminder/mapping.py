@@ -6,7 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from app.connectors.base import PayloadError, as_utc, non_blank, parse_model
-from app.connectors.qminder.models import QminderTicket
+from app.connectors.qminder.lifecycle import actor_id, closed_at, latest_date
+from app.connectors.qminder.models import QMessage, QminderTicket
+from app.domain.colors import normalize_color
 from app.domain.enums import MessageDirection, OriginSystem, QueueStatus, TicketKind, TicketSource
 from app.domain.records import (
     ContactRecord,
@@ -22,6 +24,7 @@ from app.domain.records import (
 # CANCELLED is the legacy spelling of CANCELLED_BY_CLERK.
 STATUS_MAP = {s.value: s for s in QueueStatus} | {"CANCELLED": QueueStatus.CANCELLED_BY_CLERK}
 _SOURCES = {TicketSource.PHONE, TicketSource.MANUAL, TicketSource.NAME, TicketSource.MICROSITE}
+_DIRECTIONS = frozenset(MessageDirection.__members__)
 # Envelope noise of a single-ticket REST answer, not part of the ticket.
 _IGNORED = {"statusCode"}
 
@@ -47,8 +50,7 @@ def normalize(payload: Any, *, now: datetime | None = None) -> TicketRecord:
     leftovers: dict[str, Any] = {k: v for k, v in t.leftovers().items() if k not in _IGNORED}
     source = t.source.strip().upper() if t.source else None
     if source is not None and source not in _SOURCES:
-        leftovers["source"] = t.source  # a value we have no enum for: kept, not refused
-        source = None
+        source = TicketSource.OTHER.value  # kept, not refused: the raw value is raw_source
     phone = None if t.phoneNumber is None else str(t.phoneNumber)
     first, last = non_blank(t.firstName), non_blank(t.lastName)
     full_name = " ".join(p for p in (first, last) if p) or None
@@ -60,6 +62,7 @@ def normalize(payload: Any, *, now: datetime | None = None) -> TicketRecord:
         "number": t.number,
         "public_id": t.publicId,
         "source": source,
+        "raw_source": t.source,
         "first_name": t.firstName,
         "last_name": t.lastName,
         "phone_number": phone,
@@ -69,32 +72,16 @@ def normalize(payload: Any, *, now: datetime | None = None) -> TicketRecord:
         "called_at": as_utc(called.date) if called else None,
         "desk": called.desk if called else None,
         "served_at": served_at,
-        "closed_at": served_at if status == QueueStatus.SERVED else None,
+        "closed_at": closed_at(status, t),
         "order_after": as_utc(t.orderAfter),
     }
-    for name, sub in (("created", t.created), ("called", t.called), ("served", t.served)):
+    subs = (("created", t.created), ("called", t.called), ("served", t.served))
+    for name, sub in (*subs, ("cancelled", t.cancelled)):
         if sub is not None and sub.leftovers():
             leftovers[name] = sub.leftovers()
     messages = None
     if t.messages is not None:
-        messages = []
-        for i, m in enumerate(t.messages):
-            direction = m.type.strip().upper()
-            if direction not in MessageDirection.__members__:
-                raise PayloadError(f"messages[{i}].type", "Expected OUTGOING or INCOMING.")
-            if m.created.date is None:
-                raise PayloadError(f"messages[{i}].created.date", "Field required.")
-            messages.append(
-                MessageRecord(
-                    direction=direction,
-                    created_at=as_utc(m.created.date),  # type: ignore[arg-type]
-                    body=m.body,
-                    channel="sms",
-                    status=m.status,
-                    author=_user(m.userId),
-                    vendor_data=m.leftovers() or None,
-                )
-            )
+        messages = [_message(n, m) for n, m in enumerate(t.messages)]
     return TicketRecord(
         origin_system=OriginSystem.QMINDER,
         external_id=str(t.id),
@@ -113,6 +100,7 @@ def normalize(payload: Any, *, now: datetime | None = None) -> TicketRecord:
         assignee=_user(t.assigned.assignee) if t.assigned else None,
         assigner=_user(t.assigned.assigner) if t.assigned else None,
         called_by=_user(called.caller) if called else None,
+        actor=_user(actor_id(status, t)),
         line=_line(t.line),
         messages=messages,
         interactions=None
@@ -129,7 +117,7 @@ def normalize(payload: Any, *, now: datetime | None = None) -> TicketRecord:
         ],
         labels=None
         if t.labels is None
-        else [LabelRecord(name=lb.value, color=lb.color) for lb in t.labels],
+        else [LabelRecord(name=lb.value, color=normalize_color(lb.color)) for lb in t.labels],
         extra=None
         if t.extra is None
         else [
@@ -137,7 +125,29 @@ def normalize(payload: Any, *, now: datetime | None = None) -> TicketRecord:
             for e in t.extra
         ],
         vendor_data=leftovers,
-        # Qminder sends no "updated" time: deliveries apply in the order they arrive.
-        vendor_updated_at=None,
+        # Qminder sends no "updated" time: the payload's latest lifecycle date stands in.
+        vendor_updated_at=latest_date(t),
         raw_payload=payload,
+    )
+
+
+def _message(n: int, m: QMessage) -> MessageRecord:
+    """One SMS, its fields beside `created` or (seed 000's table) inside it."""
+    inner = m.created
+    kind = m.type if m.type is not None else inner.type
+    if kind is None:
+        raise PayloadError(f"messages[{n}].type", "Field required.")
+    direction = kind.strip().upper()
+    if direction not in _DIRECTIONS:
+        raise PayloadError(f"messages[{n}].type", "Expected OUTGOING or INCOMING.")
+    if inner.date is None:
+        raise PayloadError(f"messages[{n}].created.date", "Field required.")
+    return MessageRecord(
+        direction=direction,
+        created_at=as_utc(inner.date),  # type: ignore[arg-type]
+        body=m.body if m.body is not None else inner.body,
+        channel="sms",
+        status=m.status if m.status is not None else inner.status,
+        author=_user(m.userId if m.userId is not None else inner.userId),
+        vendor_data=(m.leftovers() | inner.leftovers()) or None,
     )

@@ -20,6 +20,13 @@ class QCalled(VendorModel):
     desk: int | None = None
 
 
+class QCancelled(VendorModel):
+    """`ticket_cancelled` ("removed from queue"): when, and the user who did it."""
+
+    date: datetime | None = None
+    canceller: VendorId | None = None
+
+
 class QAssigned(VendorModel):
     assigner: VendorId | None = None
     assignee: VendorId | None = None
@@ -39,10 +46,22 @@ class QLabel(VendorModel):
     color: str | None = None
 
 
-class QMessage(VendorModel):
-    created: QDate
+class QMessageCreated(VendorModel):
+    """Seed 000 lists a message's fields under `created` (created.body, created.type, ...)."""
+
+    date: datetime | None = None
     body: str | None = None
-    type: str
+    type: str | None = None
+    status: str | None = None
+    userId: VendorId | None = None
+
+
+class QMessage(VendorModel):
+    """A message in either shape: fields beside `created` (the example) or inside it."""
+
+    created: QMessageCreated
+    body: str | None = None
+    type: str | None = None
     status: str | None = None
     userId: VendorId | None = None
 
@@ -71,8 +90,24 @@ class QminderTicket(VendorModel):
     created: QDate | None = None
     called: QCalled | None = None
     served: QDate | None = None
+    cancelled: QCancelled | None = None
     assigned: QAssigned | None = None
     extra: list[QExtra] | None = None
     labels: list[QLabel] | None = None
     messages: list[QMessage] | None = None
     interactions: list[QInteraction] | None = None
+
+
+class QLocation(VendorModel):
+    """`location_created` / `location_changed` data."""
+
+    id: VendorId
+    name: str | None = None
+
+
+class QLine(VendorModel):
+    """`line_changed` data; `location` as in the Line object, when sent."""
+
+    id: VendorId
+    name: str | None = None
+    location: VendorId | None = None

@@ -12,6 +12,7 @@ from app.connectors.base import (
     TICKETGW_SIGNATURE_HEADER,
     Connector,
     PayloadError,
+    ticket_reader,
     verify_ticketgw_signature,
 )
 from app.connectors.zaia.mapping import STATUS_MAP, map_status, normalize
@@ -36,6 +37,7 @@ CONNECTOR = Connector(
     verify_signature=verify_ticketgw_signature,
     unwrap_webhook=unwrap_webhook,
     signature_header=TICKETGW_SIGNATURE_HEADER,
+    read=ticket_reader(unwrap_webhook, normalize),
 )
 
 __all__ = ["CONNECTOR", "STATUS_MAP", "map_status", "normalize", "unwrap_webhook"]

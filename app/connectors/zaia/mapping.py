@@ -58,6 +58,7 @@ def normalize(payload: Any, *, now: datetime | None = None) -> TicketRecord:
         "title": t.summary,
         "summary": t.summary,
         "channel": t.channelType,
+        "channel_name": t.channelName,
         "circumstance": _circumstance(t.circumstance),
         "responder_name": t.responderName,
         "responder_version": t.responderVersionNumber,
@@ -67,6 +68,9 @@ def normalize(payload: Any, *, now: datetime | None = None) -> TicketRecord:
         "last_viewed_at": as_utc(t.lastViewedAt),
         "chat_id": t.chatId,
         "chat_is_removed": t.chatIsRemoved,
+        # A removed chat is hidden like a trashed ticket (includeRemoved shows it). Zaia tells
+        # no removal time: the payload's own time stands in (kept while it stays removed).
+        "trashed_at": updated if t.chatIsRemoved else None,
         "is_owner_blocked": t.isOwnerBlocked,
         "pending_chat_messages": t.pendingChatMessages,
     }
@@ -76,6 +80,7 @@ def normalize(payload: Any, *, now: datetime | None = None) -> TicketRecord:
             external_id=t.chatOwnerId,
             name=t.ownerName,
             email=t.ownerEmail,
+            identifier=t.ownerIdentifier,
             data={"ownerEntity": t.ownerEntity, "ownerIdentifier": t.ownerIdentifier},
         )
     assignee = None

@@ -7,11 +7,13 @@ duplicate them. People, teams, lines, contacts and labels are matched by vendor 
 new). `ingest_many` runs a batch in one transaction; a bad record is rejected whole (SAVEPOINT)
 and the others go on.
 
-Modules: refs (vendor id -> row), transitions (which events), children (child lists),
-upsert (one record, `ingest`), batch (`ingest_many`).
+Modules: ordering (stale or repeated payloads), refs (vendor id -> row), transitions (which
+events), children (child lists), update (a newer payload's phases), upsert (one record,
+`ingest`), batch (`ingest_many`), places (vendor lines and locations, `ingest_place`).
 """
 
 from app.services.ingest.batch import BATCH_SIZE, ingest_many
+from app.services.ingest.places import PlaceResult, ingest_place
 from app.services.ingest.refs import IngestRefs
 from app.services.ingest.transitions import status_event
 from app.services.ingest.upsert import (
@@ -31,7 +33,9 @@ __all__ = [
     "UPDATED",
     "IngestRefs",
     "IngestResult",
+    "PlaceResult",
     "ingest",
     "ingest_many",
+    "ingest_place",
     "status_event",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,10 +21,12 @@ from app.domain.errors import DomainError
 from app.domain.records import TicketRecord
 from app.services.ingest.bulk_insert import insert_tickets, ticket_values
 from app.services.ingest.children import BulkRows
+from app.services.ingest.ordering import skips
 from app.services.ingest.refs import IngestRefs
 from app.services.ingest.upsert import (
     CREATED,
     REJECTED,
+    UNCHANGED,
     IngestResult,
     finish_create,
     target_columns,
@@ -71,20 +74,50 @@ async def ingest_many(
     return results
 
 
-async def _prefetch(s: AsyncSession, ws: int, batch: list[TicketRecord]) -> dict[Key, Ticket]:
+def _by_system(batch: list[TicketRecord]) -> dict[str, set[str]]:
     by_system: dict[str, set[str]] = {}
     for record in batch:
         by_system.setdefault(record.origin_system.value, set()).add(record.external_id)
+    return by_system
+
+
+def _where(ws: int, system: str, ids: set[str]) -> list[Any]:
+    return [
+        Ticket.workspace_id == ws,
+        Ticket.origin_system == system,
+        Ticket.external_id.in_(ids),  # type: ignore[union-attr]
+    ]
+
+
+async def _prefetch(s: AsyncSession, ws: int, batch: list[TicketRecord]) -> dict[Key, Ticket]:
     found: dict[Key, Ticket] = {}
-    for system, ids in by_system.items():
-        stmt = select(Ticket).where(
-            Ticket.workspace_id == ws,
-            Ticket.origin_system == system,
-            Ticket.external_id.in_(ids),  # type: ignore[union-attr]
-        )
+    for system, ids in _by_system(batch).items():
+        stmt = select(Ticket).where(*_where(ws, system, ids))
         for ticket in (await s.execute(stmt)).scalars():
             found[(system, ticket.external_id)] = ticket  # type: ignore[index]
     return found
+
+
+_PLACE: tuple[Any, ...] = (
+    Ticket.id,
+    Ticket.origin_system,
+    Ticket.external_id,
+    Ticket.kind,
+    Ticket.status,
+    Ticket.vendor_updated_at,
+    Ticket.vendor_digests,
+)
+
+
+async def _skipped(s: AsyncSession, ws: int, batch: list[TicketRecord]) -> dict[int, int]:
+    """{position in batch: ticket id} of the records that change nothing (stale or already
+    applied), read from a few columns: an unchanged re-import builds no ticket objects."""
+    stored: dict[Key, Any] = {}
+    for system, ids in _by_system(batch).items():
+        rows = await s.execute(select(*_PLACE).where(*_where(ws, system, ids)))
+        stored.update({(system, row.external_id): row for row in rows})
+    found = ((n, stored.get(_key(record)), record) for n, record in enumerate(batch))
+    return {n: row.id for n, row, record in found if row is not None and skips(row, record)}
 
 
 async def _ingest_batch(
@@ -111,11 +144,14 @@ async def _fast_batch(
     results: list[IngestResult | None] = [None] * len(batch)
     async with unit_of_work(env, workspace_id, None) as uow:
         s = uow.session
-        known = await _prefetch(s, workspace_id, batch)
-        await refs.preload(s, workspace_id, batch)
+        for n, ticket_id in (await _skipped(s, workspace_id, batch)).items():
+            results[n] = IngestResult(UNCHANGED, ticket_id)
+        todo = [(n, record) for n, record in enumerate(batch) if results[n] is None]
+        known = await _prefetch(s, workspace_id, [record for _, record in todo])
+        await refs.preload(s, workspace_id, [record for _, record in todo])
         fresh: list[tuple[int, TicketRecord]] = []
         rows = []
-        for n, record in enumerate(batch):
+        for n, record in todo:
             existing = known.get(_key(record))
             if existing is not None:
                 results[n], _ = await upsert(uow, refs, record, existing, None)

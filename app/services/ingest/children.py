@@ -3,6 +3,7 @@ authoritative, rows are matched by natural key so a replay touches nothing."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import ExtraField, Interaction, Label, Message, Ticket, TicketLabel
 from app.domain.enums import EventType
-from app.domain.records import LabelRecord, TicketRecord
+from app.domain.records import TicketRecord
 from app.services.ingest.refs import IngestRefs
 from app.services.unit_of_work import UnitOfWork
 
@@ -113,8 +114,11 @@ async def sync_children(
                 "sender": m.sender,
                 "receiver": m.receiver,
                 "attachments": m.attachments,
+                "routing": m.routing,
                 "external_id": m.external_id,
+                "external_reference": m.external_reference,
                 "created_at": m.created_at,
+                "sent_at": m.sent_at,
                 "opened_at": m.opened_at,
                 "failed_at": m.failed_at,
                 "deleted_at": m.deleted_at,
@@ -163,7 +167,7 @@ async def sync_children(
         if any(counts):
             changes["extra"] = _counts(len(wanted), counts[0], counts[2])
     if record.labels is not None:
-        label_changes = await _sync_labels(uow, refs, record.labels, tid, is_new, bulk)
+        label_changes = await _sync_labels(uow, refs, record, tid, is_new, bulk)
         if label_changes:
             changes["labels"] = label_changes
     return changes
@@ -172,15 +176,15 @@ async def sync_children(
 async def _sync_labels(
     uow: UnitOfWork,
     refs: IngestRefs,
-    labels: list[LabelRecord],
+    record: TicketRecord,
     tid: int,
     is_new: bool,
     bulk: BulkRows | None = None,
 ) -> list[list[str]] | None:
-    s, ws = uow.session, uow.workspace_id
+    s, ws, system = uow.session, uow.workspace_id, record.origin_system.value
     wanted: dict[int, str] = {}
-    for rec in labels:
-        wanted[await refs.label(s, ws, rec)] = rec.name
+    for rec in record.labels or ():
+        wanted[await refs.label(s, ws, system, rec)] = rec.name
     current: dict[int, str] = {}
     if not is_new:
         stmt = (
@@ -205,9 +209,11 @@ async def _sync_labels(
     return [sorted(current.values()), sorted(wanted.values())]
 
 
-async def open_or_close_interaction(uow: UnitOfWork, ticket: Ticket, event: EventType) -> None:
+async def open_or_close_interaction(
+    uow: UnitOfWork, ticket: Ticket, event: EventType, *, at: datetime | None = None
+) -> None:
     """When a queue payload carries no interactions, follow the lifecycle: a call opens one,
-    the end of the service closes it (as the lifecycle commands do)."""
+    the end of the service closes it (as the lifecycle commands do), at `at` when known."""
     s = uow.session
     if event == EventType.CALLED:
         s.add(
@@ -234,4 +240,4 @@ async def open_or_close_interaction(uow: UnitOfWork, ticket: Ticket, event: Even
         )
         row = (await s.execute(stmt)).scalar_one_or_none()
         if row is not None:
-            row.end = ticket.served_at or uow.now
+            row.end = at or ticket.served_at or uow.now

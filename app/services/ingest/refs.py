@@ -52,9 +52,10 @@ def _line(ws: int, system: str, ref: LineRef) -> _Wanted:
     return _Wanted(Line, ("line", ws, system, ref.external_id), {}, defaults)
 
 
-def _label(ws: int, rec: LabelRecord) -> _Wanted:
+def _label(ws: int, system: str, rec: LabelRecord) -> _Wanted:
     values = {"color": rec.color, "description": rec.description, "external_id": rec.external_id}
-    return _Wanted(Label, ("label", ws, None, rec.name), values, {"workspace_id": ws})
+    defaults = {"workspace_id": ws, "external_system": system}
+    return _Wanted(Label, ("label", ws, None, rec.name), values, defaults)
 
 
 def _contact_values(rec: ContactRecord) -> dict[str, Any]:
@@ -67,6 +68,7 @@ def _contact_values(rec: ContactRecord) -> dict[str, Any]:
         "language": rec.language,
         "timezone": rec.timezone,
         "note": rec.note,
+        "identifier": rec.identifier,
         "data": rec.data,
     }
 
@@ -88,9 +90,14 @@ def _where(w: _Wanted, ids: Iterable[str]) -> list[Any]:
     ]
 
 
-def _refresh(row: Any, values: dict[str, Any]) -> None:
-    for name, value in values.items():
-        if value is not None and getattr(row, name) != value:
+def _refresh(row: Any, w: _Wanted) -> None:
+    # One label per name in a workspace, shared by every vendor: the vendor that made it keeps
+    # its colour and description; the others only fill what it left empty.
+    owned = not isinstance(row, Label) or row.external_system == w.defaults["external_system"]
+    for name, value in w.values.items():
+        if value is None or getattr(row, name) == value:
+            continue
+        if owned or getattr(row, name) is None:
             setattr(row, name, value)
 
 
@@ -124,7 +131,7 @@ class IngestRefs:
             s.add(row)
             await s.flush()
         else:
-            _refresh(row, w.values)
+            _refresh(row, w)
         self.ids[w.key] = row.id
         return row.id  # type: ignore[no-any-return]
 
@@ -137,8 +144,8 @@ class IngestRefs:
     async def line(self, s: AsyncSession, ws: int, system: str, ref: LineRef | None) -> int | None:
         return None if ref is None else await self._resolve(s, _line(ws, system, ref))
 
-    async def label(self, s: AsyncSession, ws: int, rec: LabelRecord) -> int:
-        return await self._resolve(s, _label(ws, rec))
+    async def label(self, s: AsyncSession, ws: int, system: str, rec: LabelRecord) -> int:
+        return await self._resolve(s, _label(ws, system, rec))
 
     async def contact(
         self,
@@ -181,7 +188,7 @@ class IngestRefs:
             for row in rows:
                 ident = row.name if first.model is Label else row.external_id
                 w = by_id.pop(ident)
-                _refresh(row, w.values)
+                _refresh(row, w)
                 self.ids[w.key] = row.id
             for w in by_id.values():
                 row = _new(w)
@@ -196,7 +203,7 @@ class IngestRefs:
 def _references(ws: int, records: Iterable[TicketRecord]) -> Iterable[_Wanted]:
     for rec in records:
         system = rec.origin_system.value
-        users = [rec.assignee, rec.assigner, rec.called_by]
+        users = [rec.assignee, rec.assigner, rec.called_by, rec.actor]
         users += [m.author for m in rec.messages or ()]
         users += [i.user for i in rec.interactions or ()]
         for ref in users:
@@ -208,6 +215,6 @@ def _references(ws: int, records: Iterable[TicketRecord]) -> Iterable[_Wanted]:
             if line is not None:
                 yield _line(ws, system, line)
         for label in rec.labels or ():
-            yield _label(ws, label)
+            yield _label(ws, system, label)
         if rec.contact is not None and rec.contact.external_id is not None:
             yield _contact(ws, system, rec.contact)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from app.domain.enums import EventType, HelpdeskStatus, QueueStatus, TicketKind
@@ -37,6 +38,23 @@ def status_event(
         HelpdeskStatus.SNOOZED: EventType.SNOOZED,
         HelpdeskStatus.ONGOING: EventType.TAKEN_OVER,
     }[HelpdeskStatus(new)]
+
+
+def called_again(
+    kind: str, status: str, called_at: datetime | None, target: dict[str, Any], hint: str | None
+) -> bool:
+    """A called queue ticket whose payload shows a later call (not a recall): it was returned
+    to the queue in between, whether or not that payload reached us."""
+    later = target.get("called_at")
+    return (
+        kind == TicketKind.QUEUE
+        and status == QueueStatus.CALLED
+        and target.get("status") == QueueStatus.CALLED
+        and hint != "ticket_recalled"
+        and called_at is not None
+        and later is not None
+        and later > called_at
+    )
 
 
 def flag_events(

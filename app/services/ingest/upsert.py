@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,27 +13,12 @@ from app.domain.enums import EventType, QueueStatus, TicketKind
 from app.domain.records import TicketRecord
 from app.domain.states import unified_state
 from app.services.ingest.children import BulkRows, open_or_close_interaction, sync_children
+from app.services.ingest.ordering import digests_after, skips
 from app.services.ingest.refs import IngestRefs
-from app.services.ingest.transitions import flag_events, rest_event, status_event
-from app.services.unit_of_work import ServiceEnv, UnitOfWork, snapshot, unit_of_work
+from app.services.ingest.update import apply_update
+from app.services.unit_of_work import ServiceEnv, UnitOfWork, unit_of_work
 
 CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
-
-# Columns whose change is a lifecycle transition (one event of its own).
-_STATUS_COLUMNS = (
-    "status",
-    "raw_status",
-    "line_id",
-    "called_at",
-    "called_by_id",
-    "desk",
-    "served_at",
-    "closed_at",
-    "snooze_until",
-    "ongoing_at",
-)
-# Written with every newer payload but no reason for an event on their own.
-_BOOKKEEPING = ("vendor_updated_at", "raw_payload", "queue_key")
 
 
 @dataclass(frozen=True)
@@ -53,6 +37,8 @@ async def target_columns(
     target = dict(record.columns)
     if target.get("created_at") is None:
         target.pop("created_at", None)  # keep ours rather than invent one
+    if existing is not None and existing.trashed_at is not None and target.get("trashed_at"):
+        target["trashed_at"] = existing.trashed_at  # still trashed: since when we first knew
     target.update(
         kind=record.kind.value,
         status=record.status,
@@ -60,6 +46,7 @@ async def target_columns(
         vendor_data=record.vendor_data or None,
         vendor_updated_at=record.vendor_updated_at,
         raw_payload=record.raw_payload,
+        vendor_digests=digests_after(existing, record),
         assignee_id=await refs.user(s, ws, system, record.assignee),
         team_id=await refs.team(s, ws, system, record.team),
         contact_id=await refs.contact(
@@ -73,15 +60,6 @@ async def target_columns(
         created = target.get("created_at") or (existing.created_at if existing else uow.now)
         target["queue_key"] = target.get("order_after") or created
     return target
-
-
-def _apply(ticket: Ticket, values: dict[str, Any]) -> None:
-    for name, value in values.items():
-        setattr(ticket, name, value)
-
-
-def _take(pending: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
-    return {name: pending.pop(name) for name in names if name in pending}
 
 
 def new_ticket(uow: UnitOfWork, record: TicketRecord, target: dict[str, Any]) -> Ticket:
@@ -119,84 +97,26 @@ async def finish_create(
         await open_or_close_interaction(uow, ticket, EventType.CALLED)
 
 
-async def _update(
-    uow: UnitOfWork,
-    refs: IngestRefs,
-    record: TicketRecord,
-    ticket: Ticket,
-    target: dict[str, Any],
-    hint: str | None,
-) -> int:
-    """Apply a newer payload phase by phase, one event per kind of change; returns the count."""
-    events = 0
-    pending = {k: v for k, v in target.items() if getattr(ticket, k) != v}
-    ev = status_event(
-        ticket.kind, ticket.status, target["status"], line_changed="line_id" in pending, hint=hint
-    )
-    if ev is not None:
-        before = snapshot(ticket)
-        moved = _take(pending, _STATUS_COLUMNS)
-        _apply(ticket, moved)
-        await uow.record(ticket, ev, before, touch=bool(moved))
-        events += 1
-        if record.kind == TicketKind.QUEUE and record.interactions is None:
-            await open_or_close_interaction(uow, ticket, ev)
-    if record.kind == TicketKind.HELPDESK:
-        flags_before = {"spam": ticket.spam, "trashed_at": ticket.trashed_at}
-        flags_after = {
-            "spam": target.get("spam", ticket.spam),
-            "trashed_at": target.get("trashed_at", ticket.trashed_at),
-        }
-        for flag_ev, names in flag_events(flags_before, flags_after):
-            before = snapshot(ticket)
-            _apply(ticket, _take(pending, names))
-            await uow.record(ticket, flag_ev, before)
-            events += 1
-    assignment = _take(pending, ("assignee_id", "assigner_id"))
-    if assignment:
-        before = snapshot(ticket)
-        _apply(ticket, assignment)
-        kind = EventType.ASSIGNED if ticket.assignee_id is not None else EventType.UNASSIGNED
-        await uow.record(ticket, kind, before)
-        events += 1
-    team = _take(pending, ("team_id",))
-    if team:
-        before = snapshot(ticket)
-        _apply(ticket, team)
-        await uow.record(ticket, EventType.TEAM_SET, before)
-        events += 1
-    bookkeeping = _take(pending, _BOOKKEEPING)
-    before = snapshot(ticket)
-    _apply(ticket, pending)
-    children = await sync_children(uow, refs, record, ticket, is_new=False)
-    if pending or children:
-        await uow.record(ticket, rest_event(pending, children), before, changes=children)
-        events += 1
-    # After the last event, so a bare timestamp bump never shows up as a change.
-    _apply(ticket, bookkeeping)
-    return events
-
-
 async def upsert(
     uow: UnitOfWork,
     refs: IngestRefs,
     record: TicketRecord,
     existing: Ticket | None,
     hint: str | None,
+    *,
+    distinct: bool = False,
 ) -> tuple[IngestResult, Ticket | None]:
-    if (
-        existing is not None
-        and record.vendor_updated_at is not None
-        and existing.vendor_updated_at is not None
-        and record.vendor_updated_at < existing.vendor_updated_at
-    ):
+    """Create or update the ticket `record` describes; `distinct` as in ordering.skips. The
+    event hint defaults to the webhook type the record came with."""
+    if existing is not None and skips(existing, record, distinct=distinct):
         return IngestResult(UNCHANGED, existing.id), existing
+    hint = record.event if hint is None else hint
     target = await target_columns(uow, refs, record, existing)
     if existing is None:
         ticket = new_ticket(uow, record, target)
         await finish_create(uow, refs, record, ticket)
         return IngestResult(CREATED, ticket.id), ticket
-    events = await _update(uow, refs, record, existing, target, hint)
+    events = await apply_update(uow, refs, record, existing, target, hint)
     return IngestResult(UPDATED if events else UNCHANGED, existing.id), existing
 
 
@@ -218,7 +138,8 @@ async def ingest(
     delivery_id: str | None = None,
 ) -> IngestResult:
     """Upsert one vendor ticket in one transaction. With `delivery_id`, a delivery already
-    processed for this workspace and vendor changes nothing (a webhook retry)."""
+    processed for this workspace and vendor changes nothing (a webhook retry); a new one is
+    applied even when its body repeats an earlier one."""
     vendor = record.origin_system.value.lower()
     async with unit_of_work(env, workspace_id, None) as uow:
         s = uow.session
@@ -235,5 +156,8 @@ async def ingest(
                 return IngestResult(UNCHANGED, existing.id if existing else None)
             s.add(IngestDelivery(workspace_id=workspace_id, vendor=vendor, delivery_id=delivery_id))
         existing = await find_ticket(s, workspace_id, record)
-        result, _ticket = await upsert(uow, IngestRefs(), record, existing, event_hint)
+        distinct = delivery_id is not None
+        result, _ticket = await upsert(
+            uow, IngestRefs(), record, existing, event_hint, distinct=distinct
+        )
     return result

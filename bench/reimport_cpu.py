@@ -1,0 +1,117 @@
+"""Re-import CPU: import N generated Gorgias tickets, then the same file again; CPU of each run.
+
+    python bench/reimport_cpu.py --count 20000
+    TICKETGW_DATABASE_URL=postgresql://postgres@127.0.0.1:55430/postgres \
+        python bench/reimport_cpu.py --count 20000
+
+The second import changes nothing (every record is one already stored), so it should cost well
+under the first: issue 15 asks for at most half. CPU is this process's (user + system, parsing,
+normalizing, upserting) and, on PostgreSQL, the server's too: the postmaster started with
+`-p <the URL's port>` and its backends, read from /proc, so point it at a cluster nobody else
+is using (a private one, as /work/scratch/pg-private starts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy.engine import make_url
+
+from app.db.engine import Database
+from app.db.schema_setup import migrate
+from app.services.importer import ImportSummary, import_file
+from app.services.unit_of_work import ServiceEnv
+from app.services.workspaces import create_workspace
+from bench.ingest_throughput import _create_pg_database, _drop_pg_database, write_ndjson
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cluster_pids(port: int) -> list[int]:
+    """The postmaster listening on `port` (its `-p` argument) and its children."""
+    out = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True).stdout
+    rows = [line.split(None, 2) for line in out.splitlines() if len(line.split(None, 2)) == 3]
+    masters = {
+        int(pid) for pid, _ppid, args in rows if "postgres" in args and f"-p {port} " in args + " "
+    }
+    return [int(pid) for pid, ppid, _args in rows if int(pid) in masters or int(ppid) in masters]
+
+
+def postgres_cpu_s(port: int | None) -> float:
+    """CPU seconds used so far by the cluster on `port` (0 for none)."""
+    total = 0
+    for pid in cluster_pids(port) if port else ():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / CLOCK_TICKS
+
+
+async def timed_import(
+    db: Database, workspace_id: int, data: Path, port: int | None
+) -> tuple[ImportSummary, dict[str, float]]:
+    pg_before = postgres_cpu_s(port)
+    cpu_before, wall_before = time.process_time(), time.perf_counter()
+    with data.open("rb") as stream:
+        summary = await import_file(ServiceEnv(db), workspace_id, "gorgias", stream)
+    figures = {
+        "wall": time.perf_counter() - wall_before,
+        "cpu": time.process_time() - cpu_before,
+        "pg": postgres_cpu_s(port) - pg_before,
+    }
+    return summary, figures
+
+
+async def run(count: int, workdir: Path) -> None:
+    configured = os.environ.get("TICKETGW_DATABASE_URL", "")
+    postgres = configured.startswith(("postgres", "postgresql"))
+    url = await _create_pg_database(configured) if postgres else f"sqlite:///{workdir}/bench.db"
+    try:
+        await asyncio.to_thread(migrate, url)
+        db = Database(url)
+        ws = await create_workspace(db, name="Bench", slug=f"bench-{uuid.uuid4().hex[:8]}")
+        data = workdir / "tickets.ndjson"
+        write_ndjson(data, count)
+        port = (make_url(url).port or 5432) if postgres else None
+        first, a = await timed_import(db, ws.workspace.id, data, port)  # type: ignore[arg-type]
+        again, b = await timed_import(db, ws.workspace.id, data, port)  # type: ignore[arg-type]
+        await db.dispose()
+    finally:
+        if postgres:
+            await _drop_pg_database(url)
+    print(f"database:     {'PostgreSQL' if postgres else 'SQLite (file)'}, {count} Gorgias tickets")
+    print(f"first:        created={first.created} rejected={len(first.rejected)}")
+    print(f"re-import:    unchanged={again.unchanged} updated={again.updated}")
+    print(f"{'':14}{'first':>10}{'re-import':>12}{'ratio':>8}")
+    for name, label in (("cpu", "client CPU s"), ("pg", "server CPU s"), ("wall", "wall s")):
+        if name == "pg" and not postgres:
+            continue
+        ratio = b[name] / a[name] if a[name] else float("nan")
+        print(f"{label:14}{a[name]:>10.2f}{b[name]:>12.2f}{ratio:>8.2f}")
+    total_a, total_b = a["cpu"] + a["pg"], b["cpu"] + b["pg"]
+    if postgres:
+        print(f"{'total CPU s':14}{total_a:>10.2f}{total_b:>12.2f}{total_b / total_a:>8.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=20_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="ticketgw-bench-") as tmp:
+        asyncio.run(run(args.count, Path(tmp)))
+
+
+if __name__ == "__main__":
+    main()
