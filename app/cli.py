@@ -108,16 +108,6 @@ def cmd_serve(args: argparse.Namespace) -> None:
     )
 
 
-def cmd_fetch_graphiql(args: argparse.Namespace) -> None:
-    from pathlib import Path
-
-    from app.http.graphiql_assets import VENDOR_DIR
-    from app.http.graphiql_fetch import fetch_graphiql
-
-    files = fetch_graphiql(Path(args.dest) if args.dest else VENDOR_DIR)
-    _print_json({"files": [str(path) for path in files]})
-
-
 async def _ensure_demo(env: Any, url: str) -> None:
     """Load the demo into an empty database; on later starts, mint a fresh console key."""
     from sqlalchemy import func, select
@@ -414,12 +404,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds to finish requests on shutdown (overrides TICKETGW_SHUTDOWN_GRACE)",
     )
     serve.set_defaults(func=cmd_serve)
-
-    fetch = sub.add_parser(
-        "fetch-graphiql", help="store GraphiQL's JS and CSS locally (served instead of the CDN)"
-    )
-    fetch.add_argument("--dest", help="directory (default: inside the installed app package)")
-    fetch.set_defaults(func=cmd_fetch_graphiql)
 
     sub.add_parser("migrate", help="apply database migrations", parents=[common]).set_defaults(
         func=cmd_migrate

@@ -31,6 +31,7 @@ from strawberry.types.unset import UNSET
 
 from app.config import Settings
 from app.context import Context
+from app.http.graphiql_page import graphiql_response
 from app.http.graphql_ws import LimitedTransportWSHandler, LimitedWebSocketAdapter
 from app.http.json_body import json_bytes
 from app.services.unit_of_work import ServiceEnv
@@ -183,6 +184,9 @@ class GraphQLApp(GraphQL[Context, None]):
             request.headers.get("accept")
         )
         return response
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql_response()  # ours: served from the package, under a strict CSP
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         if request.method != "GET":
