@@ -53,6 +53,8 @@ class Settings:
     ws_init_timeout: float = 10.0
     ws_max_subscriptions: int = 100
     ws_idle_timeout: float = 300.0
+    # Seconds between keep-alive comments on a graphql-sse stream (proxies drop quiet ones).
+    sse_keepalive: float = 15.0
     # Browser access: comma-separated origins allowed by CORS (and for WebSockets); empty = none.
     cors_origins: str = ""
     # CSRF: when on, GET requests must carry an X-Requested-With or GraphQL-Require-Preflight

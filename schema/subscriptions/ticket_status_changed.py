@@ -43,7 +43,7 @@ class TicketStatusChangedSubscription:
         )
         after_seq = parse_after(after)
         ctx = info.context
-        if initial:
+        if initial and not ctx.resumes_stream:  # a resumed stream had its snapshot already
             if after_seq is not None:
                 raise bad_user_input("Pass either 'initial: true' or 'after', not both.")
             # The cursor first: a change committed while the snapshot is read comes after it.

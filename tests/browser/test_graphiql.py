@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from app.http.graphiql_fetch import fetch_graphiql
 from app.services.workspaces import NewWorkspace
 from tests.ops.served import Served
 
@@ -37,7 +36,6 @@ def _missing() -> str | None:
 async def test_graphiql_runs_query_mutation_and_subscription_offline(
     database_url: str, workspace: NewWorkspace, tmp_path
 ):
-    await asyncio.to_thread(fetch_graphiql)  # no-op when the files are there and intact
     served = await Served(database_url, tmp_path / "serve.log").start()
     try:
         node = await asyncio.create_subprocess_exec(

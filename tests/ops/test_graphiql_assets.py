@@ -72,4 +72,3 @@ async def test_only_listed_files_are_served(client):
         "/static/vendor/react@18.3.1/umd/react.development.js",
     ):
         assert (await client.get(path)).status_code == 404, path
-
