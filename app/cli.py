@@ -1,7 +1,8 @@
 """The `ticketgw` command: serve, migrate, demo, import, keys, workspace, webhooks, export-schema.
 
 Every command prints its result on stdout (JSON where asked) and logs on stderr, so
-`ticketgw demo --json | jq` works.
+`ticketgw demo --json | jq` works. An expected failure is one line on stderr and an exit status
+of its own (app/cli_errors.py).
 """
 
 from __future__ import annotations
@@ -14,8 +15,17 @@ import logging.config
 import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from importlib.metadata import version
+from typing import Any, NoReturn
 
+from app.cli_database import (
+    check_reachable,
+    describe,
+    parse_database_url,
+    prepare_new_database,
+)
+from app.cli_errors import CliError, ExitStatus, fail
+from app.cli_progress import Progress
 from app.config import Settings
 from app.db.engine import Database
 from app.db.schema_setup import migrate
@@ -36,10 +46,20 @@ def _run(coro: Coroutine[Any, Any, Any]) -> Any:
     return asyncio.run(coro)
 
 
+def _checked_database(settings: Settings, *, allow_create: bool = True) -> bool:
+    """A usable URL, room for a new SQLite file, a database that answers: one CliError
+    otherwise. True when the database is new."""
+    url = parse_database_url(settings.database_url)
+    new = prepare_new_database(url, allow_create=allow_create)
+    check_reachable(url)
+    return new
+
+
 async def _with_env(settings: Settings, work: Callable[[Any], Awaitable[Any]]) -> Any:
     """Migrate, then open the database (no broker: gateways see CLI writes by polling the log)."""
     from app.services.unit_of_work import ServiceEnv
 
+    await asyncio.to_thread(_checked_database, settings)
     await asyncio.to_thread(migrate, settings.database_url)
     db = Database(settings.database_url)
     try:
@@ -53,7 +73,7 @@ async def _workspace_id(env: Any, slug: str) -> int:
 
     workspace = await workspace_by_slug(env.db, slug)
     if workspace is None:
-        raise SystemExit(f"error: no workspace with slug {slug!r}")
+        raise CliError(ExitStatus.REFUSED, f"no workspace with slug {slug!r}")
     return int(workspace.id)  # type: ignore[arg-type]
 
 
@@ -80,6 +100,9 @@ def _print_json(value: Any) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> None:
     settings = Settings.from_env(database_url=args.database_url, broker_url=args.broker_url)
+    # Before anything is logged: a database we can't use is one line, and a new empty one is
+    # made only at the default location, with --demo, or when asked (--create).
+    new = _checked_database(settings, allow_create=args.create or args.demo)
     # Workers are separate processes: they read the same settings from the environment.
     os.environ["TICKETGW_DATABASE_URL"] = settings.database_url
     os.environ["TICKETGW_BROKER_URL"] = settings.broker_url
@@ -88,6 +111,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     # JSON lines on stderr from here on: migration logs, uvicorn's and one line per request.
     logging.config.dictConfig(log_config(settings.log_level))
+    log.info("Using the %s%s", describe(parse_database_url(settings.database_url)),
+             " (new)" if new else "")  # fmt: skip
     if args.demo:
         url = f"http://{args.host}:{args.port}/graphql"
         _run(_with_env(settings, lambda env: _ensure_demo(env, url)))
@@ -119,7 +144,8 @@ async def _ensure_demo(env: Any, url: str) -> None:
     if count == 0:
         from app.services.demo import load_demo
 
-        workspaces = await load_demo(env)
+        with Progress("Loading the demo", "steps") as progress:
+            workspaces = await load_demo(env, progress=progress)
         rows = [(w.slug, w.name, w.api_key) for w in workspaces]
     else:
         rows = await _console_keys(env)
@@ -171,8 +197,11 @@ async def _console_keys(env: Any) -> list[tuple[str, str, str]]:
 
 def cmd_migrate(args: argparse.Namespace) -> None:
     settings = _settings(args)
+    _checked_database(settings)
     migrate(settings.database_url)
-    log.info("database is at the latest migration")
+    log.info(
+        "The %s is at the latest migration", describe(parse_database_url(settings.database_url))
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -180,8 +209,14 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
     async def work(env: Any) -> Any:
         from app.services.demo import load_demo
+        from app.services.demo_keys import existing_demo
 
-        return await load_demo(env)
+        # Run again (or after `serve --demo`), it lists the demo with fresh keys.
+        loaded = await existing_demo(env)
+        if loaded is not None:
+            return loaded
+        with Progress("Loading the demo", "steps") as progress:
+            return await load_demo(env, progress=progress)
 
     workspaces = _run(_with_env(settings, work))
     payload = {
@@ -338,19 +373,18 @@ def cmd_setup_create(args: argparse.Namespace) -> None:
 
 
 class _ProgressBar:
-    """A one-line counter on stderr, drawn only when stderr is a terminal."""
+    """import_file's progress callback (records done so far) drawn as a bar on a terminal."""
 
     def __init__(self) -> None:
-        self.enabled = sys.stderr.isatty()
+        self._bar = Progress("Importing", "records")
+        self._seen = 0
 
     def __call__(self, done: int) -> None:
-        if self.enabled and done % 100 == 0:
-            sys.stderr.write(f"\rimported {done:>9,} records")
-            sys.stderr.flush()
+        self._bar.advance(done - self._seen)
+        self._seen = done
 
     def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\n")
+        self._bar.close()
 
 
 def cmd_import(args: argparse.Namespace) -> None:
@@ -382,8 +416,16 @@ def cmd_import(args: argparse.Namespace) -> None:
 # --- parser --------------------------------------------------------------------------------
 
 
+class _Parser(argparse.ArgumentParser):
+    """Wrong flags: one line (and status 2, as argparse), not the whole usage text."""
+
+    def error(self, message: str) -> NoReturn:
+        fail(CliError(ExitStatus.USAGE, f"{message} (see: {self.prog} --help)"))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ticketgw", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="ticketgw", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"ticketgw {version('ticketgw')}")
     parser.add_argument("--database-url", help="overrides TICKETGW_DATABASE_URL")
     # Every command also takes --database-url after its name.
     common = argparse.ArgumentParser(add_help=False)
@@ -398,6 +440,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--broker-url", help="overrides TICKETGW_BROKER_URL")
     serve.add_argument("--demo", action="store_true", help="load demo data into an empty database")
+    serve.add_argument(
+        "--create",
+        action="store_true",
+        help="start a new, empty SQLite database if the file does not exist (the default "
+        "location needs no flag)",
+    )
     serve.add_argument(
         "--grace",
         type=int,
@@ -497,11 +545,19 @@ def main(argv: list[str] | None = None) -> None:
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
     args = build_parser().parse_args(argv)
+    if args.command not in ("serve", "migrate"):
+        # Each command migrates first; only `migrate` itself has news to tell about it.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         args.func(args)
+    except CliError as error:
+        fail(error)
     except DomainError as error:
-        print(f"error: {error.message}", file=sys.stderr)
-        raise SystemExit(2) from None
+        fail(CliError(ExitStatus.REFUSED, error.message))
+    except FileNotFoundError as error:
+        fail(CliError(ExitStatus.NO_SUCH_FILE, f"no such file: {error.filename}"))
+    except KeyboardInterrupt:
+        fail(CliError(ExitStatus.INTERRUPTED, "interrupted"))
 
 
 if __name__ == "__main__":
