@@ -25,7 +25,9 @@ from app.services.rate_limit import create_rate_limiter
 from app.services.unit_of_work import ServiceEnv
 from app.services.workspaces import principal_of_key_hash
 from app.socket_guard import SocketGuard
-from schema import build_schema, schema
+from schema import build_schema, schema, schema_sdl
+
+__all__ = ["create_app", "schema_sdl"]  # schema_sdl: what `ticketgw export-schema` prints
 
 # Non-GraphQL routes, one list per app/http module; add new modules here.
 HTTP_ROUTES: list[BaseRoute] = [

@@ -12,6 +12,7 @@ import strawberry
 
 from app.db import Contact, Label, Line, Message, Team, Ticket, TicketEvent, User, Workspace
 from app.domain.enums import TicketKind
+from schema import docs
 
 _TYPE_BY_MODEL: dict[type, str] = {
     User: "User",
@@ -55,7 +56,7 @@ class RowType:
 
 @strawberry.interface(description="An object with a global ID: fetch it again with node(id).")
 class Node:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description=docs.ID)
 
     @classmethod
     def resolve_type(cls, obj: Any, info: Any, abstract_type: Any) -> str | None:
