@@ -6,6 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 HERE = Path(__file__).resolve().parent
 BIN = HERE / "node_modules" / ".bin"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -25,3 +27,9 @@ def missing_browser() -> str | None:
     if not Path(CHROMIUM).exists():
         return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
     return None
+
+
+def needs(missing: str | None) -> pytest.MarkDecorator:
+    """Skip on a developer's machine without the tools; never in CI, where a missing tool
+    must fail the run rather than pass it quietly."""
+    return pytest.mark.skipif(missing is not None and not os.environ.get("CI"), reason=str(missing))

@@ -8,9 +8,7 @@ import json
 import subprocess
 from pathlib import Path
 
-import pytest
-
-from tests.browser.node_tools import BIN, HERE, missing_node_tools
+from tests.browser.node_tools import BIN, HERE, missing_node_tools, needs
 
 ROOT = HERE.parents[1]
 SDL = ROOT / "schema" / "schema.graphql"
@@ -23,7 +21,7 @@ DESCRIPTION_RULES = (
     "enum-values-have-descriptions",
 )
 
-pytestmark = pytest.mark.skipif(missing_node_tools() is not None, reason=str(missing_node_tools()))
+pytestmark = needs(missing_node_tools())
 
 
 def _run(*command: str | Path, cwd: Path = HERE) -> subprocess.CompletedProcess[str]:

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from app.services.workspaces import NewWorkspace
-from tests.browser.node_tools import HERE, missing_browser
+from tests.browser.node_tools import HERE, missing_browser, needs
 from tests.ops.served import Served
 
 pytestmark = [
     pytest.mark.anyio,
-    pytest.mark.skipif(missing_browser() is not None, reason=str(missing_browser())),
+    needs(missing_browser()),
 ]
 
 SCREENSHOTS = HERE / "screenshots"

@@ -13,13 +13,13 @@ import pytest
 
 from app.db.engine import Database
 from app.services.workspaces import NewWorkspace
-from tests.browser.node_tools import HERE, missing_node_tools
+from tests.browser.node_tools import HERE, missing_node_tools, needs
 from tests.ops.served import Served
 from tests.subscriptions.helpers import Desk, env_for
 
 pytestmark = [
     pytest.mark.anyio,
-    pytest.mark.skipif(missing_node_tools() is not None, reason=str(missing_node_tools())),
+    needs(missing_node_tools()),
 ]
 
 CREATE = "mutation ($l: ID!, $n: String) { createQueueTicket(input: {lineId: $l, firstName: $n}) { ticket { id } } }"  # noqa: E501
