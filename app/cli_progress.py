@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tqdm import tqdm
+from tqdm import tqdm  # type: ignore[import-untyped]  # tqdm ships no type hints
 
 
 class Progress:

@@ -77,7 +77,8 @@ def build_schema(*, introspection: bool = True, fast_paths: bool = True) -> stra
         (mutation, MUTATION_DESCRIPTION),
         (subscription, SUBSCRIPTION_DESCRIPTION),
     ):
-        root.__strawberry_definition__.description = description  # merge_types takes none
+        # merge_types takes no description; its result is a Strawberry type like any other.
+        root.__strawberry_definition__.description = description  # type: ignore[attr-defined]
     built = GatewaySchema(
         query=query,
         mutation=mutation,
