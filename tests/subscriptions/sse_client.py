@@ -24,7 +24,13 @@ def http_url(gateway_url: str) -> str:
 
 @asynccontextmanager
 async def open_stream(
-    url: str, query: str, key: str | None, *, last_event_id: str | None = None, **variables: Any
+    url: str,
+    query: str,
+    key: str | None,
+    *,
+    last_event_id: str | None = None,
+    method: str = "POST",
+    **variables: Any,
 ) -> AsyncIterator[AsyncIterator[Event]]:
     headers = {"Accept": "text/event-stream"}
     if key is not None:

@@ -42,6 +42,16 @@ async def test_each_event_has_its_cursor_as_id_and_last_event_id_resumes_after_i
     )
 
 
+async def test_a_subscription_streams_over_get_too(gateway, desk, workspace):
+    async with open_stream(
+        http_url(gateway.url), EVENTS, workspace.api_key, method="GET"
+    ) as events:
+        await wait_live(gateway, 1)
+        await desk.status_changes(1)
+        [event] = await take(events, 1)
+    assert event.id == _cursors([event])[0]
+
+
 async def test_keep_alive_comments_while_nothing_happens(database_url, workspace):
     gateway = Gateway(Settings(database_url=database_url, sse_keepalive=0.2))
     await gateway.start()
