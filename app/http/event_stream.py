@@ -27,7 +27,7 @@ from app.domain.cursors import decode_event_cursor
 from app.domain.errors import ErrorCode
 from app.http.json_body import json_bytes
 from app.services.feed_view import ResumingFeed, SubscriptionFeed
-from app.socket_guard import CLOSE_RESTART, CLOSE_REVOKED
+from app.socket_guard import CLOSE_RESTART, CLOSE_REVOKED, SocketGuard
 
 SEP = "\n"
 EVENT_STREAM = "text/event-stream"
@@ -65,13 +65,15 @@ def _complete() -> ServerSentEvent:
 class EventStream:
     """One graphql-sse response; also what SocketGuard and the Context close."""
 
-    def __init__(self, *, keepalive: float, forget: Callable[[EventStream], None]) -> None:
+    def __init__(self, *, keepalive: float, guard: SocketGuard) -> None:
         self.keepalive = keepalive
         self.feed: ResumingFeed | None = None
+        # The API key to watch while streaming (revocation closes the stream), if any.
+        self.key_id: int | None = None
         self.close_code: int | None = None
         self._closed = asyncio.Event()
         self._shutdown = anyio.Event()
-        self._forget = forget  # unregisters the stream from SocketGuard
+        self._guard = guard
 
     def view_feed(self, feed: SubscriptionFeed, resume: int | None) -> ResumingFeed:
         self.feed = ResumingFeed(feed, resume_seq=resume)
@@ -85,7 +87,6 @@ class EventStream:
         """A one-result stream: a query's or mutation's result, or a refusal."""
 
         async def events() -> AsyncIterator[ServerSentEvent]:
-            self._forget(self)
             yield _next(payload)
             yield _complete()
 
@@ -117,6 +118,9 @@ class EventStream:
     async def _events(
         self, results: AsyncIterator[Any], encode: Callable[[Any], Awaitable[Mapping[str, Any]]]
     ) -> AsyncIterator[ServerSentEvent]:
+        # Watched only while it streams: a request refused before this never joins the guard.
+        if self.key_id is not None:
+            self._guard.add(self, self.key_id)
         closed = asyncio.ensure_future(self._closed.wait())
         step: asyncio.Future[Any] | None = None
         try:
@@ -137,7 +141,7 @@ class EventStream:
                 yield _complete()
             # Any other code (1012, restart): no `complete`; the client resumes elsewhere.
         finally:
-            self._forget(self)
+            self._guard.discard(self)
             closed.cancel()
             if step is not None:
                 step.cancel()

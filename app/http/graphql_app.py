@@ -206,8 +206,9 @@ class GraphQLApp(GraphQL[Context, None]):
         return response
 
     def _event_stream(self, request: Request) -> EventStream:
-        guard = request.app.state.socket_guard
-        return EventStream(keepalive=self.settings.sse_keepalive, forget=guard.discard)
+        return EventStream(
+            keepalive=self.settings.sse_keepalive, guard=request.app.state.socket_guard
+        )
 
     async def _create_streaming_response(
         self, request: Request, result: Any, protocol: Any, sub_response: Response
@@ -291,7 +292,7 @@ class GraphQLApp(GraphQL[Context, None]):
             context.feed = stream.view_feed(context.feed, response.resume_seq)
             context.closer = stream.close
             if context.principal is not None:
-                request.app.state.socket_guard.add(stream, context.principal.key_id)
+                stream.key_id = context.principal.key_id
         return context
 
     async def on_ws_connect(self, context: Context) -> Any:

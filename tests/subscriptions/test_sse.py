@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 
 from app.config import Settings
@@ -77,6 +78,19 @@ async def test_queries_and_refusals_are_one_next_then_complete(gateway, workspac
     for refused, code in ((bad_cursor, "BAD_USER_INPUT"), (no_key, "UNAUTHENTICATED")):
         assert [e.event for e in refused] == ["next", "complete"]
         assert [e["extensions"]["code"] for e in refused[0].data["errors"]] == [code]
+
+
+async def test_only_a_streaming_subscription_is_watched_for_revocation(gateway, workspace):
+    url, guard = http_url(gateway.url), gateway.app.state.socket_guard
+    headers = {"Accept": "text/event-stream", "Authorization": f"Bearer {workspace.api_key}"}
+    async with httpx.AsyncClient() as http:
+        broken = await http.post(url, content=b"{not json", headers=headers)
+    async with open_stream(url, "{ viewer { role } }", workspace.api_key) as events:
+        await take(events, 2)
+    assert broken.status_code == 400 and len(guard) == 0  # nothing left behind
+    async with open_stream(url, EVENTS, workspace.api_key) as events:
+        await wait_live(gateway, 1)
+        assert len(guard) == 1
 
 
 async def test_a_revoked_key_ends_its_stream_with_an_error_and_complete(gateway, workspace):
