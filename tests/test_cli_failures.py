@@ -83,16 +83,11 @@ def test_an_unreachable_sqlite_file(main, tmp_path):
     one_line(result, ExitStatus.DATABASE_UNREACHABLE, "no/such/folder/x.db")
 
 
-def test_a_missing_file(tmp_path):
-    url = f"sqlite:///{tmp_path}/cli.db"
-    assert (
-        run("--database-url", url, "workspace", "create", "--name", "S", "--slug", "s").returncode
-        == 0
-    )
+@pytest.mark.anyio
+async def test_a_missing_file(database_url, workspace, tmp_path):
     missing = tmp_path / "tickets.ndjson"
-    result = run(
-        "--database-url", url, "import", "--vendor", "gorgias", "--workspace", "s", str(missing)
-    )
+    args = ("import", "--vendor", "gorgias", "--workspace", workspace.workspace.slug, str(missing))
+    result = await asyncio.to_thread(run, "--database-url", database_url, *args)
     one_line(result, ExitStatus.NO_SUCH_FILE, str(missing))
 
 
@@ -108,9 +103,8 @@ def test_wrong_flags(main, args, words):
     one_line(main(*args), ExitStatus.USAGE, *words)
 
 
-def test_a_refused_command(tmp_path):
-    url = f"sqlite:///{tmp_path}/cli.db"
-    result = run("--database-url", url, "keys", "list", "--workspace", "nope")
+def test_a_refused_command(database_url):
+    result = run("--database-url", database_url, "keys", "list", "--workspace", "nope")
     one_line(result, ExitStatus.REFUSED, "no workspace")
 
 
