@@ -1,7 +1,8 @@
 """The `ticketgw` command: serve, migrate, demo, import, keys, workspace, webhooks, export-schema.
 
 Every command prints its result on stdout (JSON where asked) and logs on stderr, so
-`ticketgw demo --json | jq` works.
+`ticketgw demo --json | jq` works. An expected failure is one line on stderr and an exit status
+of its own (app/cli_errors.py).
 """
 
 from __future__ import annotations
@@ -14,8 +15,17 @@ import logging.config
 import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from importlib.metadata import version
+from typing import Any, BinaryIO, NoReturn
 
+from app.cli_database import (
+    check_reachable,
+    describe,
+    parse_database_url,
+    prepare_new_database,
+)
+from app.cli_errors import CliError, ExitStatus, fail
+from app.cli_progress import Progress
 from app.config import Settings
 from app.db.engine import Database
 from app.db.schema_setup import migrate
@@ -36,10 +46,20 @@ def _run(coro: Coroutine[Any, Any, Any]) -> Any:
     return asyncio.run(coro)
 
 
+def _checked_database(settings: Settings, *, allow_create: bool = True) -> bool:
+    """A usable URL, room for a new SQLite file, a database that answers: one CliError
+    otherwise. True when the database is new."""
+    url = parse_database_url(settings.database_url)
+    new = prepare_new_database(url, allow_create=allow_create)
+    check_reachable(url)
+    return new
+
+
 async def _with_env(settings: Settings, work: Callable[[Any], Awaitable[Any]]) -> Any:
     """Migrate, then open the database (no broker: gateways see CLI writes by polling the log)."""
     from app.services.unit_of_work import ServiceEnv
 
+    await asyncio.to_thread(_checked_database, settings)
     await asyncio.to_thread(migrate, settings.database_url)
     db = Database(settings.database_url)
     try:
@@ -53,7 +73,7 @@ async def _workspace_id(env: Any, slug: str) -> int:
 
     workspace = await workspace_by_slug(env.db, slug)
     if workspace is None:
-        raise SystemExit(f"error: no workspace with slug {slug!r}")
+        raise CliError(ExitStatus.REFUSED, f"no workspace with slug {slug!r}")
     return int(workspace.id)  # type: ignore[arg-type]
 
 
@@ -80,6 +100,9 @@ def _print_json(value: Any) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> None:
     settings = Settings.from_env(database_url=args.database_url, broker_url=args.broker_url)
+    # Before anything is logged: a database we can't use is one line, and a new empty one is
+    # made only at the default location, with --demo, or when asked (--create).
+    new = _checked_database(settings, allow_create=args.create or args.demo)
     # Workers are separate processes: they read the same settings from the environment.
     os.environ["TICKETGW_DATABASE_URL"] = settings.database_url
     os.environ["TICKETGW_BROKER_URL"] = settings.broker_url
@@ -88,6 +111,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     # JSON lines on stderr from here on: migration logs, uvicorn's and one line per request.
     logging.config.dictConfig(log_config(settings.log_level))
+    log.info("Using the %s%s", describe(parse_database_url(settings.database_url)),
+             " (new)" if new else "")  # fmt: skip
     if args.demo:
         url = f"http://{args.host}:{args.port}/graphql"
         _run(_with_env(settings, lambda env: _ensure_demo(env, url)))
@@ -108,16 +133,6 @@ def cmd_serve(args: argparse.Namespace) -> None:
     )
 
 
-def cmd_fetch_graphiql(args: argparse.Namespace) -> None:
-    from pathlib import Path
-
-    from app.http.graphiql_assets import VENDOR_DIR
-    from app.http.graphiql_fetch import fetch_graphiql
-
-    files = fetch_graphiql(Path(args.dest) if args.dest else VENDOR_DIR)
-    _print_json({"files": [str(path) for path in files]})
-
-
 async def _ensure_demo(env: Any, url: str) -> None:
     """Load the demo into an empty database; on later starts, mint a fresh console key."""
     from sqlalchemy import func, select
@@ -129,7 +144,8 @@ async def _ensure_demo(env: Any, url: str) -> None:
     if count == 0:
         from app.services.demo import load_demo
 
-        workspaces = await load_demo(env)
+        with Progress("Loading the demo", "steps") as progress:
+            workspaces = await load_demo(env, progress=progress)
         rows = [(w.slug, w.name, w.api_key) for w in workspaces]
     else:
         rows = await _console_keys(env)
@@ -181,8 +197,11 @@ async def _console_keys(env: Any) -> list[tuple[str, str, str]]:
 
 def cmd_migrate(args: argparse.Namespace) -> None:
     settings = _settings(args)
+    _checked_database(settings)
     migrate(settings.database_url)
-    log.info("database is at the latest migration")
+    log.info(
+        "The %s is at the latest migration", describe(parse_database_url(settings.database_url))
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -190,8 +209,14 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
     async def work(env: Any) -> Any:
         from app.services.demo import load_demo
+        from app.services.demo_keys import existing_demo
 
-        return await load_demo(env)
+        # Run again (or after `serve --demo`), it lists the demo with fresh keys.
+        loaded = await existing_demo(env)
+        if loaded is not None:
+            return loaded
+        with Progress("Loading the demo", "steps") as progress:
+            return await load_demo(env, progress=progress)
 
     workspaces = _run(_with_env(settings, work))
     payload = {
@@ -348,58 +373,38 @@ def cmd_setup_create(args: argparse.Namespace) -> None:
 
 
 class _ProgressBar:
-    """A one-line counter on stderr, drawn only when stderr is a terminal."""
+    """import_file's progress callback (records done so far) drawn as a bar on a terminal."""
 
     def __init__(self) -> None:
-        self.enabled = sys.stderr.isatty()
+        self._bar = Progress("Importing", "records")
+        self._seen = 0
 
     def __call__(self, done: int) -> None:
-        if self.enabled and done % 100 == 0:
-            sys.stderr.write(f"\rimported {done:>9,} records")
-            sys.stderr.flush()
+        self._bar.advance(done - self._seen)
+        self._seen = done
 
     def close(self) -> None:
-        if self.enabled:
-            self.enabled = False  # once
-            sys.stderr.write("\n")
+        self._bar.close()
 
 
-# Exit statuses of `ticketgw import`, for scripts.
-IMPORT_OK, IMPORT_FAILED, IMPORT_REJECTED = 0, 1, 3
-
-
-class _CannotImport(Exception):
-    """Why the import can't run, in words for its one line on stderr."""
-
-
-def _import_failure(error: BaseException) -> str:
-    """One line saying why the import could not run (never a traceback)."""
-    if isinstance(error, IsADirectoryError):
-        return f"{error.filename} is a directory, not a file"
-    if isinstance(error, _CannotImport):
-        return str(error)
-    if isinstance(error, FileNotFoundError):
-        return f"no such file: {error.filename}"
-    if isinstance(error, OSError) and error.filename:
-        return f"cannot read {error.filename}: {error.strerror}"
-    text = str(error).strip().splitlines()
-    detail = text[0] if text else type(error).__name__
-    return f"the database could not be used ({detail})"
-
-
-def _check_sqlite_folder(database_url: str) -> None:
-    """A SQLite file in a folder that does not exist fails deep in the driver's thread, with a
-    traceback of its own: say it first."""
-    from sqlalchemy.engine import make_url
-
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        folder = os.path.dirname(os.path.abspath(url.database))
-        if not os.path.isdir(folder):
-            raise _CannotImport(f"the database's folder does not exist: {folder}")
+def _open_input(path: str) -> BinaryIO:
+    """The file to import (stdin for "-"), opened before any database work so that a path
+    that is not a readable file is said first."""
+    if path == "-":
+        return sys.stdin.buffer
+    try:
+        return open(path, "rb")  # closed by cmd_import's with
+    except IsADirectoryError:
+        raise CliError(ExitStatus.NO_SUCH_FILE, f"{path} is a directory, not a file") from None
+    except FileNotFoundError:
+        raise CliError(ExitStatus.NO_SUCH_FILE, f"no such file: {path}") from None
+    except OSError as error:
+        raise CliError(ExitStatus.NO_SUCH_FILE, f"cannot read {path}: {error.strerror}") from None
 
 
 def cmd_import(args: argparse.Namespace) -> None:
+    """Exit 0 when every record was imported, REJECTED (3) when some were (the summary is
+    printed either way); a failure to run at all is one line and its own status."""
     from app.services.importer import import_file
 
     progress = _ProgressBar()
@@ -409,19 +414,10 @@ def cmd_import(args: argparse.Namespace) -> None:
         return await import_file(env, workspace_id, args.vendor, stream, progress=progress)
 
     try:
-        # Opened first: a missing file is said before any database work.
-        stream = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
-        with stream:
-            settings = _settings(args)
-            _check_sqlite_folder(settings.database_url)
-            summary = _run(_with_env(settings, work))
-    except (SystemExit, KeyboardInterrupt):
-        raise
-    except Exception as error:  # the import could not run: say why on one line
+        with _open_input(args.file) as stream:
+            summary = _run(_with_env(_settings(args), work))
+    finally:
         progress.close()
-        print(f"error: {_import_failure(error)}", file=sys.stderr)
-        raise SystemExit(IMPORT_FAILED) from None
-    progress.close()
     _print_json(
         {
             "created": summary.created,
@@ -431,14 +427,22 @@ def cmd_import(args: argparse.Namespace) -> None:
         }
     )
     if summary.rejected:
-        raise SystemExit(IMPORT_REJECTED)
+        raise SystemExit(int(ExitStatus.REJECTED))
 
 
 # --- parser --------------------------------------------------------------------------------
 
 
+class _Parser(argparse.ArgumentParser):
+    """Wrong flags: one line (and status 2, as argparse), not the whole usage text."""
+
+    def error(self, message: str) -> NoReturn:
+        fail(CliError(ExitStatus.USAGE, f"{message} (see: {self.prog} --help)"))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ticketgw", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="ticketgw", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"ticketgw {version('ticketgw')}")
     parser.add_argument("--database-url", help="overrides TICKETGW_DATABASE_URL")
     # Every command also takes --database-url after its name.
     common = argparse.ArgumentParser(add_help=False)
@@ -454,19 +458,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--broker-url", help="overrides TICKETGW_BROKER_URL")
     serve.add_argument("--demo", action="store_true", help="load demo data into an empty database")
     serve.add_argument(
+        "--create",
+        action="store_true",
+        help="start a new, empty SQLite database if the file does not exist (the default "
+        "location needs no flag)",
+    )
+    serve.add_argument(
         "--grace",
         type=int,
         help="seconds to finish requests on shutdown (overrides TICKETGW_SHUTDOWN_GRACE)",
     )
     serve.set_defaults(func=cmd_serve)
-
-    fetch = sub.add_parser(
-        "fetch-graphiql",
-        help="store GraphiQL's JS and CSS locally (served instead of the CDN)",
-        parents=[common],
-    )
-    fetch.add_argument("--dest", help="directory (default: inside the installed app package)")
-    fetch.set_defaults(func=cmd_fetch_graphiql)
 
     sub.add_parser("migrate", help="apply database migrations", parents=[common]).set_defaults(
         func=cmd_migrate
@@ -520,7 +522,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     secret = webhooks.add_parser(
-        "secret", help="show (creating if missing) or set a vendor's secret", parents=[common]
+        "secret", help="show (creating if missing) or set a vendor's secret"
     )
     secret.add_argument("--workspace", required=True)
     secret.add_argument("--vendor", choices=VENDORS, required=True)
@@ -544,10 +546,7 @@ def build_parser() -> argparse.ArgumentParser:
         create.set_defaults(func=cmd_setup_create, entity=entity)
 
     imp = sub.add_parser(
-        "import",
-        help="import vendor tickets from a file (JSON, array, NDJSON); exit 0 all imported, "
-        "1 could not run, 3 some records rejected",
-        parents=[common],
+        "import", help="import vendor tickets from a file (JSON, array, NDJSON)", parents=[common]
     )
     imp.add_argument("--vendor", choices=VENDORS, required=True)
     imp.add_argument("--workspace", required=True)
@@ -563,11 +562,19 @@ def main(argv: list[str] | None = None) -> None:
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
     args = build_parser().parse_args(argv)
+    if args.command not in ("serve", "migrate"):
+        # Each command migrates first; only `migrate` itself has news to tell about it.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         args.func(args)
+    except CliError as error:
+        fail(error)
     except DomainError as error:
-        print(f"error: {error.message}", file=sys.stderr)
-        raise SystemExit(2) from None
+        fail(CliError(ExitStatus.REFUSED, error.message))
+    except FileNotFoundError as error:
+        fail(CliError(ExitStatus.NO_SUCH_FILE, f"no such file: {error.filename}"))
+    except KeyboardInterrupt:
+        fail(CliError(ExitStatus.INTERRUPTED, "interrupted"))
 
 
 if __name__ == "__main__":

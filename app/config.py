@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields
+from pathlib import Path
 
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./ticketgw.db"
+
+def default_database_path() -> Path:
+    """The SQLite file used unless TICKETGW_DATABASE_URL says otherwise: in the user's data
+    folder (XDG), so `ticketgw` finds the same database whichever folder it runs from."""
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home) / "ticketgw" / "ticketgw.db"
+
+
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{default_database_path()}"
 
 
 def normalize_database_url(url: str) -> str:
@@ -53,6 +62,8 @@ class Settings:
     ws_init_timeout: float = 10.0
     ws_max_subscriptions: int = 100
     ws_idle_timeout: float = 300.0
+    # Seconds between keep-alive comments on a graphql-sse stream (proxies drop quiet ones).
+    sse_keepalive: float = 15.0
     # Browser access: comma-separated origins allowed by CORS (and for WebSockets); empty = none.
     cors_origins: str = ""
     # CSRF: when on, GET requests must carry an X-Requested-With or GraphQL-Require-Preflight

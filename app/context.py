@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ from app.db.engine import Database
 from app.domain.errors import ErrorCode
 from app.domain.principal import Principal
 from app.loaders import Loaders
-from app.services.event_feed import EventFeed
+from app.services.feed_view import ResumingFeed, SubscriptionFeed
 from app.services.rate_limit import RateLimiter
 from app.services.unit_of_work import ServiceEnv
 
@@ -34,8 +35,9 @@ class Context:
     db: Database
     settings: Settings
     broker: Broker | None = None
-    # The process's one EventFeed (started by the lifespan): what subscriptions read.
-    feed: EventFeed | None = None
+    # The process's one EventFeed (started by the lifespan): what subscriptions read. An SSE
+    # stream puts its own view of it here (app/services/feed_view.py).
+    feed: SubscriptionFeed | None = None
     # None until a key is presented; on a WebSocket it is set by connection_init.
     principal: Principal | None = None
     # The Starlette Request or WebSocket, and the response Strawberry hands out (headers).
@@ -45,20 +47,31 @@ class Context:
     rate_limiter: RateLimiter | None = None
     # The WebSocket `connection_init` payload (Strawberry sets it).
     connection_params: dict[str, Any] | None = None
+    # How to end this context's connection when it is not a WebSocket (an SSE stream).
+    closer: Callable[[int, str], Awaitable[None]] | None = None
     _loaders: Loaders | None = field(default=None, repr=False)
 
-    def require_feed(self) -> EventFeed:
+    def require_feed(self) -> SubscriptionFeed:
         if self.feed is None:
             raise RuntimeError("No EventFeed: subscriptions need the app's lifespan running")
         return self.feed
 
     async def close_connection(self, code: int, reason: str) -> None:
-        """Close this context's WebSocket (a subscription ending the whole connection), unless it
-        is closed already."""
+        """Close this context's WebSocket or event stream (a subscription ending the whole
+        connection), unless it is closed already. The codes are WebSocket close codes."""
+        if self.closer is not None:
+            await self.closer(code, reason)
+            return
         if not isinstance(self.request, WebSocket):
             return
         with contextlib.suppress(RuntimeError, OSError):  # already closed
             await self.request.close(code=code, reason=reason)
+
+    @property
+    def resumes_stream(self) -> bool:
+        """An SSE stream reconnecting with Last-Event-ID: its subscriptions continue after that
+        event (app/services/feed_view.py), so nothing sent before is sent again."""
+        return isinstance(self.feed, ResumingFeed) and self.feed.resume_seq is not None
 
     def require_principal(self) -> Principal:
         if self.principal is None:

@@ -16,7 +16,6 @@ from app.config import Settings
 from app.db.engine import Database
 from app.gc_tuning import tune_gc_once
 from app.http import graphiql_assets, health, ingest, metrics
-from app.http.graphiql_assets import LocalGraphiQL
 from app.http.graphql_app import GraphQLApp, cors_options
 from app.observability.middleware import ObserveRequests
 from app.services.event_feed import EventFeed
@@ -26,7 +25,9 @@ from app.services.rate_limit import create_rate_limiter
 from app.services.unit_of_work import ServiceEnv
 from app.services.workspaces import principal_of_key_hash
 from app.socket_guard import SocketGuard
-from schema import build_schema, schema
+from schema import build_schema, schema, schema_sdl
+
+__all__ = ["create_app", "schema_sdl"]  # schema_sdl: what `ticketgw export-schema` prints
 
 # Non-GraphQL routes, one list per app/http module; add new modules here.
 HTTP_ROUTES: list[BaseRoute] = [
@@ -82,7 +83,7 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
         *HTTP_ROUTES,
     ]
     # ObserveRequests outermost: its request id and timing cover everything inside.
-    middleware = [Middleware(ObserveRequests), Middleware(LocalGraphiQL)]
+    middleware = [Middleware(ObserveRequests)]
     if settings.cors_origin_list:
         middleware.append(Middleware(CORSMiddleware, **cors_options(settings)))
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

@@ -1,8 +1,10 @@
-"""Live WebSocket connections and the key each one authenticated with.
+"""Live WebSocket connections and graphql-sse streams, and the key each one authenticated with.
 
 Every `interval` seconds one query asks which of those keys are still live; a socket whose key
 was revoked is closed with 4403. On shutdown every socket is closed with 1012 (service restart),
-which tells clients to reconnect and resume from their last cursor.
+which tells clients to reconnect and resume from their last cursor. An SSE stream
+(app/http/event_stream.py) takes the same `close(code=, reason=)` and ends the way each code
+means.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anyw
 from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from app.cli_progress import Progress
 from app.config import normalize_database_url
 from app.db import Interaction, Label, Line, Message, Team, Ticket, TicketLabel, User
 from app.db.engine import Database
@@ -96,10 +97,14 @@ async def generate(url: str, tickets: int) -> dict[str, Any]:
     assert ws is not None
     rng = random.Random(SEED)
 
+    progress = Progress("Writing rows", "rows")  # a bar on a terminal, nothing when piped
+
     async def bulk(model: Any, rows: list[dict[str, Any]], step: int = 5000) -> None:
+        progress.expect(len(rows))
         async with db.transaction() as session:
             for start in range(0, len(rows), step):
                 await session.execute(insert(model.__table__), rows[start : start + step])
+                progress.advance(len(rows[start : start + step]))
 
     async def ids(model: Any) -> list[int]:
         t = model.__table__
@@ -155,6 +160,7 @@ async def generate(url: str, tickets: int) -> dict[str, Any]:
     await bulk(Message, messages)
     await bulk(TicketLabel, links)
     await bulk(Interaction, calls)
+    progress.close()
     if not url.startswith("sqlite"):
         async with db.engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
             await conn.execute(text("VACUUM ANALYZE"))

@@ -45,6 +45,21 @@ TYPES: list[Any] = [
 ]  # fmt: skip
 
 
+QUERY_DESCRIPTION = (
+    "Reads. Every field needs an API key (`Authorization: Bearer <key>`) and sees only the "
+    "key's workspace."
+)
+MUTATION_DESCRIPTION = (
+    "Changes. Each takes one `input` and answers a payload: the changed object, and `errors` "
+    "(UserError) when refused, in which case nothing changed. Each change writes one event."
+)
+SUBSCRIPTION_DESCRIPTION = (
+    "Live events over WebSocket (graphql-transport-ws, graphql-ws) or Server-Sent Events "
+    "(graphql-sse: `Accept: text/event-stream` on /graphql, each event's `id` is its cursor, "
+    "reconnect with `Last-Event-ID`). Resume with the last cursor you saw: nothing is lost."
+)
+
+
 def build_schema(*, introspection: bool = True, fast_paths: bool = True) -> strawberry.Schema:
     """`fast_paths=False` leaves out schema/execution.py (the standard executor and Strawberry's
     resolver chain, to compare against)."""
@@ -56,10 +71,19 @@ def build_schema(*, introspection: bool = True, fast_paths: bool = True) -> stra
     ]  # fmt: skip
     if not introspection:
         extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    mutation = merge_types("Mutation", tuple(MUTATIONS))
+    subscription = merge_types("Subscription", tuple(SUBSCRIPTIONS))
+    for root, description in (
+        (query, QUERY_DESCRIPTION),
+        (mutation, MUTATION_DESCRIPTION),
+        (subscription, SUBSCRIPTION_DESCRIPTION),
+    ):
+        # merge_types takes no description; its result is a Strawberry type like any other.
+        root.__strawberry_definition__.description = description  # type: ignore[attr-defined]
     built = GatewaySchema(
         query=query,
-        mutation=merge_types("Mutation", tuple(MUTATIONS)),
-        subscription=merge_types("Subscription", tuple(SUBSCRIPTIONS)),
+        mutation=mutation,
+        subscription=subscription,
         types=TYPES,
         extensions=extensions,
         execution_context_class=FastLeavesExecutionContext if fast_paths else None,

@@ -1,6 +1,6 @@
-"""`ticketgw import` as a script sees it: exit 0 when every record was imported, 1 when the
-import could not run (one line on stderr, no traceback), 3 when some records were rejected
-(the summary still printed). `--database-url` goes after the subcommand too."""
+"""`ticketgw import` as a script sees it: exit 0 when every record was imported, 3 when some
+were rejected (the summary still printed), and one line on stderr with a status of its own when
+it could not run (app/cli_errors.py). `--database-url` goes after the subcommand too."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
+from app.cli_errors import ExitStatus
 
 FIXTURE = Path(__file__).parent / "connectors" / "fixtures" / "gorgias_message_routing.json"
 
@@ -49,21 +50,24 @@ def test_rejected_records_exit_3_with_the_summary_and_the_rest_imported(tmp_path
 
 
 @pytest.mark.parametrize(
-    ("target", "url", "says"),
+    ("target", "url", "status", "says"),
     [
-        ("missing.json", None, "error: no such file: "),
-        (".", None, " is a directory, not a file"),
-        (str(FIXTURE), "nonsense://nowhere", "error: the database could not be used"),
-        (str(FIXTURE), "sqlite:////no/such/folder/x.db", "error: the database's folder"),
+        ("missing.json", None, ExitStatus.NO_SUCH_FILE, "error: no such file: "),
+        (".", None, ExitStatus.NO_SUCH_FILE, " is a directory, not a file"),
+        (str(FIXTURE), "nonsense://nowhere", ExitStatus.BAD_DATABASE_URL, "'nonsense'"),
+        (str(FIXTURE), "sqlite:////no/such/folder/x.db", ExitStatus.DATABASE_UNREACHABLE,
+         "/no/such/folder/x.db"),
     ],
     ids=["missing-file", "directory", "bad-url", "no-folder"],
-)
-def test_an_import_that_cannot_run_exits_1_with_one_line(tmp_path, capsys, target, url, says):
+)  # fmt: skip
+def test_an_import_that_cannot_run_says_why_on_one_line(
+    tmp_path, capsys, target, url, status, says
+):
     url = url or f"sqlite:///{tmp_path / 'cli.db'}"
     path = str(tmp_path / target) if not target.startswith("/") else target
     with pytest.raises(SystemExit) as exited:  # in-process: a subprocess costs seconds
         main(["import", "--vendor", "zaia", "--workspace", "s", path, "--database-url", url])
-    assert exited.value.code == 1
+    assert exited.value.code == status
     out, err = capsys.readouterr()
     assert out == ""
     assert len(err.splitlines()) == 1 and says in err, err

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from graphql import build_schema
+
 from schema import schema_sdl
 
 SDL_PATH = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
@@ -24,7 +26,17 @@ def test_contract_names_are_in_the_schema():
         "interface Ticket implements Node {",
         "type QueueTicket implements Ticket & Node {",
         "type HelpdeskTicket implements Ticket & Node {",
-        "node(id: ID!): Node",
-        "ticketEvents(after: String = null, filter: TicketEventFilter = null, first: Int = null)",
     ):
         assert fragment in sdl
+    # Fields with described arguments print over several lines: compare their signatures.
+    query = build_schema(sdl).query_type
+    assert query is not None
+    signatures = {
+        name: ({arg: str(a.type) for arg, a in field.args.items()}, str(field.type))
+        for name, field in query.fields.items()
+    }
+    assert signatures["node"] == ({"id": "ID!"}, "Node")
+    assert signatures["ticketEvents"] == (
+        {"after": "String", "filter": "TicketEventFilter", "first": "Int"},
+        "TicketEventConnection!",
+    )

@@ -1,116 +1,114 @@
-"""GraphiQL without internet: serve its JS and CSS from this process when they were fetched.
+"""The GraphiQL page's static files, served from the package: no CDN, works offline.
 
-Strawberry's GraphiQL page loads React, GraphiQL and the explorer plugin from unpkg.com with
-integrity hashes. `ticketgw fetch-graphiql` stores byte-identical copies under VENDOR_DIR
-(<package>@<version>/<path>); the page served at /graphql then points at /static/vendor/... for
-every file present (the integrity attributes stay and still hold), and at the CDN otherwise.
+Two kinds, both under paths that change when their content does, so browsers may keep them
+for a year without asking again:
+- vendor files (React, GraphiQL, the explorer plugin, graphql-sse) at
+  /static/vendor/<package>@<version>/<file>, as listed in static/vendor/manifest.json (written by
+  app/http/graphiql_vendor.py, with each file's SRI hash and its licence next to it);
+- our own page script and style at /static/ide/<content hash>/<file>.
+Only listed files are served. Text files are gzipped once, in memory, for clients that take it.
 """
 
 from __future__ import annotations
 
-import re
+import gzip
+import hashlib
+import json
+import mimetypes
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-VENDOR_DIR = Path(__file__).parent / "static" / "vendor"
-LOCAL_PREFIX = "/static/vendor/"
-CDN_PREFIX = "https://unpkg.com/"
-_ASSET = re.compile(
-    r'(?:src|href)="https://unpkg\.com/(?P<spec>(?:@[\w.-]+/)?[\w.-]+@[\w.-]+)/(?P<path>[^"]+)"'
-    r'\s+integrity="(?P<integrity>[^"]+)"'
-)
+STATIC_DIR = Path(__file__).parent / "static"
+VENDOR_DIR = STATIC_DIR / "vendor"
+OWN_DIR = STATIC_DIR / "ide"
+VENDOR_PREFIX = "/static/vendor/"
+OWN_PREFIX = "/static/ide/"
+IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 @dataclass(frozen=True)
 class Asset:
-    spec: str  # "graphiql@3.8.3", "@graphiql/plugin-explorer@1.0.2"
-    path: str  # inside the npm package, "graphiql.min.js"
-    integrity: str  # "sha384-<base64>"
-
-    @property
-    def package(self) -> str:
-        return self.spec.rsplit("@", 1)[0]
-
-    @property
-    def version(self) -> str:
-        return self.spec.rsplit("@", 1)[1]
-
-    @property
-    def cdn_url(self) -> str:
-        return f"{CDN_PREFIX}{self.spec}/{self.path}"
-
-    @property
-    def local_url(self) -> str:
-        return f"{LOCAL_PREFIX}{self.spec}/{self.path}"
-
-    def local_file(self, vendor_dir: Path = VENDOR_DIR) -> Path:
-        return vendor_dir / self.spec / self.path
+    url: str
+    file: Path
+    integrity: str
+    licence: Path | None = None  # vendor files: the licence shipped beside them
 
 
-def page_assets(html: str) -> list[Asset]:
-    """The CDN files (with their integrity hashes) an IDE page loads."""
-    return [Asset(m["spec"], m["path"], m["integrity"]) for m in _ASSET.finditer(html)]
+@cache
+def vendor_assets() -> dict[str, Asset]:
+    """The shipped vendor files by role ("react", "graphiql-css", ...)."""
+    manifest = json.loads((VENDOR_DIR / "manifest.json").read_text())
+    return {
+        role: Asset(
+            VENDOR_PREFIX + entry["path"],
+            VENDOR_DIR / entry["path"],
+            entry["integrity"],
+            VENDOR_DIR / entry["license"],
+        )
+        for role, entry in manifest["assets"].items()
+    }
 
 
-def localize(html: str, vendor_dir: Path = VENDOR_DIR) -> str:
-    for asset in page_assets(html):
-        if asset.local_file(vendor_dir).is_file():
-            html = html.replace(asset.cdn_url, asset.local_url)
-    return html
+@cache
+def _vendor_files() -> dict[str, Path]:
+    """What /static/vendor/ serves, by path under it: the assets and their licences."""
+    files = {}
+    for asset in vendor_assets().values():
+        files[asset.url[len(VENDOR_PREFIX) :]] = asset.file
+        if asset.licence is not None:
+            files[str(asset.licence.relative_to(VENDOR_DIR))] = asset.licence
+    return files
+
+
+@cache
+def own_assets() -> dict[str, Asset]:
+    """Our page script and style by file name, each under a path naming its content hash."""
+    assets = {}
+    for file in sorted(OWN_DIR.iterdir()):
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()[:16]
+        assets[file.name] = Asset(f"{OWN_PREFIX}{digest}/{file.name}", file, "")
+    return assets
+
+
+@cache
+def _body(file: Path, compressed: bool) -> bytes:
+    data = file.read_bytes()
+    return gzip.compress(data, compresslevel=9, mtime=0) if compressed else data
+
+
+def _serve(request: Request, file: Path) -> Response:
+    media_type = "text/plain" if file.name == "LICENSE" else mimetypes.guess_type(file.name)[0]
+    media_type = media_type or "application/octet-stream"
+    if media_type.startswith("text/"):
+        media_type += "; charset=utf-8"
+    compressed = "gzip" in request.headers.get("accept-encoding", "")
+    headers = {"Cache-Control": IMMUTABLE, "Vary": "Accept-Encoding"}
+    if compressed:
+        headers["Content-Encoding"] = "gzip"
+    body = b"" if request.method == "HEAD" else _body(file, compressed)
+    return Response(body, media_type=media_type, headers=headers)
 
 
 async def vendor_file(request: Request) -> Response:
-    root = VENDOR_DIR.resolve()
-    path = (root / request.path_params["path"]).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
+    file = _vendor_files().get(request.path_params["path"])
+    if file is None:
         return PlainTextResponse("Not found", status_code=404)
-    # Versioned paths never change content.
-    return FileResponse(path, headers={"Cache-Control": "public, max-age=31536000, immutable"})
+    return _serve(request, file)
+
+
+async def own_file(request: Request) -> Response:
+    asset = own_assets().get(request.path_params["name"])
+    if asset is None or asset.url != request.url.path:
+        return PlainTextResponse("Not found", status_code=404)  # unknown, or an old hash
+    return _serve(request, asset.file)
 
 
 routes: list[BaseRoute] = [
-    Route(LOCAL_PREFIX + "{path:path}", vendor_file, methods=["GET", "HEAD"]),
+    Route(VENDOR_PREFIX + "{path:path}", vendor_file, methods=["GET", "HEAD"]),
+    Route(OWN_PREFIX + "{digest}/{name}", own_file, methods=["GET", "HEAD"]),
 ]
-
-
-class LocalGraphiQL:
-    """Rewrites the GraphiQL page (an HTML answer to GET /graphql) to use local assets."""
-
-    def __init__(self, app: ASGIApp, path: str = "/graphql") -> None:
-        self.app = app
-        self.path = path
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != self.path:
-            await self.app(scope, receive, send)
-            return
-        start: Message | None = None
-        chunks: list[bytes] = []
-
-        async def rewrite(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                content_type = Headers(raw=message.get("headers", [])).get("content-type", "")
-                if not content_type.startswith("text/html"):
-                    await send(message)
-                    return
-                start = message  # held back until the whole page is here
-                return
-            if start is None or message["type"] != "http.response.body":
-                await send(message)
-                return
-            chunks.append(message.get("body", b""))
-            if message.get("more_body", False):
-                return
-            body = localize(b"".join(chunks).decode()).encode()
-            MutableHeaders(scope=start)["content-length"] = str(len(body))
-            await send(start)
-            await send({"type": "http.response.body", "body": body})
-
-        await self.app(scope, receive, rewrite)

@@ -7,6 +7,8 @@ GraphQL-over-HTTP as the spec asks.
 - Every answer is JSON with charset=utf-8, protocol errors too (Strawberry's are text/plain).
 - Transport limits: the request body (413), CSRF (JSON content type for POST, by Strawberry;
   optionally a custom header on GET), WebSocket limits (app.http.graphql_ws).
+- `Accept: text/event-stream` is graphql-sse (app.http.event_stream): subscriptions stream with
+  resumable ids, everything else answers as a one-event stream.
 """
 
 from __future__ import annotations
@@ -26,11 +28,18 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
+from strawberry.subscriptions import (
+    GRAPHQL_SSE_PROTOCOL,
+    GRAPHQL_TRANSPORT_WS_PROTOCOL,
+    GRAPHQL_WS_PROTOCOL,
+)
 from strawberry.types.unset import UNSET
 
 from app.config import Settings
 from app.context import Context
+from app.domain.errors import DomainError
+from app.http.event_stream import EventStream, accepts_event_stream, resume_seq
+from app.http.graphiql_page import graphiql_response
 from app.http.graphql_ws import LimitedTransportWSHandler, LimitedWebSocketAdapter
 from app.http.json_body import json_bytes
 from app.services.unit_of_work import ServiceEnv
@@ -119,7 +128,11 @@ class GraphQLApp(GraphQL[Context, None]):
             graphql_ide="graphiql"
             if settings.graphiql and not settings.trusted_documents
             else None,
-            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
+            subscription_protocols=(
+                GRAPHQL_TRANSPORT_WS_PROTOCOL,
+                GRAPHQL_WS_PROTOCOL,
+                GRAPHQL_SSE_PROTOCOL,
+            ),
             connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout),
             max_subscriptions_per_connection=settings.ws_max_subscriptions or None,
             allowed_origins=settings.cors_origin_list,
@@ -142,6 +155,10 @@ class GraphQLApp(GraphQL[Context, None]):
         except BodyTooLarge:
             response = self._error(
                 413, "The request body is too large.", "PAYLOAD_TOO_LARGE", graphql_response
+            )
+        except DomainError as error:  # a Last-Event-ID that is no cursor (get_sub_response)
+            response = self._event_stream(request).single(
+                {"errors": [{"message": error.message, "extensions": {"code": error.code.value}}]}
             )
         await response(scope, receive, send)
 
@@ -179,10 +196,29 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         response = await super().get_sub_response(request)
-        response.graphql_response = wants_graphql_response(  # type: ignore[attr-defined]
-            request.headers.get("accept")
-        )
+        accept = request.headers.get("accept")
+        response.graphql_response = wants_graphql_response(accept)  # type: ignore[attr-defined]
+        response.event_stream = None  # type: ignore[attr-defined]
+        if isinstance(request, Request) and accepts_event_stream(accept):
+            stream = self._event_stream(request)
+            response.event_stream = stream  # type: ignore[attr-defined]
+            response.resume_seq = resume_seq(request.headers.get("last-event-id"))  # type: ignore[attr-defined]
         return response
+
+    def _event_stream(self, request: Request) -> EventStream:
+        return EventStream(
+            keepalive=self.settings.sse_keepalive, guard=request.app.state.socket_guard
+        )
+
+    async def _create_streaming_response(
+        self, request: Request, result: Any, protocol: Any, sub_response: Response
+    ) -> Response:
+        """A subscription over graphql-sse (Strawberry calls this for streaming protocols)."""
+        stream: EventStream = sub_response.event_stream  # type: ignore[attr-defined]
+        return stream.results(result, lambda value: self.process_result(request, value))
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql_response()  # ours: served from the package, under a strict CSP
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         if request.method != "GET":
@@ -208,6 +244,9 @@ class GraphQLApp(GraphQL[Context, None]):
         return data
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        stream: EventStream | None = getattr(sub_response, "event_stream", None)
+        if stream is not None:
+            return stream.single(response_data)
         graphql_response = getattr(sub_response, "graphql_response", False)
         status = request_error_status(response_data) if isinstance(response_data, dict) else None
         if graphql_response and status is not None:
@@ -246,6 +285,14 @@ class GraphQLApp(GraphQL[Context, None]):
         key = bearer_key(request.headers.get("authorization"))
         if key is not None:
             context.principal = await request.app.state.live_keys.principal(key)
+        stream: EventStream | None = getattr(response, "event_stream", None)
+        if stream is not None and context.feed is not None:
+            # The stream sees the feed through its own view (ids, Last-Event-ID), and closes
+            # when its key is revoked or the server restarts, as a WebSocket would.
+            context.feed = stream.view_feed(context.feed, response.resume_seq)
+            context.closer = stream.close
+            if context.principal is not None:
+                stream.key_id = context.principal.key_id
         return context
 
     async def on_ws_connect(self, context: Context) -> Any:

@@ -10,6 +10,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import select
 
@@ -34,6 +35,14 @@ from app.services.workspaces import (
 BATCH = 40
 
 
+class DemoProgress(Protocol):
+    """What load_demo reports to (the CLI's progress bar): steps planned, then steps done."""
+
+    def expect(self, more: int) -> None: ...
+
+    def advance(self, done: int = 1) -> None: ...
+
+
 @dataclass(frozen=True)
 class DemoWorkspace:
     slug: str
@@ -50,6 +59,7 @@ async def load_demo(
     slug_suffix: str = "",
     scale: float = 1.0,
     now: datetime | None = None,
+    progress: DemoProgress | None = None,
 ) -> list[DemoWorkspace]:
     """About 200 queue and 200 helpdesk tickets per workspace (times `scale`, every status at
     least once) over the days before `now`. `slug_suffix` lets tests load it beside other data
@@ -73,8 +83,12 @@ async def load_demo(
         ws = new.workspace.id
         secrets = {v: await set_webhook_secret(env.db, workspace_id=ws, vendor=v) for v in VENDORS}  # type: ignore[arg-type]
         cast = await _cast(env, new, spec)
-        await _run(env, cast, plan_visits(rng, cast, now, scale=scale))
-        await _run(env, cast, plan_conversations(rng, cast, now, spec.email_domain, scale=scale))
+        visits = plan_visits(rng, cast, now, scale=scale)
+        conversations = plan_conversations(rng, cast, now, spec.email_domain, scale=scale)
+        if progress is not None:
+            progress.expect(len(visits) + len(conversations))
+        await _run(env, cast, visits, progress)
+        await _run(env, cast, conversations, progress)
         loaded.append(
             DemoWorkspace(new.workspace.slug, new.workspace.name, ws, new.api_key, secrets)  # type: ignore[arg-type]
         )
@@ -98,7 +112,9 @@ async def _cast(env: ServiceEnv, new: NewWorkspace, spec: WorkspaceSpec) -> Cast
     )
 
 
-async def _run(env: ServiceEnv, cast: Cast, steps: Sequence[Step]) -> None:
+async def _run(
+    env: ServiceEnv, cast: Cast, steps: Sequence[Step], progress: DemoProgress | None
+) -> None:
     for start in range(0, len(steps), BATCH):
         async with unit_of_work(env, cast.workspace_id, cast.admin_id) as uow:
             # Held for the batch: the session's identity map is weak, and every step looks
@@ -118,3 +134,5 @@ async def _run(env: ServiceEnv, cast: Cast, steps: Sequence[Step]) -> None:
             for step in steps[start : start + BATCH]:
                 await step(uow)
             del held
+        if progress is not None:
+            progress.advance(len(steps[start : start + BATCH]))

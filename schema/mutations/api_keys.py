@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -15,6 +16,7 @@ from app.db import ApiKey as ApiKeyRow
 from app.domain.enums import Role as DomainRole
 from app.domain.errors import not_found, validation
 from app.services import workspaces
+from schema import docs
 from schema.enums import Role
 from schema.ids import encode_id
 from schema.mutations.runner import pk, run_command
@@ -39,13 +41,19 @@ def key_pk(value: str) -> int:
 
 @strawberry.type(description="An API key, without the key itself.")
 class ApiKey:
-    id: strawberry.ID
-    name: str
-    role: Role
+    id: strawberry.ID = strawberry.field(description=docs.ID)
+    name: str = strawberry.field(
+        description='A name to tell keys apart ("board in the lobby"); may be empty.'
+    )
+    role: Role = strawberry.field(description="What the key may do.")
     prefix: str = strawberry.field(description="The key's first characters, to tell keys apart.")
-    user_id: strawberry.ID
-    created_at: datetime
-    revoked_at: datetime | None
+    user_id: strawberry.ID = strawberry.field(
+        description="The user the key acts as (`User.id`): the actor of what it does."
+    )
+    created_at: datetime = strawberry.field(description=docs.CREATED_AT)
+    revoked_at: datetime | None = strawberry.field(
+        description="When it was revoked (UTC); null while the key works."
+    )
 
     @classmethod
     def from_row(cls, row: ApiKeyRow) -> ApiKey:
@@ -60,32 +68,49 @@ class ApiKey:
         )
 
 
-@strawberry.type
+@strawberry.type(description="The API key created, rotated or revoked; null when refused.")
 class ApiKeyPayload:
-    api_key: ApiKey | None
+    api_key: ApiKey | None = strawberry.field(
+        description="The key's record (without the key itself); null when refused."
+    )
     key: str | None = strawberry.field(
         description="The key in clear: shown in this answer only, store it now."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=docs.PAYLOAD_ERRORS)
 
 
-@strawberry.input
+@strawberry.input(description="A new API key for your workspace (admin keys only).")
 class CreateApiKeyInput:
-    role: Role
-    name: str = ""
+    role: Role = strawberry.field(description="What the new key may do.")
+    name: str = strawberry.field(
+        default="", description="A name to tell keys apart; empty by default."
+    )
     user_id: strawberry.ID | None = strawberry.field(
         default=None, description="The key's actor; defaults to the caller's user."
     )
 
 
-@strawberry.input
+@strawberry.input(
+    description=(
+        "Replace a key: it is revoked and a new one with the same name, role and user is made."
+    )
+)
 class RotateApiKeyInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="The key to replace: its global ID (`ApiKey.id`)."
+    )
 
 
-@strawberry.input
+@strawberry.input(
+    description=(
+        "Revoke a key: refused at once in this process, within 2 seconds "
+        "everywhere; its open subscriptions are closed."
+    )
+)
 class RevokeApiKeyInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="The key to revoke: its global ID (`ApiKey.id`)."
+    )
 
 
 def _payload(result: tuple[ApiKeyRow, str | None] | None, errors: list[UserError]) -> ApiKeyPayload:
@@ -105,8 +130,13 @@ class ApiKeyQueries:
 
 @strawberry.type
 class ApiKeyMutations:
-    @strawberry.mutation(permission_classes=ADMIN)
-    async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> ApiKeyPayload:
+    @strawberry.mutation(
+        permission_classes=ADMIN,
+        description="Make an API key (admin keys only); the key is in the answer, once.",
+    )
+    async def create_api_key(
+        self, info: Info, input: Annotated[CreateApiKeyInput, docs.INPUT_ARGUMENT]
+    ) -> ApiKeyPayload:
         async def create(env, me):  # type: ignore[no-untyped-def]
             user_id = pk(input.user_id, "User", "userId") or me.user_id
             return await workspaces.create_api_key(
@@ -119,8 +149,16 @@ class ApiKeyMutations:
 
         return _payload(*await run_command(info, create))
 
-    @strawberry.mutation(permission_classes=ADMIN)
-    async def rotate_api_key(self, info: Info, input: RotateApiKeyInput) -> ApiKeyPayload:
+    @strawberry.mutation(
+        permission_classes=ADMIN,
+        description=(
+            "Revoke a key and make its successor (admin keys only); the new "
+            "key is in the answer, once."
+        ),
+    )
+    async def rotate_api_key(
+        self, info: Info, input: Annotated[RotateApiKeyInput, docs.INPUT_ARGUMENT]
+    ) -> ApiKeyPayload:
         async def rotate(env, me):  # type: ignore[no-untyped-def]
             key_id = key_pk(input.id)
             return await workspaces.rotate_api_key(
@@ -129,8 +167,15 @@ class ApiKeyMutations:
 
         return _payload(*await run_command(info, rotate))
 
-    @strawberry.mutation(permission_classes=ADMIN)
-    async def revoke_api_key(self, info: Info, input: RevokeApiKeyInput) -> ApiKeyPayload:
+    @strawberry.mutation(
+        permission_classes=ADMIN,
+        description=(
+            "Revoke a key (admin keys only): its requests and subscriptions stop within seconds."
+        ),
+    )
+    async def revoke_api_key(
+        self, info: Info, input: Annotated[RevokeApiKeyInput, docs.INPUT_ARGUMENT]
+    ) -> ApiKeyPayload:
         async def revoke(env, me):  # type: ignore[no-untyped-def]
             key_id = key_pk(input.id)
             row = await workspaces.revoke_api_key(

@@ -3,48 +3,65 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from app.context import Info
 from app.services import setup
+from schema import docs
 from schema.mutations.runner import run_command
 from schema.permissions import ADMIN
 from schema.types.payloads import LinePayload, TeamPayload, UserPayload
 
 
-@strawberry.input
+@strawberry.input(description="A new queue line.")
 class CreateLineInput:
-    name: str
+    name: str = strawberry.field(description='The line\'s name, e.g. "Pharmacy".')
     prefix: str | None = strawberry.field(
         default=None, description="Letters before ticket numbers; defaults to the name's first."
     )
 
 
-@strawberry.input
+@strawberry.input(description="A new staff member (agent, clerk).")
 class CreateUserInput:
-    name: str
-    email: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    picture: str | None = None
+    name: str = strawberry.field(description="How the user is shown.")
+    email: str | None = strawberry.field(
+        default=None, description="Work email address; null for none."
+    )
+    first_name: str | None = strawberry.field(
+        default=None, description="First name; null for none."
+    )
+    last_name: str | None = strawberry.field(default=None, description="Last name; null for none.")
+    picture: str | None = strawberry.field(
+        default=None, description="URL of an avatar image; null for none."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A new team to route tickets to.")
 class CreateTeamInput:
-    name: str
+    name: str = strawberry.field(description="The team's name.")
 
 
 @strawberry.type
 class SetupMutations:
-    @strawberry.mutation(permission_classes=ADMIN)
-    async def create_line(self, info: Info, input: CreateLineInput) -> LinePayload:
+    @strawberry.mutation(
+        permission_classes=ADMIN, description="Add a queue line (admin keys only)."
+    )
+    async def create_line(
+        self, info: Info, input: Annotated[CreateLineInput, docs.INPUT_ARGUMENT]
+    ) -> LinePayload:
         line, errors = await run_command(
             info, lambda env, me: setup.create_line(env, me, name=input.name, prefix=input.prefix)
         )
         return LinePayload(line=line, errors=errors)  # type: ignore[arg-type]
 
-    @strawberry.mutation(permission_classes=ADMIN)
-    async def create_user(self, info: Info, input: CreateUserInput) -> UserPayload:
+    @strawberry.mutation(
+        permission_classes=ADMIN, description="Add a staff member (admin keys only)."
+    )
+    async def create_user(
+        self, info: Info, input: Annotated[CreateUserInput, docs.INPUT_ARGUMENT]
+    ) -> UserPayload:
         user, errors = await run_command(
             info,
             lambda env, me: setup.create_user(
@@ -59,8 +76,10 @@ class SetupMutations:
         )
         return UserPayload(user=user, errors=errors)  # type: ignore[arg-type]
 
-    @strawberry.mutation(permission_classes=ADMIN)
-    async def create_team(self, info: Info, input: CreateTeamInput) -> TeamPayload:
+    @strawberry.mutation(permission_classes=ADMIN, description="Add a team (admin keys only).")
+    async def create_team(
+        self, info: Info, input: Annotated[CreateTeamInput, docs.INPUT_ARGUMENT]
+    ) -> TeamPayload:
         team, errors = await run_command(
             info, lambda env, me: setup.create_team(env, me, name=input.name)
         )

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
+from strawberry import argument as arg
 
 from app.context import Info
 from app.domain.cursors import decode_event_cursor
 from app.domain.errors import DomainError
 from app.domain.event_filter import EventFilter
 from app.services.event_log import read_events
+from schema import docs
 from schema.enums import TicketEventType, TicketKind, TicketState
 from schema.errors import check_page_size, from_domain
 from schema.ids import TICKET, decode_pks
@@ -22,15 +26,34 @@ DEFAULT_FIRST = 100
     description="Which events. Line, team and assignee match the ticket as it is now."
 )
 class TicketEventFilter:
-    kinds: list[TicketKind] | None = None
-    ticket_ids: list[strawberry.ID] | None = None
-    line_ids: list[strawberry.ID] | None = None
-    team_ids: list[strawberry.ID] | None = None
-    assignee_ids: list[strawberry.ID] | None = None
+    kinds: list[TicketKind] | None = strawberry.field(
+        default=None, description="Only events of tickets of these kinds; null for both."
+    )
+    ticket_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Only events of these tickets (`Ticket.id`); null: every ticket."
+    )
+    line_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Only events of tickets now in one of these lines; null: no condition.",
+    )
+    team_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description=(
+            "Only events of tickets now routed to one of these teams; null: no condition."
+        ),
+    )
+    assignee_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description=(
+            "Only events of tickets now assigned to one of these users; null: no condition."
+        ),
+    )
     states: list[TicketState] | None = strawberry.field(
         default=None, description="The state after the change."
     )
-    types: list[TicketEventType] | None = None
+    types: list[TicketEventType] | None = strawberry.field(
+        default=None, description="Only events of these types; null: every type."
+    )
 
     def to_event_filter(self) -> EventFilter:
         """Shared with the subscriptions."""
@@ -54,9 +77,12 @@ class EventQueries:
     async def ticket_events(
         self,
         info: Info,
-        after: str | None = None,
-        filter: TicketEventFilter | None = None,
-        first: int | None = None,
+        after: Annotated[
+            str | None,
+            arg("An event cursor (`TicketEvent.cursor`): events after it; null from the start."),
+        ] = None,
+        filter: Annotated[TicketEventFilter | None, arg("Which events; null for all.")] = None,
+        first: Annotated[int | None, arg(docs.first(DEFAULT_FIRST))] = None,
     ) -> TicketEventConnection:
         check_page_size(first, "first")
         limit = first or DEFAULT_FIRST

@@ -6,9 +6,10 @@ Another workspace's id answers null, exactly like an unknown one.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
+from strawberry import argument as arg
 
 from app.context import Info
 from app.loaders.directory import workspace_row
@@ -38,12 +39,21 @@ async def _load_node(info: Info, type_name: str, pk: int) -> Any:
 
 @strawberry.type
 class NodeQueries:
-    @strawberry.field(permission_classes=AUTHENTICATED)
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    @strawberry.field(
+        permission_classes=AUTHENTICATED,
+        description="Any object of your workspace by its global ID; null when there is none.",
+    )
+    async def node(
+        self, info: Info, id: Annotated[strawberry.ID, arg("Any global ID (`id` of a Node).")]
+    ) -> Node | None:
         return await _load_node(info, *decode_id(id))
 
     @strawberry.field(permission_classes=AUTHENTICATED, description="At most 100 ids.")
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[list[strawberry.ID], arg("Global IDs, 1 to 100; any mix of types.")],
+    ) -> list[Node | None]:
         from schema.errors import check_page_size
 
         check_page_size(len(ids) or None, "ids")

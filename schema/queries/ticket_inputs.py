@@ -14,15 +14,50 @@ from schema.ids import decode_pks
 
 @strawberry.input(description="Which tickets. Lists match any of their values; all given apply.")
 class TicketFilter:
-    kinds: list[TicketKind] | None = None
-    states: list[TicketState] | None = None
-    queue_statuses: list[QueueStatus] | None = None
-    helpdesk_statuses: list[HelpdeskStatus] | None = None
-    line_ids: list[strawberry.ID] | None = None
-    assignee_ids: list[strawberry.ID] | None = None
-    team_ids: list[strawberry.ID] | None = None
-    label_names: list[str] | None = None
-    origins: list[OriginSystem] | None = None
+    kinds: list[TicketKind] | None = strawberry.field(
+        default=None, description="Only these kinds; null for both."
+    )
+    states: list[TicketState] | None = strawberry.field(
+        default=None, description="Only tickets in one of these states; null for every state."
+    )
+    queue_statuses: list[QueueStatus] | None = strawberry.field(
+        default=None,
+        description=(
+            "Only queue tickets in one of these statuses (helpdesk tickets "
+            "are left out); null: no condition."
+        ),
+    )
+    helpdesk_statuses: list[HelpdeskStatus] | None = strawberry.field(
+        default=None,
+        description=(
+            "Only helpdesk tickets in one of these statuses (queue tickets "
+            "are left out); null: no condition."
+        ),
+    )
+    line_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Only queue tickets in one of these lines (`Line.id`); null: no condition.",
+    )
+    assignee_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description=(
+            "Only tickets assigned to one of these users (`User.id`); null: no condition."
+        ),
+    )
+    team_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Only tickets routed to one of these teams (`Team.id`); null: no condition.",
+    )
+    label_names: list[str] | None = strawberry.field(
+        default=None,
+        description=(
+            "Only tickets that carry at least one of these labels (by exact "
+            "name); null: no condition."
+        ),
+    )
+    origins: list[OriginSystem] | None = strawberry.field(
+        default=None, description="Only tickets from one of these systems; null: no condition."
+    )
     search: str | None = strawberry.field(
         default=None,
         description="Case-insensitive: names, subject, summary, public id, email, contact.",
@@ -59,22 +94,26 @@ def _values(members: list[Enum] | None) -> tuple[str, ...]:
     return tuple(member.value for member in members or ())
 
 
-@strawberry.enum
+@strawberry.enum(description="What tickets are sorted by; ties are broken by id.")
 class TicketOrderField(Enum):
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
+    CREATED_AT = strawberry.enum_value("created_at", description="When the ticket was created.")
+    UPDATED_AT = strawberry.enum_value("updated_at", description="When the ticket last changed.")
 
 
-@strawberry.enum
+@strawberry.enum(description="Which way a sort goes.")
 class OrderDirection(Enum):
-    ASC = "ASC"
-    DESC = "DESC"
+    ASC = strawberry.enum_value("ASC", description="Oldest (smallest) first.")
+    DESC = strawberry.enum_value("DESC", description="Newest (largest) first.")
 
 
 @strawberry.input(description="Sort order; ties are broken by id, so pages are stable.")
 class TicketOrder:
-    field: TicketOrderField = TicketOrderField.CREATED_AT
-    direction: OrderDirection = OrderDirection.DESC
+    field: TicketOrderField = strawberry.field(
+        default=TicketOrderField.CREATED_AT, description="What to sort by; CREATED_AT by default."
+    )
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.DESC, description="Which way; DESC (newest first) by default."
+    )
 
     def to_ordering(self) -> TicketOrdering:
         return TicketOrdering(self.field.value, self.direction == OrderDirection.DESC)

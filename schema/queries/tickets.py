@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
+from strawberry import argument as arg
 
 from app.context import Info
 from app.domain.errors import DomainError
 from app.loaders.ticket_list import TicketPage, TicketQuery, count_tickets, list_tickets
+from schema import docs
 from schema.errors import bad_user_input, check_page_size, from_domain
 from schema.ids import TICKET, decode_pk
 from schema.permissions import AUTHENTICATED
@@ -23,11 +27,11 @@ def _edge_cursor(root: TicketEdge) -> str:
     return root.page.cursor(root.node)
 
 
-@strawberry.type
+@strawberry.type(description="One ticket of a page, with its cursor.")
 class TicketEdge:
     page: strawberry.Private[TicketPage]
-    cursor: str = strawberry.field(resolver=_edge_cursor)
-    node: Ticket
+    cursor: str = strawberry.field(resolver=_edge_cursor, description=docs.EDGE_CURSOR)
+    node: Ticket = strawberry.field(description="The ticket: a QueueTicket or a HelpdeskTicket.")
 
 
 @strawberry.type(description="A page of tickets.")
@@ -39,7 +43,7 @@ class TicketConnection:
     async def total_count(self, info: Info) -> int:
         return await count_tickets(info.context.db, info.context.workspace_id, self.query)
 
-    @strawberry.field
+    @strawberry.field(description=docs.EDGES)
     def edges(self) -> list[TicketEdge]:
         page = self.page
         return [TicketEdge(page=page, node=row) for row in page.rows]
@@ -48,7 +52,7 @@ class TicketConnection:
     def nodes(self) -> list[Ticket]:
         return self.page.rows  # type: ignore[return-value]
 
-    @strawberry.field
+    @strawberry.field(description=docs.PAGE_INFO)
     def page_info(self) -> PageInfo:
         page, rows = self.page, self.page.rows
         return PageInfo(
@@ -68,12 +72,20 @@ class TicketQueries:
     async def tickets(
         self,
         info: Info,
-        filter: TicketFilter | None = None,
-        order_by: TicketOrder | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            TicketFilter | None, arg("Which tickets; null for all (spam and trash left out).")
+        ] = None,
+        order_by: Annotated[
+            TicketOrder | None, arg("The order; newest created first when null.")
+        ] = None,
+        first: Annotated[int | None, arg(docs.first(DEFAULT_FIRST))] = None,
+        after: Annotated[str | None, arg(docs.AFTER)] = None,
+        last: Annotated[
+            int | None, arg("How many items from the end (or before `before`), 1..100.")
+        ] = None,
+        before: Annotated[
+            str | None, arg("A cursor from this list: end just before it (with `last`).")
+        ] = None,
     ) -> TicketConnection:
         check_page_size(first, "first")
         check_page_size(last, "last")
@@ -94,8 +106,16 @@ class TicketQueries:
         await prefetch_for_field(info, page.rows, connection=True)
         return TicketConnection(page=page, query=query)
 
-    @strawberry.field(permission_classes=AUTHENTICATED)
-    async def ticket(self, info: Info, id: strawberry.ID) -> Ticket | None:
+    @strawberry.field(
+        permission_classes=AUTHENTICATED,
+        description=(
+            "One ticket of your workspace by its global ID; null when there "
+            "is none (or it belongs to another workspace)."
+        ),
+    )
+    async def ticket(
+        self, info: Info, id: Annotated[strawberry.ID, arg("The ticket's global ID (`Ticket.id`).")]
+    ) -> Ticket | None:
         row = await info.context.loaders.ticket.load(decode_pk(id, TICKET))
         if row is not None:
             await prefetch_for_field(info, [row])

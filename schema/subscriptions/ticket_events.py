@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
+from typing import Annotated
 
 import strawberry
+from strawberry import argument as arg
 
 from app.context import Info
 from schema.permissions import AUTHENTICATED
@@ -13,6 +15,11 @@ from schema.queries.events import TicketEventFilter
 from schema.subscriptions.stream import feed_events, parse_after
 from schema.types.events import TicketEvent
 
+FILTER = "Which events; null for every event of your workspace."
+AFTER = (
+    "The cursor of the last event you handled (`TicketEvent.cursor`): every event after it "
+    "first, then live ones. Null: from now on."
+)
 DESCRIPTION = (
     "Events of your workspace in log order. `after: null` starts from now; `after: <cursor>` "
     "(from an event or Query.ticketEvents) first replays every matching event after it, then "
@@ -26,7 +33,10 @@ DESCRIPTION = (
 class TicketEventsSubscription:
     @strawberry.subscription(permission_classes=AUTHENTICATED, description=DESCRIPTION)
     async def ticket_events(
-        self, info: Info, filter: TicketEventFilter | None = None, after: str | None = None
+        self,
+        info: Info,
+        filter: Annotated[TicketEventFilter | None, arg(FILTER)] = None,
+        after: Annotated[str | None, arg(AFTER)] = None,
     ) -> AsyncGenerator[TicketEvent, None]:
         event_filter = (filter or TicketEventFilter()).to_event_filter()
         after_seq = parse_after(after)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
+from typing import Annotated
 
 import strawberry
+from strawberry import argument as arg
 
 from app.context import Info
 from schema.errors import bad_user_input
@@ -15,8 +17,13 @@ from schema.permissions import AUTHENTICATED
 from schema.queries.events import TicketEventFilter
 from schema.subscriptions.snapshot import snapshot_events
 from schema.subscriptions.stream import feed_events, parse_after
+from schema.subscriptions.ticket_events import AFTER, FILTER
 from schema.types.events import TicketEvent
 
+INITIAL = (
+    "True: first one SNAPSHOT event per ticket matching the filter now, then the changes. "
+    "Not with `after`."
+)
 DESCRIPTION = (
     "Events that change a ticket's `state` or raw status, in log order. `after` works as in "
     "ticketEvents (null = from now). `initial: true` (without `after`) first sends one event "
@@ -34,16 +41,16 @@ class TicketStatusChangedSubscription:
     async def ticket_status_changed(
         self,
         info: Info,
-        filter: TicketEventFilter | None = None,
-        after: str | None = None,
-        initial: bool | None = False,
+        filter: Annotated[TicketEventFilter | None, arg(FILTER)] = None,
+        after: Annotated[str | None, arg(AFTER)] = None,
+        initial: Annotated[bool | None, arg(INITIAL)] = False,
     ) -> AsyncGenerator[TicketEvent, None]:
         event_filter = dataclasses.replace(
             (filter or TicketEventFilter()).to_event_filter(), status_changes_only=True
         )
         after_seq = parse_after(after)
         ctx = info.context
-        if initial:
+        if initial and not ctx.resumes_stream:  # a resumed stream had its snapshot already
             if after_seq is not None:
                 raise bad_user_input("Pass either 'initial: true' or 'after', not both.")
             # The cursor first: a change committed while the snapshot is read comes after it.

@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 from app.context import Info
 from app.domain.cursors import encode_event_cursor
 from app.loaders import RowPage
+from schema import docs
 from schema.enums import TicketEventType, TicketState
 from schema.ids import encode_id
 from schema.types.node import Node, RowType
@@ -22,15 +23,33 @@ from schema.types.ticket import Ticket
 
 @strawberry.type(description="Something that happened to a ticket.")
 class TicketEvent(RowType, Node):
-    type: TicketEventType
-    from_state: TicketState | None
-    to_state: TicketState | None
-    from_status: str | None
-    to_status: str | None
-    at: datetime
+    type: TicketEventType = strawberry.field(description="What happened.")
+    from_state: TicketState | None = strawberry.field(
+        description=(
+            "The ticket's state before the event (equal to `toState` when it did"
+            " not change); null when the event created the ticket."
+        )
+    )
+    to_state: TicketState | None = strawberry.field(
+        description="The ticket's state after the event."
+    )
+    from_status: str | None = strawberry.field(
+        description=(
+            "The ticket's own status (QueueStatus or HelpdeskStatus value) "
+            "before the event; null on creation."
+        )
+    )
+    to_status: str | None = strawberry.field(
+        description=(
+            "The ticket's own status (QueueStatus or HelpdeskStatus value) after the event."
+        )
+    )
+    at: datetime = strawberry.field(
+        description="When it happened (UTC); for vendor changes, the vendor's time."
+    )
     changes: JSON | None = strawberry.field(description="{field: [old, new]} of what changed.")
 
-    @strawberry.field
+    @strawberry.field(description=docs.ID)
     def id(self) -> strawberry.ID:
         return strawberry.ID(encode_id("TicketEvent", self.id))  # type: ignore[arg-type]
 
@@ -38,20 +57,24 @@ class TicketEvent(RowType, Node):
     def cursor(self) -> str:
         return encode_event_cursor(self.seq)  # type: ignore[attr-defined]
 
-    @strawberry.field
+    @strawberry.field(description="The ticket as it is now (not as it was at the event).")
     def ticket(self, info: Info) -> Ticket:
         return info.context.loaders.ticket.load(self.ticket_id)  # type: ignore[attr-defined,no-any-return]
 
-    @strawberry.field
+    @strawberry.field(
+        description=(
+            "The user who did it; null for vendor changes and automatic ones (a snooze waking up)."
+        )
+    )
     def actor(self, info: Info) -> User | None:
         actor_id = self.actor_id  # type: ignore[attr-defined]
         return None if actor_id is None else info.context.loaders.user.load(actor_id)
 
 
-@strawberry.type
+@strawberry.type(description="One event of a page, with its cursor.")
 class TicketEventEdge:
-    cursor: str
-    node: TicketEvent
+    cursor: str = strawberry.field(description=docs.EDGE_CURSOR)
+    node: TicketEvent = strawberry.field(description="The event.")
 
 
 @strawberry.type(description="A page of events in log order.")
@@ -65,7 +88,7 @@ class TicketEventConnection:
     def from_page(cls, page: RowPage) -> TicketEventConnection:
         return cls(rows=page.rows, has_next=page.has_next_page)
 
-    @strawberry.field
+    @strawberry.field(description=docs.EDGES)
     def edges(self) -> list[TicketEventEdge]:
         return [TicketEventEdge(cursor=encode_event_cursor(r.seq), node=r) for r in self.rows]
 
@@ -73,7 +96,7 @@ class TicketEventConnection:
     def nodes(self) -> list[TicketEvent]:
         return list(self.rows)
 
-    @strawberry.field
+    @strawberry.field(description=docs.PAGE_INFO)
     def page_info(self) -> PageInfo:
         rows = self.rows
         return PageInfo(

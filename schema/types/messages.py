@@ -10,7 +10,7 @@ import strawberry
 from app.context import Info
 from app.loaders.cursors import encode_keyset
 from app.loaders.pages import MESSAGE_CURSOR, RowPage
-from schema import relations
+from schema import docs, relations
 from schema.enums import MessageDirection
 from schema.ids import encode_id
 from schema.relations import relation_field
@@ -28,10 +28,16 @@ def _size(value: Any) -> int | None:
 
 @strawberry.type(description="A file attached to a message.")
 class Attachment:
-    name: str | None
-    url: str | None
-    content_type: str | None
-    size: int | None
+    name: str | None = strawberry.field(
+        description="The file name; null when the vendor sent none."
+    )
+    url: str | None = strawberry.field(
+        description="Where to download the file; null when the vendor sent none."
+    )
+    content_type: str | None = strawberry.field(
+        description='The file\'s media type, e.g. "image/png"; null when unknown.'
+    )
+    size: int | None = strawberry.field(description="The file's size in bytes; null when unknown.")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Attachment:
@@ -71,18 +77,44 @@ def _addresses(routing: Any, key: str) -> list[MessageAddress]:
 
 @strawberry.type(description="A message on a ticket; lists are oldest first.")
 class Message(RowType, Node):
-    body: str | None
-    body_html: str | None
-    direction: MessageDirection
-    channel: str | None
-    via: str | None
+    body: str | None = strawberry.field(
+        description="The text of the message; null when it has only HTML or attachments."
+    )
+    body_html: str | None = strawberry.field(
+        description="The message as HTML, when it came as HTML (email); null otherwise."
+    )
+    direction: MessageDirection = strawberry.field(
+        description="Who wrote it: the customer or visitor (INCOMING) or staff (OUTGOING)."
+    )
+    channel: str | None = strawberry.field(
+        description=(
+            'How it was sent: "email", "sms", "chat", "internal-note"...; null when not told.'
+        )
+    )
+    via: str | None = strawberry.field(
+        description="The integration it came through, as Gorgias names it; null when unknown."
+    )
     status: str | None = strawberry.field(description="Delivery status, e.g. SMS DELIVERED.")
-    public: bool
-    subject: str | None
-    created_at: datetime
-    opened_at: datetime | None
-    failed_at: datetime | None
-    external_id: str | None
+    public: bool = strawberry.field(
+        description="False for internal notes, which the customer never sees."
+    )
+    subject: str | None = strawberry.field(
+        description="The email subject; null for other channels."
+    )
+    created_at: datetime = strawberry.field(
+        description=(
+            "When it was written (UTC). Lists of messages are in this order, oldest first."
+        )
+    )
+    opened_at: datetime | None = strawberry.field(
+        description=(
+            "When the recipient opened it, as the vendor reports it (UTC); null when unknown."
+        )
+    )
+    failed_at: datetime | None = strawberry.field(
+        description="When sending it failed (UTC); null when it did not fail."
+    )
+    external_id: str | None = strawberry.field(description=docs.EXTERNAL_ID)
     sent_at: datetime | None = strawberry.field(
         description="When the vendor sent it (Gorgias sent_datetime); null while unsent."
     )
@@ -116,30 +148,35 @@ class Message(RowType, Node):
     def bcc(self) -> list[MessageAddress]:
         return _addresses(self.routing, "bcc")  # type: ignore[attr-defined]
 
-    @strawberry.field
+    @strawberry.field(description=docs.ID)
     def id(self) -> strawberry.ID:
         return strawberry.ID(encode_id("Message", self.id))  # type: ignore[arg-type]
 
-    @relation_field(relations.AUTHOR)
+    @relation_field(
+        relations.AUTHOR,
+        description=(
+            "The staff member who wrote it; null for customers' messages and automatic ones."
+        ),
+    )
     def author(self, info: Info) -> User | None: ...
 
-    @strawberry.field
+    @strawberry.field(description="Files attached to the message; empty when none.")
     def attachments(self) -> list[Attachment]:
         items = self.attachments or []  # type: ignore[attr-defined]
         return [Attachment.from_dict(item) for item in items if isinstance(item, dict)]
 
 
-@strawberry.type
+@strawberry.type(description="One message of a page, with its cursor.")
 class MessageEdge:
-    cursor: str
-    node: Message
+    cursor: str = strawberry.field(description=docs.EDGE_CURSOR)
+    node: Message = strawberry.field(description="The message.")
 
 
 @strawberry.type(description="A page of a ticket's messages, oldest first.")
 class MessageConnection:
     page: strawberry.Private[RowPage]
 
-    @strawberry.field
+    @strawberry.field(description=docs.EDGES)
     def edges(self) -> list[MessageEdge]:
         return [MessageEdge(cursor=message_cursor(row), node=row) for row in self.page.rows]  # type: ignore[arg-type]
 
@@ -147,7 +184,7 @@ class MessageConnection:
     def nodes(self) -> list[Message]:
         return self.page.rows  # type: ignore[return-value]
 
-    @strawberry.field
+    @strawberry.field(description=docs.PAGE_INFO)
     def page_info(self) -> PageInfo:
         rows = self.page.rows
         return PageInfo(

@@ -23,6 +23,7 @@ from app.db import (
     Workspace,
 )
 from app.domain.enums import TicketKind
+from schema import docs
 
 _TYPE_BY_MODEL: dict[type, str] = {
     User: "User",
@@ -67,7 +68,7 @@ class RowType:
 
 @strawberry.interface(description="An object with a global ID: fetch it again with node(id).")
 class Node:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description=docs.ID)
 
     @classmethod
     def resolve_type(cls, obj: Any, info: Any, abstract_type: Any) -> str | None:

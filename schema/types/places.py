@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 
 from app.context import Info
-from schema import relations
+from schema import docs, relations
 from schema.ids import encode_id
 from schema.relations import relation_field
 from schema.types.node import Node, RowType
@@ -19,19 +19,19 @@ class Location(RowType, Node):
     external_id: str | None = strawberry.field(description="The vendor's id of the location.")
     created_at: datetime = strawberry.field(description="When ticketgw first heard of it.")
 
-    @strawberry.field
+    @strawberry.field(description=docs.ID)
     def id(self) -> strawberry.ID:
         return strawberry.ID(encode_id("Location", self.id))  # type: ignore[arg-type]
 
 
 @strawberry.type(description="A queue line: where walk-in visitors wait to be called.")
 class Line(RowType, Node):
-    name: str
+    name: str = strawberry.field(description='The line\'s name, e.g. "Pharmacy".')
     prefix: str = strawberry.field(description='Letters before the number: "A" gives "A-42".')
-    external_id: str | None
-    created_at: datetime
+    external_id: str | None = strawberry.field(description=docs.EXTERNAL_ID)
+    created_at: datetime = strawberry.field(description=docs.CREATED_AT)
 
-    @strawberry.field
+    @strawberry.field(description=docs.ID)
     def id(self) -> strawberry.ID:
         return strawberry.ID(encode_id("Line", self.id))  # type: ignore[arg-type]
 
@@ -44,14 +44,16 @@ class Line(RowType, Node):
 
 @strawberry.type(description="A label (Qminder) or tag (Gorgias, Zaia).")
 class Label(RowType, Node):
-    name: str
-    color: str | None = strawberry.field(
-        description="#RRGGBB. The vendor that made the label keeps its colour; others fill it "
-        "only while it has none."
+    name: str = strawberry.field(
+        description="The label's text; unique in the workspace, and what filters match."
     )
-    description: str | None
-    created_at: datetime
+    color: str | None = strawberry.field(
+        description="Display colour as #RRGGBB; null lets clients choose. The vendor that made"
+        " the label keeps its colour; other vendors fill it only while it has none."
+    )
+    description: str | None = strawberry.field(description="What the label is for; null when none.")
+    created_at: datetime = strawberry.field(description=docs.CREATED_AT)
 
-    @strawberry.field
+    @strawberry.field(description=docs.ID)
     def id(self) -> strawberry.ID:
         return strawberry.ID(encode_id("Label", self.id))  # type: ignore[arg-type]

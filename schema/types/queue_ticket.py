@@ -20,35 +20,86 @@ from schema.types.ticket import Ticket
 
 @strawberry.type(description="A walk-in visitor's ticket in a queue line.")
 class QueueTicket(Ticket):
-    status: QueueStatus
+    status: QueueStatus = strawberry.field(
+        description="The queue status (Qminder's); `state` is derived from it."
+    )
     public_id: str | None = strawberry.field(description='Shown to the visitor, e.g. "A-42".')
-    number: int | None
-    source: TicketSource | None
+    number: int | None = strawberry.field(
+        description=(
+            "The ticket's number in its line; numbers restart at 1 each local"
+            " day (the workspace's time zone). Null for vendor tickets that "
+            "came without one."
+        )
+    )
+    source: TicketSource | None = strawberry.field(
+        description=(
+            "How the ticket was created: OTHER when a vendor sent a source we have no value "
+            "for (its text is in `rawSource`); null when no source came."
+        )
+    )
     raw_source: str | None = strawberry.field(
         description="The source as the vendor sent it (source is OTHER when we have no member "
         "for it, e.g. Qminder PRINTER)."
     )
-    first_name: str | None
-    last_name: str | None
-    phone_number: str | None
-    email: str | None
-    language_code: str | None
-    called_at: datetime | None
-    desk: int | None
-    served_at: datetime | None
-    order_after: datetime | None
+    first_name: str | None = strawberry.field(
+        description="The visitor's first name; null when not given."
+    )
+    last_name: str | None = strawberry.field(
+        description="The visitor's last name; null when not given."
+    )
+    phone_number: str | None = strawberry.field(
+        description="The visitor's phone number, for SMS calls; null when not given."
+    )
+    email: str | None = strawberry.field(
+        description="The visitor's email address; null when not given."
+    )
+    language_code: str | None = strawberry.field(
+        description=(
+            'The visitor\'s language as a code ("en", "et"), for messages and '
+            "screens; null when not given."
+        )
+    )
+    called_at: datetime | None = strawberry.field(
+        description="When the ticket was last called to a desk (UTC); null when never called."
+    )
+    desk: int | None = strawberry.field(
+        description=(
+            "The desk it was last called to; null when never called or the desk was not told."
+        )
+    )
+    served_at: datetime | None = strawberry.field(
+        description="When it was marked SERVED (UTC); null otherwise."
+    )
+    order_after: datetime | None = strawberry.field(
+        description=(
+            "Where it sorts in its line: the ticket waits as if it had "
+            "arrived at this time (changed by reorderTicket and "
+            "returnTicketToQueue); null for tickets not waiting."
+        )
+    )
 
     @classmethod
     def is_type_of(cls, obj: Any, info: Any) -> bool:
         return obj.kind == DomainTicketKind.QUEUE  # type: ignore[no-any-return]
 
-    @relation_field(relations.LINE)
+    @relation_field(
+        relations.LINE, description="The line the visitor waits in (or was served from)."
+    )
     def line(self, info: Info) -> Line: ...
 
-    @relation_field(relations.CALLED_BY)
+    @relation_field(
+        relations.CALLED_BY,
+        description="The clerk who last called the ticket; null when never called.",
+    )
     def called_by(self, info: Info) -> User | None: ...
 
-    @relation_field(relations.ASSIGNER)
+    @relation_field(
+        relations.ASSIGNER,
+        description=(
+            "The user who assigned the ticket to its assignee; null when "
+            "unassigned or not recorded."
+        ),
+    )
     def assigner(self, info: Info) -> User | None: ...
 
     @strawberry.field(description="1-based place among the waiting tickets of its line.")

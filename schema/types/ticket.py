@@ -14,7 +14,7 @@ from app.domain.errors import DomainError
 from app.loaders import PageKey
 from app.loaders.cursors import decode_keyset
 from app.loaders.pages import MESSAGE_CURSOR
-from schema import relations
+from schema import docs, relations
 from schema.enums import OriginSystem, TicketKind, TicketState
 from schema.errors import check_page_size, from_domain
 from schema.ids import TICKET, encode_id
@@ -44,12 +44,33 @@ def _check_cursor(decode: Any, *args: Any) -> None:
         raise from_domain(error) from None
 
 
+FIRST_100 = docs.first(relations.DEFAULT_PAGE)
+
+
 @strawberry.type(description="Where a ticket came from and the vendor's own view of it.")
 class TicketOrigin:
-    system: OriginSystem
-    external_id: str | None
-    raw_status: str | None
-    vendor_updated_at: datetime | None
+    system: OriginSystem = strawberry.field(
+        description="The system the ticket came from; TICKETGW when created through this API."
+    )
+    external_id: str | None = strawberry.field(
+        description=(
+            "The ticket's id in that system (Qminder ticket id, Gorgias "
+            "ticket id, Zaia ticket id); null when created here."
+        )
+    )
+    raw_status: str | None = strawberry.field(
+        description=(
+            "The status exactly as the vendor last sent it (e.g. Gorgias "
+            '"open"), before mapping to `status` and `state`; null when '
+            "created here."
+        )
+    )
+    vendor_updated_at: datetime | None = strawberry.field(
+        description=(
+            "When the vendor says it last changed the ticket (UTC): older "
+            "payloads than this are ignored; null when created here."
+        )
+    )
     # The documents are not in ticket rows (app/loaders/by_id.py): read when asked.
     ticket_id: strawberry.Private[int]
 
@@ -71,19 +92,39 @@ class TicketOrigin:
 
 @strawberry.interface(description="A queue ticket or a helpdesk ticket.")
 class Ticket(Node):
-    kind: TicketKind
-    state: TicketState
-    title: str | None
+    kind: TicketKind = strawberry.field(
+        description="Which kind it is: QUEUE (a QueueTicket) or HELPDESK (a HelpdeskTicket)."
+    )
+    state: TicketState = strawberry.field(
+        description="The state shared by both kinds, derived from the kind's own `status`."
+    )
+    title: str | None = strawberry.field(
+        description=(
+            "A one-line label: the visitor's name or public id (queue), the "
+            "subject or chat summary (helpdesk); null when there is none."
+        )
+    )
     version: int = strawberry.field(description="Bumped by every change (expectedVersion).")
-    created_at: datetime
-    updated_at: datetime
-    closed_at: datetime | None
+    created_at: datetime = strawberry.field(
+        description=(
+            "When the ticket was created (UTC); for vendor tickets, the vendor's creation time."
+        )
+    )
+    updated_at: datetime = strawberry.field(
+        description="When the ticket last changed (UTC), any change."
+    )
+    closed_at: datetime | None = strawberry.field(
+        description=(
+            "When it reached RESOLVED or CANCELLED (UTC); null while open, "
+            "and again after a reopen."
+        )
+    )
 
     @classmethod
     def resolve_type(cls, obj: Any, info: Any, abstract_type: Any) -> str:
         return ticket_type_name(obj)
 
-    @strawberry.field
+    @strawberry.field(description=docs.ID)
     def id(self) -> strawberry.ID:
         return strawberry.ID(encode_id(TICKET, self.id))  # type: ignore[arg-type]
 
@@ -92,13 +133,18 @@ class Ticket(Node):
     @relation_field(relations.CONTACT, description="The visitor or customer.")
     def contact(self, info: Info) -> Contact | None: ...
 
-    @relation_field(relations.ASSIGNEE)
+    @relation_field(
+        relations.ASSIGNEE,
+        description="The user responsible for the ticket now; null when unassigned.",
+    )
     def assignee(self, info: Info) -> User | None: ...
 
-    @relation_field(relations.TEAM)
+    @relation_field(relations.TEAM, description="The team the ticket is routed to; null when none.")
     def team(self, info: Info) -> Team | None: ...
 
-    @relation_field(relations.LABELS)
+    @relation_field(
+        relations.LABELS, description="The ticket's labels (tags), by name; empty when none."
+    )
     def labels(self, info: Info) -> list[Label]: ...
 
     @relation_field(
@@ -110,16 +156,28 @@ class Ticket(Node):
         description="Oldest first; at most 100 per page.",
     )
     def messages(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_100)] = None,
+        after: Annotated[str | None, strawberry.argument(description=docs.AFTER)] = None,
     ) -> MessageConnection: ...
 
-    @relation_field(relations.INTERACTIONS)
+    @relation_field(
+        relations.INTERACTIONS,
+        description=(
+            "Service sessions, oldest first: each call of a queue ticket, "
+            "each take-over of a helpdesk ticket."
+        ),
+    )
     def interactions(self, info: Info) -> list[Interaction]: ...
 
-    @relation_field(relations.EXTRA)
+    @relation_field(
+        relations.EXTRA,
+        description="Extra fields (Qminder) and external info, by title; empty when none.",
+    )
     def extra(self, info: Info) -> list[ExtraField]: ...
 
-    @strawberry.field
+    @strawberry.field(description="Where the ticket came from, and the vendor's own view of it.")
     def origin(self) -> TicketOrigin:
         return TicketOrigin(
             system=self.origin_system,  # type: ignore[attr-defined]
@@ -131,7 +189,10 @@ class Ticket(Node):
 
     @strawberry.field(description="The ticket's events in log order; at most 100 per page.")
     def history(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_100)] = None,
+        after: Annotated[str | None, strawberry.argument(description=docs.AFTER)] = None,
     ) -> Annotated[TicketEventConnection, strawberry.lazy("schema.types.events")]:
         from schema.types.events import TicketEventConnection
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import strawberry
 
+from schema import docs
 from schema.enums import Role
 from schema.ids import encode_id
 from schema.types.node import Node, RowType
@@ -14,18 +15,31 @@ from schema.types.people import User
 
 @strawberry.type(description="A tenant: everything an API key can see belongs to one.")
 class Workspace(RowType, Node):
-    slug: str
-    name: str
-    timezone: str
-    created_at: datetime
+    slug: str = strawberry.field(
+        description=(
+            "Short unique name used in URLs (webhooks: /ingest/{vendor}/{slug}) and the CLI."
+        )
+    )
+    name: str = strawberry.field(description="The workspace's display name.")
+    timezone: str = strawberry.field(
+        description=(
+            'IANA time zone of its business, e.g. "Europe/Tallinn": queue '
+            "numbers restart each local day."
+        )
+    )
+    created_at: datetime = strawberry.field(description=docs.CREATED_AT)
 
-    @strawberry.field
+    @strawberry.field(description=docs.ID)
     def id(self) -> strawberry.ID:
         return strawberry.ID(encode_id("Workspace", self.id))  # type: ignore[arg-type]
 
 
 @strawberry.type(description="The API key's user, workspace and role.")
 class Viewer:
-    user: User
-    workspace: Workspace
-    role: Role
+    user: User = strawberry.field(
+        description="The user the API key acts as: the actor of what the key does."
+    )
+    workspace: Workspace = strawberry.field(
+        description="The workspace the key belongs to; everything the key sees is in it."
+    )
+    role: Role = strawberry.field(description="What the key may do.")

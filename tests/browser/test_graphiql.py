@@ -1,43 +1,31 @@
 """GraphiQL in headless Chromium against `ticketgw serve`, with no request leaving the machine:
-a query, a mutation and a subscription run through the UI (tests/browser/graphiql.mjs).
+a query, the explorer plugin, a mutation, and a subscription showing live results over the
+WebSocket and over SSE (tests/browser/graphiql.mjs), under the page's strict CSP.
 Screenshots go to tests/browser/screenshots/ (the test prints the path)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from app.http.graphiql_fetch import fetch_graphiql
 from app.services.workspaces import NewWorkspace
+from tests.browser.node_tools import HERE, missing_browser, needs
 from tests.ops.served import Served
 
-pytestmark = pytest.mark.anyio
+pytestmark = [
+    pytest.mark.anyio,
+    needs(missing_browser()),
+]
 
-HERE = Path(__file__).resolve().parent
 SCREENSHOTS = HERE / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
-def _missing() -> str | None:
-    if shutil.which("node") is None:
-        return "node is not installed"
-    if not Path(CHROMIUM).exists():
-        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    if not (HERE / "node_modules" / "playwright-core").is_dir():
-        return "run `npm install` in tests/browser"
-    return None
-
-
-@pytest.mark.skipif(_missing() is not None, reason=str(_missing()))
-async def test_graphiql_runs_query_mutation_and_subscription_offline(
+async def test_graphiql_works_offline_over_both_subscription_transports(
     database_url: str, workspace: NewWorkspace, tmp_path
 ):
-    await asyncio.to_thread(fetch_graphiql)  # no-op when the files are there and intact
     served = await Served(database_url, tmp_path / "serve.log").start()
     try:
         node = await asyncio.create_subprocess_exec(
@@ -57,13 +45,19 @@ async def test_graphiql_runs_query_mutation_and_subscription_offline(
     summary = json.loads(out.decode().strip().splitlines()[-1])
     print(f"\nGraphiQL screenshots: {SCREENSHOTS}")
     assert summary["offMachine"] == []
+    assert summary["consoleErrors"] == []  # a CSP violation would be one
     results = summary["results"]
     assert results["1-query"]["data"]["viewer"] == {"role": "ADMIN"}
-    assert results["2-mutation"]["data"]["createLine"]["line"]["name"] == "Browser desk"
-    event = results["3-subscription"]["data"]["ticketEvents"]
-    assert (event["type"], event["ticket"]["id"]) == ("CREATED", summary["createdTicket"])
+    assert "tickets" in summary["explorer"] and "viewer" in summary["explorer"]
+    assert results["3-mutation"]["data"]["createLine"]["line"]["name"] == "Browser desk"
+    for name in ("4-subscription-ws", "5-subscription-sse"):
+        event = results[name]["data"]["ticketEvents"]
+        assert (event["type"], event["ticket"]["id"]) == ("CREATED", summary[f"{name}Ticket"])
+    assert summary["websockets"] >= 1 and summary["eventStreams"] == 1
     assert [Path(p).name for p in summary["screenshots"]] == [
         "1-query.png",
-        "2-mutation.png",
-        "3-subscription.png",
+        "2-explorer.png",
+        "3-mutation.png",
+        "4-subscription-ws.png",
+        "5-subscription-sse.png",
     ]

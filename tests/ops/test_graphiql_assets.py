@@ -1,68 +1,74 @@
-"""GraphiQL without internet: the page points at local copies of its CDN files when they are
-present (byte-identical: the integrity hashes hold), and at the CDN otherwise."""
+"""GraphiQL without internet: the page and every file it loads come from the package, under
+versioned or content-hashed paths, with a CSP that allows nothing else."""
 
 from __future__ import annotations
 
-import pytest
-from strawberry.http.ides import get_graphql_ide_html
+import base64
+import hashlib
+import re
 
-from app.http import graphiql_assets
-from app.http.graphiql_assets import localize, page_assets
-from app.http.graphiql_fetch import integrity_of, tarball_url
+import pytest
+
+from app.http.graphiql_assets import own_assets, vendor_assets
+from app.http.graphiql_page import SCRIPTS, STYLES
 
 pytestmark = pytest.mark.anyio
 
-PAGE = get_graphql_ide_html("graphiql")
+
+def _sri(data: bytes) -> str:
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
 
 
-def test_the_page_loads_seven_cdn_files_with_integrity():
-    assets = page_assets(PAGE)
-    assert sorted(a.spec for a in assets) == [
-        "@graphiql/plugin-explorer@1.0.2",
-        "@graphiql/plugin-explorer@1.0.2",
-        "graphiql@3.8.3",
-        "graphiql@3.8.3",
-        "js-cookie@3.0.5",
-        "react-dom@18.2.0",
-        "react@18.2.0",
-    ]
-    assert all(a.integrity.startswith("sha384-") for a in assets)
+def test_shipped_files_match_their_manifest_and_carry_a_licence():
+    assets = vendor_assets()
+    assert set(SCRIPTS) | set(STYLES) <= set(assets)
+    for asset in assets.values():
+        assert _sri(asset.file.read_bytes()) == asset.integrity, asset.url
+        assert asset.licence is not None
+        assert "Permission is hereby granted, free of charge" in asset.licence.read_text()
 
 
-def test_localize_only_what_is_present(tmp_path):
-    react = next(a for a in page_assets(PAGE) if a.package == "react")
-    assert localize(PAGE, tmp_path) == PAGE  # nothing fetched: the CDN page as is
-    react.local_file(tmp_path).parent.mkdir(parents=True)
-    react.local_file(tmp_path).write_bytes(b"x")
-    page = localize(PAGE, tmp_path)
-    assert react.local_url in page and react.cdn_url not in page
-    assert page.count("https://unpkg.com/") == PAGE.count("https://unpkg.com/") - 1
-
-
-def test_tarball_urls():
-    assert tarball_url("graphiql", "3.8.3") == (
-        "https://registry.npmjs.org/graphiql/-/graphiql-3.8.3.tgz"
-    )
-    assert tarball_url("@graphiql/plugin-explorer", "1.0.2") == (
-        "https://registry.npmjs.org/@graphiql/plugin-explorer/-/plugin-explorer-1.0.2.tgz"
-    )
-
-
-async def test_served_page_and_files(client, tmp_path, monkeypatch):
-    assets = page_assets(PAGE)
-    css = next(a for a in assets if a.path.endswith("graphiql.min.css"))
-    monkeypatch.setattr(graphiql_assets, "VENDOR_DIR", tmp_path)
-    monkeypatch.setattr(graphiql_assets, "localize", lambda html: localize(html, tmp_path))
-    css.local_file(tmp_path).parent.mkdir(parents=True)
-    css.local_file(tmp_path).write_bytes(b".graphiql-container{}")
-
+async def test_page_loads_only_local_files_under_a_strict_csp(client):
     page = await client.get("/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 200
-    assert f'href="{css.local_url}"' in page.text
-    assert int(page.headers["content-length"]) == len(page.content)
-    served = await client.get(css.local_url)
-    assert (served.status_code, served.content) == (200, b".graphiql-container{}")
-    assert served.headers["content-type"].startswith("text/css")
-    assert integrity_of(served.content) == integrity_of(b".graphiql-container{}")
-    assert (await client.get("/static/vendor/../../../pyproject.toml")).status_code == 404
-    assert (await client.get("/static/vendor/react@18.2.0/none.js")).status_code == 404
+    csp = page.headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "script-src 'self';" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert "<script>" not in page.text and "style=" not in page.text  # nothing inline
+    assert [s for s in sources if not s.startswith("/static/") and s != "data:,"] == []
+    for role in SCRIPTS + STYLES:
+        assert vendor_assets()[role].url in sources
+    for name in ("ticketgw-graphiql.js", "ticketgw-graphiql.css"):
+        assert own_assets()[name].url in sources
+
+
+async def test_files_are_immutable_and_gzipped(client):
+    graphiql = vendor_assets()["graphiql"]
+    plain = await client.get(graphiql.url, headers={"Accept-Encoding": "identity"})
+    assert plain.status_code == 200
+    assert plain.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert plain.headers["content-type"].startswith("text/javascript")
+    assert _sri(plain.content) == graphiql.integrity
+    zipped = await client.get(graphiql.url, headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.content == plain.content
+    assert zipped.num_bytes_downloaded < len(plain.content) / 3
+
+    script = own_assets()["ticketgw-graphiql.js"]
+    assert (await client.get(script.url)).status_code == 200
+    stale = script.url.replace(script.url.split("/")[3], "0" * 16)
+    assert (await client.get(stale)).status_code == 404  # an old hash is not served
+
+
+async def test_only_listed_files_are_served(client):
+    graphiql = vendor_assets()["graphiql"]
+    licence = await client.get(graphiql.url.rsplit("/", 1)[0] + "/LICENSE")
+    assert licence.status_code == 200 and "MIT" in licence.text
+    for path in (
+        "/static/vendor/../../../pyproject.toml",
+        "/static/vendor/manifest.json",
+        graphiql.url + ".map",
+        "/static/vendor/react@18.3.1/umd/react.development.js",
+    ):
+        assert (await client.get(path)).status_code == 404, path
