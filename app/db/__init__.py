@@ -4,6 +4,7 @@ from app.db.events import TicketEvent
 from app.db.labels import Label, TicketLabel
 from app.db.lines import Line
 from app.db.people import Contact, Team, User
+from app.db.ticket_counts import TicketCount
 from app.db.tickets import ExtraField, Interaction, Message, Ticket
 from app.db.workspace import ApiKey, IngestDelivery, WebhookSecret, Workspace
 
@@ -18,6 +19,7 @@ __all__ = [
     "Message",
     "Team",
     "Ticket",
+    "TicketCount",
     "TicketEvent",
     "TicketLabel",
     "User",
