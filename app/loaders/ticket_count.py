@@ -39,9 +39,8 @@ class TicketTotal:
 
 
 def _served_by_counters(shape: Shape) -> bool:
-    return (
-        set(shape.lists) <= _COUNTED_LISTS
-        and not (shape.search or shape.created_after or shape.created_before)
+    return set(shape.lists) <= _COUNTED_LISTS and not (
+        shape.search or shape.created_after or shape.created_before
     )
 
 

@@ -86,11 +86,15 @@ def _trigram_ilike(element: TicketSearch, compiler: Any, **kw: Any) -> str:
     )  # fmt: skip
     by_contact = _ticket.alias("search_contact_ticket")
     contact_text = func.contact_search_text(_contact.c.name, _contact.c.email)
-    ids = select(own.c.id).where(text.ilike(pattern)).union(
-        select(_message.c.ticket_id).where(_message.c.body.ilike(pattern)),
-        select(by_contact.c.id)
-        .join(_contact, _contact.c.id == by_contact.c.contact_id)
-        .where(contact_text.ilike(pattern)),
+    ids = (
+        select(own.c.id)
+        .where(text.ilike(pattern))
+        .union(
+            select(_message.c.ticket_id).where(_message.c.body.ilike(pattern)),
+            select(by_contact.c.id)
+            .join(_contact, _contact.c.id == by_contact.c.contact_id)
+            .where(contact_text.ilike(pattern)),
+        )
     )
     return compiler.process(element.ticket_id.in_(ids), **kw)  # type: ignore[no-any-return]
 
@@ -105,9 +109,7 @@ def _fts5_match(element: TicketSearch, compiler: Any, **kw: Any) -> str:
     phrase = bindparam(element.name, type_=SearchTerm())
     by_contact = _ticket.alias("search_contact_ticket")
     ids = _fts_rowids("ticket_fts", phrase).union_all(
-        select(_message.c.ticket_id).where(
-            _message.c.id.in_(_fts_rowids("message_fts", phrase))
-        ),
+        select(_message.c.ticket_id).where(_message.c.id.in_(_fts_rowids("message_fts", phrase))),
         select(by_contact.c.id).where(
             by_contact.c.contact_id.in_(_fts_rowids("contact_fts", phrase))
         ),

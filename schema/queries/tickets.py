@@ -12,6 +12,7 @@ from app.loaders.ticket_count import EXACT_COUNT_LIMIT, TicketTotal, count_ticke
 from app.loaders.ticket_list import TicketPage, TicketQuery, list_tickets
 from schema.errors import bad_user_input, check_page_size, from_domain
 from schema.ids import TICKET, decode_pk
+from schema.limits.search_cost import searches
 from schema.permissions import AUTHENTICATED
 from schema.prefetch import prefetch_for_field
 from schema.queries.ticket_inputs import TicketFilter, TicketOrder
@@ -44,9 +45,7 @@ class TicketConnection:
     def _total(self, info: Info) -> asyncio.Future[TicketTotal]:
         if self.total is None:
             ctx = info.context
-            self.total = asyncio.ensure_future(
-                count_tickets(ctx.db, ctx.workspace_id, self.query)
-            )
+            self.total = asyncio.ensure_future(count_tickets(ctx.db, ctx.workspace_id, self.query))
         return self.total
 
     @strawberry.field(
@@ -91,6 +90,9 @@ class TicketQueries:
     @strawberry.field(
         permission_classes=AUTHENTICATED,
         description="Tickets of both kinds. Pass first (and after) or last (and before), 1..100.",
+        # filter.search reads three trigram indexes: tickets, their messages (~5 a ticket)
+        # and contacts: 30 points per 10 characters of the term.
+        metadata=searches("filter", "search", weight=30),
     )
     async def tickets(
         self,

@@ -131,9 +131,7 @@ _SEARCHED = "title, subject, summary, first_name, last_name, public_id, email"
 def _sqlite_statements() -> list[str]:
     ticket_new, ticket_old = (_SQLITE_TICKET_TEXT.format(r=r) for r in ("NEW", "OLD"))
     contact_new = _SQLITE_CONTACT_TEXT.format(r="NEW")
-    key_changed = " OR ".join(
-        f"OLD.{c} IS NOT NEW.{c}" for c in _COUNTED.split(", ")
-    )
+    key_changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _COUNTED.split(", "))
     return [
         "CREATE VIRTUAL TABLE ticket_fts USING fts5(document, tokenize='trigram')",
         "CREATE VIRTUAL TABLE contact_fts USING fts5(document, tokenize='trigram')",
@@ -211,7 +209,7 @@ def _ensure_pg_trgm() -> None:
     database = bind.exec_driver_sql("SELECT current_database()").scalar()
     how = (
         f"ticketgw's search needs the PostgreSQL extension pg_trgm in database {database!r}. "
-        f'Run `CREATE EXTENSION pg_trgm;` in it as a superuser (or as a role with CREATE on '
+        f"Run `CREATE EXTENSION pg_trgm;` in it as a superuser (or as a role with CREATE on "
         f"the database), then run `ticketgw migrate` again."
     )
     if not bind.exec_driver_sql(
