@@ -4,10 +4,10 @@ Writes through the gateway's own tables (Alembic migrations, then app.db.bulk: C
 PostgreSQL, batched executemany on SQLite, in chunks of CHUNK tickets with their children, so
 a million tickets take minutes and bounded memory) on SQLite or PostgreSQL, then prints a JSON
 line with what the benchmarks need (URL, workspace id, an admin API key, a ticket id, seconds
-taken). Same seed, same rows: ~5 messages, ~2 labels and ~1.5 interactions per ticket, one
-contact per ~2 helpdesk tickets, 50 users, 12 labels, 4 lines, 5 teams. Names are drawn from
-common first names and surnames (about 1 in 100 is a Smith), so a search has hits that grow
-with the table, as in a real workspace.
+taken). Same seed, same rows: ~5 messages, ~2 labels, ~1.5 interactions and a CREATED event
+per ticket, one contact per ~2 helpdesk tickets, 50 users, 12 labels, 4 lines, 5 teams.
+Names are drawn from common first names and surnames (about 1 in 100 is a Smith), so a
+search has hits that grow with the table, as in a real workspace.
 
     .venv/bin/python bench/datagen.py --url postgresql://postgres@127.0.0.1:5432/ticketgw_bench
     .venv/bin/python bench/datagen.py --url sqlite+aiosqlite:////tmp/ticketgw_bench.db
@@ -32,11 +32,23 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.config import normalize_database_url
-from app.db import Contact, Interaction, Label, Line, Message, Team, Ticket, TicketLabel, User
+from app.db import (
+    Contact,
+    Interaction,
+    Label,
+    Line,
+    Message,
+    Team,
+    Ticket,
+    TicketEvent,
+    TicketLabel,
+    User,
+    Workspace,
+)
 from app.db.bulk import indexes_deferred, insert_rows
 from app.db.engine import Database
 from app.db.schema_setup import migrate
@@ -119,12 +131,16 @@ def _tickets(rng: random.Random, ws: int, first: int, n: int, refs: dict[str, li
     return rows
 
 
-def _children(rng: random.Random, ws: int, made: Sequence[Any], refs: dict[str, list[int]]
-              ) -> tuple[list[Row], list[Row], list[Row]]:  # fmt: skip
-    """Messages, label links and interactions of the tickets just made."""
+def _children(rng: random.Random, ws: int, made: Sequence[Any], refs: dict[str, list[int]],
+              last_seq: int) -> tuple[list[Row], list[Row], list[Row], list[Row]]:  # fmt: skip
+    """Messages, label links, interactions and CREATED events of the tickets just made."""
     users, labels = refs["users"], refs["labels"]
-    messages, links, calls = [], [], []
-    for row in made:
+    messages, links, calls, events = [], [], [], []
+    for seq, row in enumerate(made, start=last_seq + 1):  # the log goes on after last_seq
+        events.append({"workspace_id": ws, "seq": seq, "ticket_id": row.id, "type": "CREATED",
+                       "from_state": None, "to_state": row.state, "from_status": None,
+                       "to_status": row.status, "actor_id": None, "at": row.created_at,
+                       "changes": None})  # fmt: skip
         for j in range(rng.randint(3, 7)):  # ~5
             messages.append({
                 "workspace_id": ws, "ticket_id": row.id,
@@ -144,7 +160,7 @@ def _children(rng: random.Random, ws: int, made: Sequence[Any], refs: dict[str, 
                           "end": start + timedelta(minutes=rng.randint(2, 15)),
                           "line_id": row.line_id, "desk": rng.randint(1, 9),
                           "user_id": rng.choice(users)})  # fmt: skip
-    return messages, links, calls
+    return messages, links, calls, events
 
 
 async def _bulk(db: Database, model: Any, rows: list[dict[str, Any]]) -> int:
@@ -209,7 +225,7 @@ async def generate(url: str, tickets: int) -> dict[str, Any]:
     rng = random.Random(SEED)
     refs = await _directory(db, rng, ws, tickets)
     t = Ticket.__table__  # type: ignore[attr-defined]
-    totals = {"tickets": 0, "messages": 0, "labels": 0, "interactions": 0}
+    totals = {"tickets": 0, "messages": 0, "labels": 0, "interactions": 0, "events": 0}
     last_id = 0
     async with indexes_deferred(db, TRIGRAM_INDEXES):
         for first in range(0, tickets, CHUNK):
@@ -217,16 +233,21 @@ async def generate(url: str, tickets: int) -> dict[str, Any]:
                 db, Ticket, _tickets(rng, ws, first, min(CHUNK, tickets - first), refs)
             )
             async with db.read_session() as session:
-                stmt = select(t.c.id, t.c.created_at, t.c.kind, t.c.line_id).where(
-                    t.c.workspace_id == ws, t.c.id > last_id
-                )
+                stmt = select(
+                    t.c.id, t.c.created_at, t.c.kind, t.c.line_id, t.c.state, t.c.status
+                ).where(t.c.workspace_id == ws, t.c.id > last_id)
                 made = (await session.execute(stmt.order_by(t.c.id))).all()
             last_id = made[-1].id
-            messages, links, calls = _children(rng, ws, made, refs)
+            messages, links, calls, events = _children(rng, ws, made, refs, totals["events"])
             totals["messages"] += await _bulk(db, Message, messages)
             totals["labels"] += await _bulk(db, TicketLabel, links)
             totals["interactions"] += await _bulk(db, Interaction, calls)
+            totals["events"] += await _bulk(db, TicketEvent, events)
             print(f"{totals['tickets']} tickets, {time.monotonic() - began:.0f} s", file=sys.stderr)
+    async with db.transaction() as session:  # the log's head, as the services keep it
+        await session.execute(
+            update(Workspace).where(Workspace.id == ws).values(event_seq=totals["events"])
+        )
     loaded = time.monotonic()
     async with db.engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
         await conn.execute(text("VACUUM ANALYZE" if not url.startswith("sqlite") else "ANALYZE"))

@@ -66,7 +66,7 @@ async def indexes_deferred(db: Database, names: Iterable[str]) -> AsyncIterator[
             text("SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(:names)"),
             {"names": list(names)},
         )
-        definitions = dict(found.tuples().all())
+        definitions = {name: definition for name, definition in found}
         for name in definitions:
             await conn.execute(text(f'DROP INDEX "{name}"'))
     try:

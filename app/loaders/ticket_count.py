@@ -21,9 +21,9 @@ from app.db.engine import Database
 from app.loaders.base import table_of
 from app.loaders.keys import KeysIn
 from app.loaders.statements import LoaderStatement
-from app.loaders.ticket_list import Shape, TicketQuery, bind_query, conditions, status_condition
+from app.loaders.ticket_list import Shape, TicketQuery, bind_filter, conditions, status_condition
 
-EXACT_COUNT_LIMIT = 10_000
+EXACT_COUNT_LIMIT = 1_000
 
 _counts = table_of(TicketCount)
 _ticket = table_of(Ticket)
@@ -58,9 +58,14 @@ def _counter_sum(shape: Shape) -> LoaderStatement:
 
 
 def _bounded_count(shape: Shape) -> LoaderStatement:
-    matching = select(literal(1)).select_from(_ticket).where(*conditions(shape))
-    capped = matching.limit(bindparam("count_limit")).subquery()
-    return LoaderStatement(select(func.count()).select_from(capped))
+    # In the list's default order, as a page is read: the planner then walks the creation
+    # index and stops at the limit, as for a page; unordered, it may pick a sequential scan
+    # that expects matches early and finds them only at the table's end (recent tickets).
+    t = _ticket
+    matching = select(literal(1)).select_from(t).where(*conditions(shape))
+    newest_first = matching.order_by(t.c.created_at.desc(), t.c.id.desc())
+    capped = newest_first.limit(bindparam("count_limit")).subquery()
+    return LoaderStatement(select(func.count()).select_from(capped), planned=True)
 
 
 @lru_cache(maxsize=1024)
@@ -69,7 +74,10 @@ def count_statement(shape: Shape) -> LoaderStatement:
 
 
 async def count_tickets(db: Database, workspace_id: int, query: TicketQuery) -> TicketTotal:
-    shape, params = bind_query(workspace_id, query)
+    bound = await bind_filter(db, workspace_id, query)
+    if bound is None:
+        return TicketTotal(0, exact=True)
+    shape, params = bound
     if _served_by_counters(shape):
         rows = await count_statement(shape).rows(db, params)
         return TicketTotal(int(rows[0][0]), exact=True)

@@ -115,6 +115,29 @@ def bind_query(workspace_id: int, q: TicketQuery) -> tuple[Shape, dict[str, Any]
     return shape, params
 
 
+_LABEL_IDS = LoaderStatement(
+    select(_label.c.id).where(
+        _label.c.workspace_id == bindparam("workspace_id"), KeysIn(_label.c.name, "label_names")
+    )
+)
+
+
+async def bind_filter(
+    db: Database, workspace_id: int, q: TicketQuery
+) -> tuple[Shape, dict[str, Any]] | None:
+    """bind_query, with labels named by the filter bound by id; None when none of them exists
+    (nothing can match). By id, the planner sees which labels and how many tickets each has:
+    by name (through a join), every label looked as common as the average one, and a label on
+    a few tickets was looked for by walking all of them."""
+    shape, params = bind_query(workspace_id, q)
+    if "label_names" in params:
+        found = await _LABEL_IDS.rows(db, params)
+        if not found:
+            return None
+        params["label_ids"] = [row[0] for row in found]
+    return shape, params
+
+
 def status_condition(
     shape: Shape, kind: ColumnElement[str], status: ColumnElement[str]
 ) -> ColumnElement[bool] | None:
@@ -128,6 +151,17 @@ def status_condition(
     return or_(*statuses) if statuses else None
 
 
+# Filters whose matches may be many or none, depending on the values: one plan for every
+# value can't serve both (walk the creation index until 50 match, or read the few matches by
+# their own index), so these statements are planned for each execution's values.
+_SELECTIVE = frozenset({"line_ids", "assignee_ids", "team_ids", "label_names", "origins"})
+
+
+def planned_by_values(shape: Shape) -> bool:
+    dates = shape.created_after or shape.created_before
+    return shape.search or dates or not _SELECTIVE.isdisjoint(shape.lists)
+
+
 def conditions(shape: Shape) -> list[ColumnElement[bool]]:
     t = _ticket
     where: list[ColumnElement[bool]] = [t.c.workspace_id == bindparam("workspace_id")]
@@ -137,13 +171,9 @@ def conditions(shape: Shape) -> list[ColumnElement[bool]]:
     statuses = status_condition(shape, t.c.kind, t.c.status)
     if statuses is not None:
         where.append(statuses)
-    if "label_names" in shape.lists:
-        tl, lb = _ticket_label, _label
-        where.append(
-            exists().where(
-                tl.c.ticket_id == t.c.id, lb.c.id == tl.c.label_id, KeysIn(lb.c.name, "label_names")
-            )
-        )
+    if "label_names" in shape.lists:  # by the labels' ids (see bind_filter)
+        tl = _ticket_label
+        where.append(exists().where(tl.c.ticket_id == t.c.id, KeysIn(tl.c.label_id, "label_ids")))
     if shape.search:
         where.append(TicketSearch(t.c.id, "search"))
     if shape.created_after:
@@ -177,7 +207,7 @@ def _page_statement(
     descending = ordering.descending != backward
     order_by = [key.desc(), ident.desc()] if descending else [key.asc(), ident.asc()]
     stmt = select(*TICKET_ROW_COLUMNS).where(*where).order_by(*order_by).limit(bindparam("size"))
-    return LoaderStatement(stmt)
+    return LoaderStatement(stmt, planned=planned_by_values(shape))
 
 
 async def list_tickets(
@@ -192,14 +222,21 @@ async def list_tickets(
     before: str | None = None,
 ) -> TicketPage:
     """One page. `first` reads forward from `after`; `last` reads backward from `before`."""
-    shape, params = bind_query(workspace_id, query)
+    backward = last is not None and first is None
+    keys: dict[str, Any] = {}
     cursors = []
     for name, cursor in (("after", after), ("before", before)):
         if cursor is not None:
             value, row_id = decode_keyset(_CURSOR_PREFIX[ordering.field], cursor, name)
-            params.update({f"{name}_key": value, f"{name}_id": row_id})
+            keys.update({f"{name}_key": value, f"{name}_id": row_id})
             cursors.append(name)
-    backward = last is not None and first is None
+    bound = await bind_filter(db, workspace_id, query)
+    if bound is None:  # labels that don't exist: nothing matches
+        if backward:
+            return TicketPage([], before is not None, False, ordering)
+        return TicketPage([], False, after is not None, ordering)
+    shape, params = bound
+    params.update(keys)
     size = last if backward else first
     assert size is not None
     params["size"] = size + 1  # one more: is there a next page?

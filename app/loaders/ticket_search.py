@@ -3,8 +3,9 @@
 A ticket matches when the term is a substring (case-insensitive; accents count) of its own
 fields (title, subject, summary, first, last and full name, public id, email), of one of its
 message bodies, or of its contact's name or email. Each source has its own index (migration
-0017), so the condition is `ticket.id IN (<ids from each index>)`: a semi-join that the
-planner can drive from the indexes, where an OR of per-row checks would read every ticket.
+0017), so the condition is "ticket.id is among the ids each index gives": read from the
+indexes, where an OR of per-row checks would read every ticket. Its cost grows with the
+number of matching tickets, not with the table: a rare term is a few index pages at any size.
 
 - PostgreSQL: `ILIKE '%term%'` (LIKE's metacharacters escaped) over pg_trgm GIN indexes on
   `ticket_search_text(...)`, `message.body` and `contact_search_text(...)`.
@@ -18,7 +19,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, String, bindparam, column, func, literal_column, select, table
+from sqlalchemy import (
+    Boolean,
+    String,
+    any_,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import CompileError
 from sqlalchemy.ext.compiler import compiles
@@ -96,7 +107,11 @@ def _trigram_ilike(element: TicketSearch, compiler: Any, **kw: Any) -> str:
             .where(contact_text.ilike(pattern)),
         )
     )
-    return compiler.process(element.ticket_id.in_(ids), **kw)  # type: ignore[no-any-return]
+    # `= ANY(ARRAY(...))`: the ids are gathered once, then read by primary key. With
+    # `IN (...)` the planner, expecting many matches, may hash-join them to a scan of every
+    # ticket (2.5 s at a million tickets for "smith" against ~0.1 s this way).
+    matches = func.array(ids.scalar_subquery())
+    return compiler.process(element.ticket_id == any_(matches), **kw)  # type: ignore[no-any-return]
 
 
 def _fts_rowids(name: str, phrase: Any) -> Any:

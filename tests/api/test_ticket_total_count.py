@@ -64,9 +64,8 @@ async def test_counters_follow_every_write(gql, key, factory, db, workspace):
             result = await gql(MUTATE % name, variables, key=key)
         assert result["data"][name]["errors"] == [], (name, result)
     async with db.transaction() as session:
-        await session.execute(update(Ticket).where(Ticket.id == queue[2].id).values(kind="QUEUE",
-                                                                               status="SERVED",
-                                                                               state="RESOLVED"))  # fmt: skip
+        served = {"status": "SERVED", "state": "RESOLVED"}
+        await session.execute(update(Ticket).where(Ticket.id == queue[2].id).values(**served))
         await session.execute(delete(Ticket).where(Ticket.id == doomed.id))
 
     # then: the counters say what the table says
