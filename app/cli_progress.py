@@ -17,6 +17,11 @@ class Progress:
         self._bar.total = (self._bar.total or 0) + more
         self._bar.refresh()
 
+    @property
+    def silent(self) -> bool:
+        """Not drawn (stderr is not a terminal)."""
+        return bool(self._bar.disable)
+
     def advance(self, done: int = 1) -> None:
         self._bar.update(done)
 

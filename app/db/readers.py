@@ -32,8 +32,15 @@ class _Kept:
 
 
 class Readers:
-    def __init__(self, pool: Pool, size: int) -> None:
-        self._pool, self.size = pool, size
+    def __init__(
+        self,
+        pool: Pool,
+        size: int,
+        setup: Callable[[Any], Awaitable[None]] | None = None,
+    ) -> None:
+        """`setup(driver connection)` runs once on each connection this keeps (a session
+        setting, say) before its first read."""
+        self._pool, self.size, self._setup = pool, size, setup
         self._idle: list[_Kept] = []
         self._open = 0
         self._waiters: deque[asyncio.Future[None]] = deque()
@@ -72,11 +79,18 @@ class Readers:
             if self._open < self.size:
                 self._open += 1
                 try:
-                    return await greenlet_spawn(self._detached)
+                    kept: _Kept = await greenlet_spawn(self._detached)
                 except BaseException:
                     self._open -= 1
                     self._wake()
                     raise
+                if self._setup is not None:
+                    try:
+                        await self._setup(kept.driver)
+                    except BaseException:
+                        await self._drop(kept)
+                        raise
+                return kept
             waiter = asyncio.get_running_loop().create_future()
             self._waiters.append(waiter)
             try:

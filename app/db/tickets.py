@@ -32,7 +32,8 @@ class Ticket(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    # Indexed: search finds tickets by their contact's name.
+    contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
     assignee_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     assigner_id: int | None = Field(default=None, foreign_key="app_user.id")
     team_id: int | None = Field(default=None, foreign_key="team.id", index=True)

@@ -80,8 +80,11 @@ def _compile(stmt: Select[Any], dialect: Dialect) -> _Compiled | None:
 class LoaderStatement:
     """One loader query; every value it varies on is a bound parameter."""
 
-    def __init__(self, stmt: Select[Any]) -> None:
+    def __init__(self, stmt: Select[Any], *, planned: bool = False) -> None:
+        """`planned`: the best plan depends on the values bound (see
+        Database.on_planned_read_driver); otherwise one generic plan serves every execution."""
         self.stmt = stmt
+        self.planned = planned
         self._compiled: dict[str, _Compiled | None] = {}
 
     def compiled(self, dialect: Dialect) -> _Compiled | None:
@@ -101,5 +104,6 @@ class LoaderStatement:
         args = compiled.args(params)
         run = _DRIVERS[dialect.driver]
         count_statement()
-        rows = await db.on_read_driver(lambda driver: run(driver, compiled.sql, args))
+        on_driver = db.on_planned_read_driver if self.planned else db.on_read_driver
+        rows = await on_driver(lambda driver: run(driver, compiled.sql, args))
         return [compiled.record(row) for row in rows]

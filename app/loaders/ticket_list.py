@@ -1,8 +1,8 @@
-"""The ticket list behind Query.tickets: filters, keyset pagination both ways, total count.
+"""The ticket list behind Query.tickets: filters, keyset pagination both ways.
 
 Not a DataLoader (it is the root of a page, not a relation), but it reads the same way: every
 value a bound parameter, one statement per shape of filter compiled once and run on the driver
-connection, always inside the caller's workspace.
+connection, always inside the caller's workspace. totalCount: app.loaders.ticket_count.
 """
 
 from __future__ import annotations
@@ -12,20 +12,21 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, exists, false, func, or_, select
+from sqlalchemy import Row, and_, bindparam, exists, false, or_, select
 from sqlalchemy.sql import ColumnElement
 
-from app.db import Contact, Label, Ticket, TicketLabel
+from app.db import Label, Ticket, TicketLabel
 from app.db.engine import Database
 from app.domain.enums import TicketKind
+from app.domain.search import search_term
 from app.loaders.base import table_of
 from app.loaders.by_id import TICKET_ROW_COLUMNS
 from app.loaders.cursors import decode_keyset, encode_keyset
 from app.loaders.keys import KeysIn
 from app.loaders.statements import LoaderStatement
+from app.loaders.ticket_search import TicketSearch
 
 _ticket = table_of(Ticket)
-_contact = table_of(Contact)
 _label = table_of(Label)
 _ticket_label = table_of(TicketLabel)
 
@@ -70,25 +71,6 @@ class TicketPage:
         return encode_keyset(_CURSOR_PREFIX[field], getattr(row, field), row.id)
 
 
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _search() -> ColumnElement[bool]:
-    pattern = bindparam("search")
-    t, c = _ticket, _contact
-    full_name = func.coalesce(t.c.first_name, "") + " " + func.coalesce(t.c.last_name, "")
-    columns = [t.c.first_name, t.c.last_name, full_name, t.c.title, t.c.subject, t.c.summary]
-    columns += [t.c.public_id, t.c.email]
-    matches = [col.ilike(pattern, escape="\\") for col in columns]
-    contact_match = exists().where(
-        c.c.id == t.c.contact_id,
-        or_(*(col.ilike(pattern, escape="\\") for col in (c.c.name, c.c.email))),
-    )
-    return or_(*matches, contact_match)
-
-
 # TicketQuery's list filters: the column each one matches (labels and statuses are apart).
 _LISTS = {
     "kinds": _ticket.c.kind,
@@ -102,7 +84,7 @@ _LIST_FIELDS = (*_LISTS, "queue_statuses", "helpdesk_statuses", "label_names")
 
 
 @dataclass(frozen=True)
-class _Shape:
+class Shape:
     """What a list statement's text depends on: which filters are set, not their values."""
 
     lists: tuple[str, ...]  # names of the TicketQuery list fields that are not empty
@@ -112,18 +94,18 @@ class _Shape:
     include_removed: bool
 
 
-def _bound(workspace_id: int, q: TicketQuery) -> tuple[_Shape, dict[str, Any]]:
+def bind_query(workspace_id: int, q: TicketQuery) -> tuple[Shape, dict[str, Any]]:
     """The shape of `q`'s statement, and the values it binds by parameter name."""
     params: dict[str, Any] = {"workspace_id": workspace_id}
     params.update({f: list(getattr(q, f)) for f in _LIST_FIELDS if getattr(q, f)})
-    term = (q.search or "").strip()
-    if term:
-        params["search"] = _like(term)
+    term = search_term(q.search)  # DomainError when out of bounds
+    if term is not None:
+        params["search"] = term
     if q.created_after is not None:
         params["created_after"] = q.created_after
     if q.created_before is not None:
         params["created_before"] = q.created_before
-    shape = _Shape(
+    shape = Shape(
         lists=tuple(f for f in _LIST_FIELDS if f in params),
         search="search" in params,
         created_after="created_after" in params,
@@ -133,30 +115,67 @@ def _bound(workspace_id: int, q: TicketQuery) -> tuple[_Shape, dict[str, Any]]:
     return shape, params
 
 
-def _conditions(shape: _Shape) -> list[ColumnElement[bool]]:
+_LABEL_IDS = LoaderStatement(
+    select(_label.c.id).where(
+        _label.c.workspace_id == bindparam("workspace_id"), KeysIn(_label.c.name, "label_names")
+    )
+)
+
+
+async def bind_filter(
+    db: Database, workspace_id: int, q: TicketQuery
+) -> tuple[Shape, dict[str, Any]] | None:
+    """bind_query, with labels named by the filter bound by id; None when none of them exists
+    (nothing can match). By id, the planner sees which labels and how many tickets each has:
+    by name (through a join), every label looked as common as the average one, and a label on
+    a few tickets was looked for by walking all of them."""
+    shape, params = bind_query(workspace_id, q)
+    if "label_names" in params:
+        found = await _LABEL_IDS.rows(db, params)
+        if not found:
+            return None
+        params["label_ids"] = [row[0] for row in found]
+    return shape, params
+
+
+def status_condition(
+    shape: Shape, kind: ColumnElement[str], status: ColumnElement[str]
+) -> ColumnElement[bool] | None:
+    """queueStatuses and helpdeskStatuses: each kind's own statuses, ORed (None if neither)."""
+    statuses = []
+    if "queue_statuses" in shape.lists:
+        statuses.append(and_(kind == TicketKind.QUEUE.value, KeysIn(status, "queue_statuses")))
+    if "helpdesk_statuses" in shape.lists:
+        helpdesk = KeysIn(status, "helpdesk_statuses")
+        statuses.append(and_(kind == TicketKind.HELPDESK.value, helpdesk))
+    return or_(*statuses) if statuses else None
+
+
+# Filters whose matches may be many or none, depending on the values: one plan for every
+# value can't serve both (walk the creation index until 50 match, or read the few matches by
+# their own index), so these statements are planned for each execution's values.
+_SELECTIVE = frozenset({"line_ids", "assignee_ids", "team_ids", "label_names", "origins"})
+
+
+def planned_by_values(shape: Shape) -> bool:
+    dates = shape.created_after or shape.created_before
+    return shape.search or dates or not _SELECTIVE.isdisjoint(shape.lists)
+
+
+def conditions(shape: Shape) -> list[ColumnElement[bool]]:
     t = _ticket
     where: list[ColumnElement[bool]] = [t.c.workspace_id == bindparam("workspace_id")]
     if not shape.include_removed:
         where += [t.c.spam == false(), t.c.trashed_at.is_(None)]
     where += [KeysIn(_LISTS[name], name) for name in shape.lists if name in _LISTS]
-    statuses = []
-    if "queue_statuses" in shape.lists:
-        queue = KeysIn(t.c.status, "queue_statuses")
-        statuses.append(and_(t.c.kind == TicketKind.QUEUE.value, queue))
-    if "helpdesk_statuses" in shape.lists:
-        helpdesk = KeysIn(t.c.status, "helpdesk_statuses")
-        statuses.append(and_(t.c.kind == TicketKind.HELPDESK.value, helpdesk))
-    if statuses:
-        where.append(or_(*statuses))
-    if "label_names" in shape.lists:
-        tl, lb = _ticket_label, _label
-        where.append(
-            exists().where(
-                tl.c.ticket_id == t.c.id, lb.c.id == tl.c.label_id, KeysIn(lb.c.name, "label_names")
-            )
-        )
+    statuses = status_condition(shape, t.c.kind, t.c.status)
+    if statuses is not None:
+        where.append(statuses)
+    if "label_names" in shape.lists:  # by the labels' ids (see bind_filter)
+        tl = _ticket_label
+        where.append(exists().where(tl.c.ticket_id == t.c.id, KeysIn(tl.c.label_id, "label_ids")))
     if shape.search:
-        where.append(_search())
+        where.append(TicketSearch(t.c.id, "search"))
     if shape.created_after:
         where.append(t.c.created_at >= bindparam("created_after", type_=t.c.created_at.type))
     if shape.created_before:
@@ -180,20 +199,15 @@ def _beyond(order: TicketOrdering, cursor: str, forward: bool) -> ColumnElement[
 # few shapes; the bound keeps one that tries every combination from growing the cache.
 @lru_cache(maxsize=1024)
 def _page_statement(
-    shape: _Shape, ordering: TicketOrdering, cursors: tuple[str, ...], backward: bool
+    shape: Shape, ordering: TicketOrdering, cursors: tuple[str, ...], backward: bool
 ) -> LoaderStatement:
-    where = _conditions(shape)
+    where = conditions(shape)
     where += [_beyond(ordering, cursor, forward=cursor == "after") for cursor in cursors]
     key, ident = _ticket.c[ordering.field], _ticket.c.id
     descending = ordering.descending != backward
     order_by = [key.desc(), ident.desc()] if descending else [key.asc(), ident.asc()]
     stmt = select(*TICKET_ROW_COLUMNS).where(*where).order_by(*order_by).limit(bindparam("size"))
-    return LoaderStatement(stmt)
-
-
-@lru_cache(maxsize=1024)
-def _count_statement(shape: _Shape) -> LoaderStatement:
-    return LoaderStatement(select(func.count()).select_from(_ticket).where(*_conditions(shape)))
+    return LoaderStatement(stmt, planned=planned_by_values(shape))
 
 
 async def list_tickets(
@@ -208,14 +222,21 @@ async def list_tickets(
     before: str | None = None,
 ) -> TicketPage:
     """One page. `first` reads forward from `after`; `last` reads backward from `before`."""
-    shape, params = _bound(workspace_id, query)
+    backward = last is not None and first is None
+    keys: dict[str, Any] = {}
     cursors = []
     for name, cursor in (("after", after), ("before", before)):
         if cursor is not None:
             value, row_id = decode_keyset(_CURSOR_PREFIX[ordering.field], cursor, name)
-            params.update({f"{name}_key": value, f"{name}_id": row_id})
+            keys.update({f"{name}_key": value, f"{name}_id": row_id})
             cursors.append(name)
-    backward = last is not None and first is None
+    bound = await bind_filter(db, workspace_id, query)
+    if bound is None:  # labels that don't exist: nothing matches
+        if backward:
+            return TicketPage([], before is not None, False, ordering)
+        return TicketPage([], False, after is not None, ordering)
+    shape, params = bound
+    params.update(keys)
     size = last if backward else first
     assert size is not None
     params["size"] = size + 1  # one more: is there a next page?
@@ -227,9 +248,3 @@ async def list_tickets(
         rows.reverse()
         return TicketPage(rows, before is not None, more, ordering)
     return TicketPage(rows, more, after is not None, ordering)
-
-
-async def count_tickets(db: Database, workspace_id: int, query: TicketQuery) -> int:
-    shape, params = _bound(workspace_id, query)
-    rows = await _count_statement(shape).rows(db, params)
-    return int(rows[0][0])

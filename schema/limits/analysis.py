@@ -4,8 +4,9 @@ Cost, in the manner of GitHub's and Shopify's: every field returning an object c
 times how many of it can come back. A field taking `first`/`last` multiplies what is below it by
 that number (by DEFAULT_PAGE when absent), `nodes(ids)` by the number of ids, and any other list
 of objects by LIST_WEIGHT, except the `edges`/`nodes` of a connection (its page is counted
-already). Scalars are free. The cost is an upper bound of what the query may load, so a query
-that could return a million nodes is refused before it runs, however few rows exist today.
+already). Scalars are free. A field that searches text adds points for the length of its
+term (schema/limits/search_cost.py). The cost is an upper bound of what the query may load, so
+a query that could return a million nodes is refused before it runs, however few rows exist today.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from graphql import (
     get_named_type,
     value_from_ast_untyped,
 )
+
+from schema.limits.search_cost import search_cost_of
 
 DEFAULT_PAGE = 100
 LIST_WEIGHT = 10
@@ -229,7 +232,19 @@ class _Walker:
         returned = get_named_type(definition.type)
         below = multiplier * self._fan_out(parent, node, definition.type)
         cost, deepest = self.walk(returned, node.selection_set, below, depth, seen)
-        return multiplier + cost, deepest
+        return multiplier * (1 + self._search(definition, node)) + cost, deepest
+
+    def _search(self, definition: Any, node: FieldNode) -> int:
+        """Points for the text the field searches, if it searches."""
+        search = search_cost_of(definition.extensions)
+        if search is None or not node.arguments:
+            return 0
+        name = search.path[0]
+        for argument in node.arguments:
+            if argument.name.value == name:
+                value = value_from_ast_untyped(argument.value, self.variables)
+                return search.points({name: value})
+        return 0
 
     def _fan_out(self, parent: GraphQLNamedType, node: FieldNode, field_type: Any) -> int:
         arguments = {a.name.value: a.value for a in node.arguments or ()}

@@ -60,7 +60,11 @@ class TicketFilter:
     )
     search: str | None = strawberry.field(
         default=None,
-        description="Case-insensitive: names, subject, summary, public id, email, contact.",
+        description=(
+            "Tickets containing this text (3 to 200 characters; case-insensitive, accents "
+            "count) in their title, names, subject, summary, public id, email, a message "
+            "body, or their contact's name or email. Newest first like any list; no ranking."
+        ),
     )
     created_after: datetime | None = strawberry.field(
         default=None, description="Created at or after this time."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 import strawberry
@@ -9,10 +10,12 @@ from strawberry import argument as arg
 
 from app.context import Info
 from app.domain.errors import DomainError
-from app.loaders.ticket_list import TicketPage, TicketQuery, count_tickets, list_tickets
+from app.loaders.ticket_count import EXACT_COUNT_LIMIT, TicketTotal, count_tickets
+from app.loaders.ticket_list import TicketPage, TicketQuery, list_tickets
 from schema import docs
 from schema.errors import bad_user_input, check_page_size, from_domain
 from schema.ids import TICKET, decode_pk
+from schema.limits.search_cost import searches
 from schema.permissions import AUTHENTICATED
 from schema.prefetch import prefetch_for_field
 from schema.queries.ticket_inputs import TicketFilter, TicketOrder
@@ -39,9 +42,31 @@ class TicketConnection:
     page: strawberry.Private[TicketPage]
     query: strawberry.Private[TicketQuery]
 
-    @strawberry.field(description="How many tickets match the filter, on all pages.")
+    # Both count fields share one count: the first to ask starts it.
+    total: strawberry.Private[asyncio.Future[TicketTotal] | None] = None
+
+    def _total(self, info: Info) -> asyncio.Future[TicketTotal]:
+        if self.total is None:
+            ctx = info.context
+            self.total = asyncio.ensure_future(count_tickets(ctx.db, ctx.workspace_id, self.query))
+        return self.total
+
+    @strawberry.field(
+        description=(
+            "How many tickets match the filter, on all pages. Exact for filters of kinds, "
+            "states, statuses and origins only (kept counts, cheap at any size). Other "
+            f"filters are counted up to {EXACT_COUNT_LIMIT:,}: above that this is "
+            f"{EXACT_COUNT_LIMIT:,} and totalCountIsExact is false."
+        )
+    )
     async def total_count(self, info: Info) -> int:
-        return await count_tickets(info.context.db, info.context.workspace_id, self.query)
+        return (await self._total(info)).count
+
+    @strawberry.field(
+        description="False when totalCount is a lower bound: more tickets match than it says."
+    )
+    async def total_count_is_exact(self, info: Info) -> bool:
+        return (await self._total(info)).exact
 
     @strawberry.field(description=docs.EDGES)
     def edges(self) -> list[TicketEdge]:
@@ -68,6 +93,9 @@ class TicketQueries:
     @strawberry.field(
         permission_classes=AUTHENTICATED,
         description="Tickets of both kinds. Pass first (and after) or last (and before), 1..100.",
+        # filter.search reads three trigram indexes: tickets, their messages (~5 a ticket)
+        # and contacts: 30 points per 10 characters of the term.
+        metadata=searches("filter", "search", weight=30),
     )
     async def tickets(
         self,

@@ -6,17 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.loaders.ticket_list import (
-    TicketOrdering,
-    TicketQuery,
-    _bound,
-    _count_statement,
-    _page_statement,
-)
+from app.loaders.ticket_count import count_statement
+from app.loaders.ticket_list import TicketOrdering, TicketQuery, _page_statement, bind_query
 
 
 def shape_of(query):  # type: ignore[no-untyped-def]
-    return _bound(1, query)[0]
+    return bind_query(1, query)[0]
 
 
 EVERY_FILTER = TicketQuery(
@@ -34,7 +29,7 @@ async def test_every_filter_binds_its_values_and_runs_on_the_driver(db):
     page = _page_statement(shape, TicketOrdering("updated_at"), ("after", "before"), True)
     # None would mean SQLAlchemy renders it again per request (an expanding IN, say).
     assert page.compiled(dialect) is not None
-    assert _count_statement(shape).compiled(dialect) is not None
+    assert count_statement(shape).compiled(dialect) is not None
 
 
 def test_the_same_shape_with_other_values_reuses_the_statement():

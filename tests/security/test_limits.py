@@ -120,9 +120,10 @@ def test_a_measured_shape_is_reused_only_for_the_same_page_sizes():
     def shape(variables):  # type: ignore[no-untyped-def]
         return measure(schema._schema, document, "Page", variables)
 
+    search = 30  # a term of up to 10 characters (see test_search_cost_grows_with_the_term)
     ten = shape({"n": 10, "term": "ada"})
-    assert ten is not None and ten.cost == 1 + 10 + 10
-    assert shape({"n": 20, "term": "ada"}).cost == 1 + 20 + 20  # a page size read: measured
-    assert shape({"term": "ada"}).cost == 1 + 100 + 100  # absent: the default page
-    assert shape({"n": 10, "term": "bob"}) is ten  # the search term weighs nothing
-    assert shape({"n": 10.0}).cost != ten.cost  # not an Int: weighed as no page size
+    assert ten is not None and ten.cost == 1 + search + 10 + 10
+    assert shape({"n": 20, "term": "ada"}).cost == 1 + search + 20 + 20  # a page size read
+    assert shape({"term": "ada"}).cost == 1 + search + 100 + 100  # absent: the default page
+    assert shape({"n": 10, "term": "ada"}) is ten  # the same variables: the same shape
+    assert shape({"n": 10.0, "term": "ada"}).cost != ten.cost  # not an Int: no page size
