@@ -311,7 +311,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--client-procs", type=int, default=2)
     parser.add_argument("--rate", type=float, default=50.0, help="status changes a second")
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--writers", type=int, default=4, help="the writer's connections")
+    parser.add_argument("--writers", type=int, default=8, help="the writer's connections")
     parser.add_argument(
         "--grace",
         type=float,

@@ -46,6 +46,7 @@ from bench.write_setup import (
     seed,
 )
 from bench.write_statements import (
+    held_summary,
     lock_spans,
     measure_floor,
     measure_mutations,
@@ -86,7 +87,7 @@ async def count_phase(
     proxy, count = await start_proxy(proxy_port, (host, int(port)), trace=True)
     gw = gateway("gw-counted", sqla.replace(host_port, f"127.0.0.1:{proxy_port}"), broker, 2)
     floor = floor_server(plain.replace(host_port, f"127.0.0.1:{proxy_port}"), broker)
-    out: dict[str, Any] = {"counts": {}, "loaded": {}}
+    out: dict[str, Any] = {"counts": {}, "held": {}, "loaded": {}}
     try:
         await asyncio.to_thread(gw.start)
         await asyncio.to_thread(floor.start)
@@ -98,6 +99,7 @@ async def count_phase(
         for name, requests in found.items():
             print_request(median_request(requests))
             out["counts"][name] = sorted(r.count for r in requests)
+            out["held"][name] = held_summary(requests)
         loaded = min(16, len(fixture.one))
         for name, server, make in (("gateway", gw, message_client), ("floor", floor, floor_client)):
             count.trace.clear()  # type: ignore[union-attr]

@@ -68,10 +68,19 @@ def print_summary(report: dict[str, Any]) -> None:
     runs = report["runs"]
     if counts := report.get("counts"):
         print("\n### Statements per mutation (each request of the counting phase)\n")
-        print("| mutation | statements (median) | each request |")
-        print("| --- | ---: | --- |")
+        print(
+            "| mutation | statements (median) | each request | request ms | workspace row "
+            "held ms, of which in the database (medians, one request at a time) |"
+        )
+        print("| --- | ---: | --- | ---: | --- |")
         for name, each in counts.items():
-            print(f"| {name} | {statistics.median_low(each)} | {', '.join(map(str, each))} |")
+            held = report.get("held", {}).get(name) or {}
+            span = f"{held['held']:.2f}, {held['in_db']:.2f}" if "held" in held else "-"
+            request = f"{held['request']:.1f}" if held else "-"
+            print(
+                f"| {name} | {statistics.median_low(each)} | {', '.join(map(str, each))} "
+                f"| {request} | {span} |"
+            )
     if not runs:
         return
     print("\n### Throughput and latency (median of rounds)\n")

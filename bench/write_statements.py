@@ -171,5 +171,20 @@ async def measure_floor(
 
 
 def median_request(requests: list[Request]) -> Request:
+    """Of the requests with the median count, the one of median duration."""
     middle = statistics.median_low(r.count for r in requests)
-    return next(r for r in requests if r.count == middle)
+    typical = sorted((r for r in requests if r.count == middle), key=lambda r: r.seconds)
+    return typical[(len(typical) - 1) // 2]
+
+
+def held_summary(requests: list[Request]) -> dict[str, float]:
+    """Median ms the workspace row was held after its locking statement, and of it in the
+    database, over the requests (uncontended: one request at a time)."""
+    spans = [span for r in requests for span in lock_spans(r.statements)]
+    if not spans:
+        return {}
+    return {
+        "held": statistics.median(s.held for s in spans) * 1000,
+        "in_db": statistics.median(s.in_db for s in spans) * 1000,
+        "request": statistics.median(r.seconds for r in requests) * 1000,
+    }
