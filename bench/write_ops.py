@@ -36,6 +36,10 @@ ASSIGN = _mutation(
 CALL = _mutation("mutation ($id: ID!) { callTicket(input: {id: $id, desk: 1}) { PAYLOAD } }")
 SERVE = _mutation("mutation ($id: ID!) { markTicketServed(input: {id: $id}) { PAYLOAD } }")
 TICKET = "__TICKET__"  # load_client.py puts the current ticket's id here
+LIFECYCLE = (
+    "createQueueTicket", "addTicketLabel", "assignTicket", "callTicket",
+    "addTicketMessage (queue)", "markTicketServed",
+)  # fmt: skip
 
 
 def step(name: str, query: str, capture: bool = False, **variables: str) -> dict[str, Any]:
@@ -60,13 +64,14 @@ def message_client(slot: Slot) -> dict[str, Any]:
 def lifecycle_steps(slot: Slot) -> list[dict[str, Any]]:
     """A queue ticket's life at a desk: each mutation changes something, so each writes an
     event. The agent calls without keepPrevious, as desks do (its previous ticket is served)."""
+    create, label, assign, call, message, serve = LIFECYCLE
     return [
-        step("createQueueTicket", CREATE_QUEUE, capture=True, l=slot.line_gid),
-        step("addTicketLabel", LABEL, id=TICKET),
-        step("assignTicket", ASSIGN, id=TICKET, a=slot.user_gid),
-        step("callTicket", CALL, id=TICKET),
-        step("addTicketMessage (queue)", MESSAGE, id=TICKET),
-        step("markTicketServed", SERVE, id=TICKET),
+        step(create, CREATE_QUEUE, capture=True, l=slot.line_gid),
+        step(label, LABEL, id=TICKET),
+        step(assign, ASSIGN, id=TICKET, a=slot.user_gid),
+        step(call, CALL, id=TICKET),
+        step(message, MESSAGE, id=TICKET),
+        step(serve, SERVE, id=TICKET),
     ]
 
 

@@ -6,6 +6,7 @@ import statistics
 from typing import Any
 
 from bench.load_client_driver import percentile
+from bench.write_ops import LIFECYCLE
 from bench.write_statements import LockSpan
 
 
@@ -151,17 +152,23 @@ def print_ratios(runs: list[dict[str, Any]], configs: list[str]) -> None:
 
 
 def print_steps(runs: list[dict[str, Any]]) -> None:
-    """Per mutation type, where a run had several (the mix)."""
+    """Per mutation type, where a run had several (the mix), in the order of a ticket's life."""
     mixed = [r for r in runs if len(r["steps"]) > 1]
     if not mixed:
         return
-    print("\n### The mix, per mutation type (median of rounds)\n")
-    print("| clients | configuration | mutation | p50 ms | p99 ms |")
-    print("| ---: | --- | --- | ---: | ---: |")
+    steps = [s for s in LIFECYCLE if any(s in r["steps"] for r in mixed)]
+    print("\n### The mix, p50 / p99 ms per mutation type (median of rounds)\n")
+    print("| clients | configuration | " + " | ".join(steps) + " |")
+    print("| ---: | --- |" + " ---: |" * len(steps))
     for clients in sorted({r["clients"] for r in mixed}):
         for config in dict.fromkeys(r["config"] for r in mixed):
             mine = [r for r in mixed if (r["clients"], r["config"]) == (clients, config)]
-            for step in mine[0]["steps"] if mine else ():
-                p50 = statistics.median(r["steps"][step]["p50"] for r in mine if step in r["steps"])
-                p99 = statistics.median(r["steps"][step]["p99"] for r in mine if step in r["steps"])
-                print(f"| {clients} | {config} | {step} | {p50:.1f} | {p99:.1f} |")
+            if not mine:
+                continue
+            cells = []
+            for step in steps:
+                of = [r["steps"][step] for r in mine if step in r["steps"]]
+                p50 = statistics.median(s["p50"] for s in of) if of else float("nan")
+                p99 = statistics.median(s["p99"] for s in of) if of else float("nan")
+                cells.append(f"{p50:.0f} / {p99:.0f}")
+            print(f"| {clients} | {config} | " + " | ".join(cells) + " |")
