@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,18 +32,9 @@ from app.services.importer import ImportSummary, import_file
 from app.services.unit_of_work import ServiceEnv
 from app.services.workspaces import create_workspace
 from bench.ingest_throughput import _create_pg_database, _drop_pg_database, write_ndjson
+from bench.servers import cluster_pids
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cluster_pids(port: int) -> list[int]:
-    """The postmaster listening on `port` (its `-p` argument) and its children."""
-    out = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True).stdout
-    rows = [line.split(None, 2) for line in out.splitlines() if len(line.split(None, 2)) == 3]
-    masters = {
-        int(pid) for pid, _ppid, args in rows if "postgres" in args and f"-p {port} " in args + " "
-    }
-    return [int(pid) for pid, ppid, _args in rows if int(pid) in masters or int(ppid) in masters]
 
 
 def postgres_cpu_s(port: int | None) -> float:

@@ -1,13 +1,26 @@
-"""WebSocket subscription fan-out through a real gateway: N subscribers, M status changes.
+"""Subscription fan-out through real gateways: N subscribers on one process, steady writes, bursts.
 
-Starts `uvicorn app.main:create_app --factory` in a subprocess on a fresh SQLite file (or
---database-url), makes a workspace and a line, connects N graphql-transport-ws clients to
-ticketStatusChanged, then writes M status changes through GraphQL mutations on the same gateway
-(create -> call -> serve, one at a time). Prints events/second delivered (all subscribers) and
-end-to-end latency p50/p99: receive time minus the event's `at` (stamped in the writing
-transaction, same clock).
+Makes a fresh database (PostgreSQL: on the server of --database-url; or an SQLite file), its
+own redis-server, and two `ticketgw serve` processes of one worker each: the subscribers'
+(measured) and the writer's, so that the mutations' CPU is not the fan-out's (`--writer-gateway
+same` writes through the subscribers' process instead). Subscribers are graphql-transport-ws
+clients of ticketStatusChanged ("from now"), spread over `--client-procs` processes
+(bench/ws_subscribers.py) so their CPU is not the writer's either.
 
-  .venv/bin/python bench/subscriptions_ws.py --subscribers 200 --changes 300
+- steady: a rate-controlled writer (bench/load_client.py, its own process) makes `--rate`
+  status changes a second for `--seconds` (create, call, serve queue tickets). Prints p50/p99
+  from the event's `at` to receipt (`at` is stamped when the writing unit of work begins, so
+  this includes the write itself) and from the writer's answer to receipt (a lower bound: the
+  answer comes after COMMIT), and the fraction of deliveries not there `--grace` s after the
+  last write.
+- burst: `--burst-events` events committed in one transaction (bench/fanout_burst.py); prints
+  the deliveries a second from COMMIT to the last receipt, for the subscribers' process.
+
+Each mode also checks what subscribers were promised: every connection's cursors in order,
+each once. Clocks: CLOCK_REALTIME of one machine throughout (see bench/ws_subscribers.py).
+
+    .venv/bin/python bench/subscriptions_ws.py --subscribers 200 --rate 50 --seconds 20
+    .venv/bin/python bench/subscriptions_ws.py --quick
 """
 
 from __future__ import annotations
@@ -15,19 +28,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
-import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -35,123 +43,128 @@ from app.config import normalize_database_url
 from app.db.engine import Database
 from app.db.schema_setup import migrate
 from app.services.workspaces import create_workspace
-
-SUBSCRIPTION = """subscription ($after: String) { ticketStatusChanged(after: $after) {
-  cursor type at %s } }"""
-CREATE_LINE = 'mutation { createLine(input: {name: "Bench"}) { line { id } } }'
-CREATE = "mutation ($l: ID!) { createQueueTicket(input: {lineId: $l}) { ticket { id } } }"
-CALL = "mutation ($id: ID!) { callTicket(input: {id: $id}) { errors { code } } }"
-SERVE = "mutation ($id: ID!) { markTicketServed(input: {id: $id}) { errors { code } } }"
+from bench.fanout_runs import CREATE_LINE, burst, steady
+from bench.servers import gateway, redis_server, uptime
+from bench.write_setup import database_urls, recreate_database
+from schema.ids import decode_id
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def subscriber(url: str, key: str, query: str, count: int, out: list[float], ready) -> None:  # type: ignore[no-untyped-def]
-    async with websockets.connect(url, subprotocols=["graphql-transport-ws"], max_size=None) as ws:  # type: ignore[list-item]
-        await ws.send(
-            json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {key}"}})
+def print_result(r: dict[str, Any]) -> None:
+    if r["mode"] == "steady":
+        print(
+            f"steady: {r['subscribers']} subscribers, {r['rate_written']:.1f} status changes/s "
+            f"written (asked {r['rate_asked']}; {r['written']} ok, {r['write_errors']} errors; "
+            f"write p50 {r['write_p50']:.1f} ms, p99 {r['write_p99']:.1f} ms)\n"
+            f"  at -> receipt: p50 {r['at_p50']:.1f} ms, p99 {r['at_p99']:.1f} ms, "
+            f"max {r['at_max']:.1f} ms; answer -> receipt: p50 {r['ack_p50']:.1f} ms, "
+            f"p99 {r['ack_p99']:.1f} ms\n"
+            f"  delivered {r['delivered']} of {r['expected']}: not delivered "
+            f"{r['undelivered']:.1%} by the deadline; in order, each once: {r['promise']}\n"
+            f"  subscribers' process: {r['server_cpu_ms_per_delivery'] * 1000:.0f} us CPU a "
+            f"delivery, busy {r['server_busy']:.0%} of a core; subscriber clients "
+            f"{r['client_cpu_s']:.1f} CPU s",
+            flush=True,
         )
-        assert json.loads(await ws.recv())["type"] == "connection_ack"
-        payload = {"query": query, "variables": {"after": None}}
-        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
-        ready.release()
-        for _ in range(count):
-            message = json.loads(await asyncio.wait_for(ws.recv(), 60))
-            now = time.time()
-            event = message["payload"]["data"]["ticketStatusChanged"]
-            out.append(now - datetime.fromisoformat(event["at"]).timestamp())
+    else:
+        print(
+            f"burst: {r['events']} events to {r['subscribers']} subscribers: delivered "
+            f"{r['delivered']} of {r['expected']}, first {r['first_after_s'] * 1000:.0f} ms "
+            f"and last {r['last_after_s'] * 1000:.0f} ms after COMMIT: "
+            f"{r['deliveries_per_s']:,.0f} deliveries/s by one process; CPU "
+            f"{r['server_cpu_ms_per_delivery'] * 1000:.0f} us a delivery, busy "
+            f"{r['server_busy']:.0%} of a core; in order, each once: {r['promise']}",
+            flush=True,
+        )
 
 
-async def run(args: argparse.Namespace) -> None:
-    database_url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    database_url = normalize_database_url(database_url)
-    await asyncio.to_thread(migrate, database_url)
-    db = Database(database_url)
+async def main(args: argparse.Namespace) -> None:
+    print(f"start {time.strftime('%Y-%m-%d %H:%M:%S %Z')}; {uptime()}", flush=True)
+    if args.database_url.startswith("sqlite"):
+        args.sqla_url = normalize_database_url(args.database_url)
+    else:
+        await recreate_database(args.database_url, args.db_name)
+        args.sqla_url = database_urls(args.database_url, args.db_name)[1]
+    await asyncio.to_thread(migrate, args.sqla_url)
+    db = Database(args.sqla_url)
     ws = await create_workspace(db, name="Bench", slug=f"bench-{uuid.uuid4().hex[:8]}")
     await db.dispose()
-
-    port = free_port()
-    env = dict(os.environ, TICKETGW_DATABASE_URL=database_url, TICKETGW_BROKER_URL=args.broker_url)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
-         "--port", str(port), "--log-level", "warning"], env=env,
-    )  # fmt: skip
-    http = httpx.AsyncClient(
-        base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {ws.api_key}"}
+    redis = None if args.broker_url else await asyncio.to_thread(redis_server().start)
+    args.broker = args.broker_url or f"redis://127.0.0.1:{redis.port}/0"  # type: ignore[union-attr]
+    subs = gateway("subs", args.sqla_url, args.broker, 1)
+    writes = (
+        subs if args.writer_gateway == "same" else gateway("writes", args.sqla_url, args.broker, 1)
     )
     try:
-        for _ in range(200):
-            try:
-                if (await http.get("/healthz")).status_code == 200:
-                    break
-            except httpx.TransportError:
-                await asyncio.sleep(0.05)
-
-        async def gql(query: str, **variables: str) -> dict:  # type: ignore[type-arg]
-            body = (
-                await http.post("/graphql", json={"query": query, "variables": variables})
-            ).json()
-            assert "errors" not in body, body
-            return body["data"]  # type: ignore[no-any-return]
-
-        line = (await gql(CREATE_LINE))["createLine"]["line"]["id"]
-        query = SUBSCRIPTION % ("" if args.lean else "ticket { id state }")
-        latencies: list[float] = []
-        ready = asyncio.Semaphore(0)
-        url = f"ws://127.0.0.1:{port}/graphql"
-        tasks = [
-            asyncio.create_task(subscriber(url, ws.api_key, query, args.changes, latencies, ready))
-            for _ in range(args.subscribers)
-        ]
-        for _ in tasks:
-            await ready.acquire()
-        await asyncio.sleep(1.0)  # let every subscription register with the feed ("from now")
-
-        started = time.perf_counter()
-        ticket = ""
-        for i in range(args.changes):
-            if i % 3 == 0:
-                ticket = (await gql(CREATE, l=line))["createQueueTicket"]["ticket"]["id"]
+        for server in {id(s): s for s in (subs, writes)}.values():
+            await asyncio.to_thread(server.start)
+        async with httpx.AsyncClient(base_url=subs.url(), timeout=30) as http:
+            answer = await http.post(
+                "/graphql",
+                json={"query": CREATE_LINE},
+                headers={"Authorization": f"Bearer {ws.api_key}"},
+            )
+            line = answer.json()["data"]["createLine"]["line"]["id"]
+        print(
+            f"gateways: subscribers' on {subs.port}, writer's on {writes.port}; broker "
+            f"{args.broker}; database {args.sqla_url.split('@')[-1]}",
+            flush=True,
+        )
+        found = []
+        for mode in args.modes:
+            if mode == "steady":
+                r = await steady(args, subs, writes, ws.api_key, line)
             else:
-                await gql(CALL if i % 3 == 1 else SERVE, id=ticket)
-        written = time.perf_counter() - started
-        await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - started
+                assert ws.workspace.id is not None and ws.admin.id is not None
+                r = await burst(
+                    args, subs, ws.api_key, ws.workspace.id, ws.admin.id, decode_id(line)[1]
+                )
+            r["uptime"] = uptime()
+            print_result(r)
+            print(f"  {r['uptime']}", flush=True)
+            found.append(r)
     finally:
-        await http.aclose()
-        server.terminate()
-        server.wait(10)
-
-    latencies.sort()
-    delivered = len(latencies)
-    print(
-        f"database: {database_url.split(':', 1)[0]}  broker: {args.broker_url}  lean: {args.lean}"
-    )
-    print(
-        f"subscribers: {args.subscribers}  status changes: {args.changes} "
-        f"(written in {written:.2f} s)"
-    )
-    print(f"delivered: {delivered} events in {elapsed:.2f} s = {delivered / elapsed:,.0f} events/s")
-    print(
-        f"end-to-end latency: p50 {statistics.median(latencies) * 1000:.1f} ms, "
-        f"p99 {latencies[int(0.99 * (delivered - 1))] * 1000:.1f} ms, "
-        f"max {latencies[-1] * 1000:.1f} ms"
-    )
+        for server in {id(s): s for s in (subs, writes, redis) if s is not None}.values():
+            await asyncio.to_thread(server.stop)
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(found, indent=1))
 
 
-def main() -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database-url",
+        default="postgresql://postgres@127.0.0.1:55460/postgres",
+        help="a PostgreSQL server (a fresh database is made on it) or sqlite:///file",
+    )
+    parser.add_argument("--db-name", default="ticketgw_fanoutbench")
+    parser.add_argument("--broker-url", help="default: a redis-server of its own")
+    parser.add_argument("--modes", default="steady,burst")
     parser.add_argument("--subscribers", type=int, default=200)
-    parser.add_argument("--changes", type=int, default=300)
-    parser.add_argument("--database-url", default=None)
-    parser.add_argument("--broker-url", default="memory://")
+    parser.add_argument("--client-procs", type=int, default=2)
+    parser.add_argument("--rate", type=float, default=50.0, help="status changes a second")
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--writers", type=int, default=8, help="the writer's connections")
+    parser.add_argument(
+        "--grace",
+        type=float,
+        default=10.0,
+        help="seconds after the last write before counting what arrived",
+    )
+    parser.add_argument("--writer-gateway", choices=["other", "same"], default="other")
+    parser.add_argument("--burst-events", type=int, default=1000)
+    parser.add_argument("--burst-timeout", type=float, default=120.0)
     parser.add_argument("--lean", action="store_true", help="don't select the ticket")
-    asyncio.run(run(parser.parse_args()))
+    parser.add_argument("--quick", action="store_true", help="a smoke run: small and short")
+    parser.add_argument("--json-out")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.subscribers, args.rate, args.seconds, args.grace = 20, 20.0, 3.0, 3.0
+        args.burst_events, args.burst_timeout = 100, 30.0
+    args.modes = args.modes.split(",")
+    if args.database_url.startswith("sqlite") and args.database_url.endswith(":///"):
+        args.database_url += f"{tempfile.mkdtemp()}/bench.db"
+    return args
 
 
 if __name__ == "__main__":
-    main()
+    asyncio.run(main(parse_args()))
