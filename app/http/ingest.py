@@ -14,14 +14,15 @@ that vendor (`ticketgw webhooks`):
 with the same id changes nothing and answers like the first one did, minus the writes.
 
 Answers: 200 `{"ticketId": 12, "result": "created|updated|unchanged"}`; 404 unknown vendor or
-workspace; 401 bad or missing signature, or no secret configured; 400 a body that is not JSON;
-413 a body over 10 MiB; 422 a payload that doesn't fit the vendor's model, naming the field.
+workspace; 401 bad or missing signature, or no secret configured; 400 a body that is not JSON
+(or not UTF-8, or nested too deeply for the parser); 413 a body over 10 MiB; 422 a payload that
+doesn't fit the vendor's model, naming the field (text with NUL or lone surrogates, dates out of
+range and nesting past 64 levels included: app.domain.input_rules).
 Errors are `{"error": {"code", "message", "field"}}`. Only a 200 writes anything.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
@@ -31,6 +32,8 @@ from starlette.routing import BaseRoute, Route
 from app.config import Settings
 from app.connectors import PayloadError, get_connector
 from app.domain.errors import DomainError, ErrorCode
+from app.domain.input_rules import text_problem
+from app.http import json_input
 from app.services.ingest import ingest
 from app.services.unit_of_work import ServiceEnv
 from app.services.workspaces import webhook_secrets, workspace_by_slug
@@ -77,7 +80,9 @@ async def receive_webhook(request: Request) -> JSONResponse:
         return _error(404, ErrorCode.NOT_FOUND, "Unknown vendor.", "vendor")
     env: ServiceEnv = request.app.state.env
     settings: Settings | None = getattr(request.app.state, "settings", None)
-    workspace = await workspace_by_slug(env.db, request.path_params["workspace"])
+    slug = request.path_params["workspace"]
+    # A slug no workspace can have (PostgreSQL would refuse the NUL of "%00" in the lookup).
+    workspace = None if text_problem(slug) else await workspace_by_slug(env.db, slug)
     if workspace is None:
         return _error(404, ErrorCode.NOT_FOUND, "Workspace not found.", "workspace")
     raw = await _read_body(request)
@@ -88,9 +93,9 @@ async def receive_webhook(request: Request) -> JSONResponse:
     if not secret or not connector.verify_signature(secret, url, raw, request.headers):
         return _error(401, ErrorCode.UNAUTHENTICATED, "Missing or bad signature.", None)
     try:
-        body: Any = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return _error(400, ErrorCode.BAD_USER_INPUT, "The body is not valid JSON.", "body")
+        body: Any = json_input.loads(raw)
+    except json_input.BadJSON as exc:
+        return _error(400, ErrorCode.BAD_USER_INPUT, exc.reason, "body")
     try:
         payload, event = connector.unwrap_webhook(body)
         record = connector.normalize(payload)

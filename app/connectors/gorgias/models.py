@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from app.connectors.base import VendorModel
+from app.connectors.base import Int32, VendorModel
 
 VendorId = int | str
 
@@ -63,7 +63,7 @@ class GTag(VendorModel):
 
 
 class GSurvey(VendorModel):
-    score: int | None = None
+    score: Int32 | None = None
     body_text: str | None = None
     created_datetime: datetime | None = None
     should_send_datetime: datetime | None = None
