@@ -7,6 +7,8 @@ GraphQL-over-HTTP as the spec asks.
 - Every answer is JSON with charset=utf-8, protocol errors too (Strawberry's are text/plain).
 - Transport limits: the request body (413), CSRF (JSON content type for POST, by Strawberry;
   optionally a custom header on GET), WebSocket limits (app.http.graphql_ws).
+- A body that can't be read as JSON (not UTF-8, nested too deeply, malformed) is 400
+  BAD_REQUEST saying which; so is a subscription sent as a plain request (it needs a stream).
 """
 
 from __future__ import annotations
@@ -26,12 +28,17 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
 from app.config import Settings
-from app.context import Context
+from app.context import INVALID_KEY_MESSAGE, Context
+from app.domain.errors import ErrorCode
+from app.http import json_input
 from app.http.graphql_ws import LimitedTransportWSHandler, LimitedWebSocketAdapter
+from app.http.graphql_ws_legacy import LegacyWSHandler
 from app.http.json_body import json_bytes
 from app.services.unit_of_work import ServiceEnv
 
@@ -39,6 +46,10 @@ JSON_UTF8 = "application/json; charset=utf-8"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 GRAPHQL_RESPONSE_UTF8 = GRAPHQL_RESPONSE + "; charset=utf-8"
 CSRF_HEADERS = ("x-requested-with", "graphql-require-preflight", "apollo-require-preflight")
+SUBSCRIPTION_NEEDS_A_STREAM = (
+    "A subscription needs a stream: a WebSocket at /graphql (graphql-transport-ws or "
+    "graphql-ws), or a POST with 'Accept: text/event-stream'."
+)
 
 
 class BodyTooLarge(Exception):
@@ -103,11 +114,19 @@ def error_body(message: str, code: str) -> bytes:
     return json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
 
 
+def _is_subscription(cause: BaseException | None) -> bool:
+    return (
+        isinstance(cause, InvalidOperationTypeError)
+        and cause.operation_type is OperationType.SUBSCRIPTION
+    )
+
+
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI view with our Context and API-key authentication (header or ws init)."""
 
     websocket_adapter_class = LimitedWebSocketAdapter  # type: ignore[assignment]
     graphql_transport_ws_handler_class = LimitedTransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
 
     settings: Settings = Settings()
 
@@ -138,7 +157,10 @@ class GraphQLApp(GraphQL[Context, None]):
             self._check_transport(request)
             response = await self.run(request)
         except HTTPException as error:
-            response = self._error(error.status_code, error.reason, "BAD_REQUEST", graphql_response)
+            reason = error.reason
+            if _is_subscription(error.__cause__):
+                reason = SUBSCRIPTION_NEEDS_A_STREAM
+            response = self._error(error.status_code, reason, "BAD_REQUEST", graphql_response)
         except BodyTooLarge:
             response = self._error(
                 413, "The request body is too large.", "PAYLOAD_TOO_LARGE", graphql_response
@@ -193,6 +215,16 @@ class GraphQLApp(GraphQL[Context, None]):
             return False
         return bool(super().should_render_graphql_ide(request))
 
+    def decode_json(self, data: str | bytes) -> object:
+        """Bodies and WebSocket messages; what can't be read is a JSONDecodeError (BadJSON)."""
+        return json_input.loads(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            return self.decode_json(data)
+        except json_input.BadJSON as error:
+            raise HTTPException(400, error.reason) from None
+
     async def parse_http_body(self, request: Any) -> Any:
         """Strawberry's parsing, plus a plain `documentId` / `id` naming a trusted document."""
         data = await super().parse_http_body(request)
@@ -246,6 +278,7 @@ class GraphQLApp(GraphQL[Context, None]):
         key = bearer_key(request.headers.get("authorization"))
         if key is not None:
             context.principal = await request.app.state.live_keys.principal(key)
+            context.key_refused = context.principal is None
         return context
 
     async def on_ws_connect(self, context: Context) -> Any:
@@ -256,8 +289,11 @@ class GraphQLApp(GraphQL[Context, None]):
             return await super().on_ws_connect(context)
         principal = await context.request.app.state.live_keys.principal(key)
         if principal is None:
+            # graphql-ws sends this payload; graphql-transport-ws closes with 4403 and the
+            # message as the reason (app.http.graphql_ws).
+            context.request.state.rejection = INVALID_KEY_MESSAGE
             raise ConnectionRejectionError(
-                {"message": "Unknown or revoked API key.", "code": "UNAUTHENTICATED"}
+                {"message": INVALID_KEY_MESSAGE, "code": ErrorCode.INVALID_API_KEY.value}
             )
         context.principal = principal
         # Watched from now on: the socket closes within seconds of the key being revoked.

@@ -3,7 +3,8 @@
 Strawberry's own knobs cover the connection_init timeout and subscriptions per socket; this
 adds what it lacks. A message over the size limit closes the socket with 1009 (message too
 big); a graphql-transport-ws socket with no operation open and no message for the idle timeout
-closes with 4408. A `subscribe` naming a trusted document by id gets the document's text (the
+closes with 4408; a connection_init refused (unknown or revoked key) closes with 4403 and the
+reason in words. A `subscribe` naming a trusted document by id gets the document's text (the
 schema's TrustedDocumentsGuard then applies to sockets as to HTTP).
 """
 
@@ -24,6 +25,7 @@ from app.trusted_documents import requested_document_id, trusted_documents
 
 MESSAGE_TOO_BIG = 1009
 IDLE_CLOSE = 4408
+REFUSED = 4403
 
 
 class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
@@ -34,6 +36,12 @@ class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
                 await self.close(MESSAGE_TOO_BIG, "Message too big")
                 return
             yield message
+
+    async def close(self, code: int, reason: str) -> None:
+        # Strawberry closes a refused connection_init with 4403 "Forbidden": say why instead.
+        if code == REFUSED:
+            reason = getattr(self.ws.state, "rejection", reason)
+        await super().close(code, reason)
 
 
 NOT_FOUND = {
