@@ -55,9 +55,12 @@ class VariableSite:
     node: Node
 
 
+Refusal = tuple[str | None, Problem, Node]  # (owner, problem, node), made an error per request
+
+
 @dataclass(slots=True)
 class InputPlan:
-    literal_errors: list[GraphQLError] = field(default_factory=list)
+    literal_refusals: list[Refusal] = field(default_factory=list)
     sites: list[VariableSite] = field(default_factory=list)
 
 
@@ -110,7 +113,7 @@ class _ArgumentWalker(Visitor):
 
         problems = literal_problems(value, type_, path, self.max_items, on_variable)
         if (first := next(problems, None)) is not None:
-            self.plan.literal_errors.append(refusal(owner, first, node))
+            self.plan.literal_refusals.append((owner, first, node))
 
 
 def plan_inputs(schema: GraphQLSchema, document: DocumentNode, max_items: int) -> InputPlan:
@@ -123,14 +126,12 @@ def plan_inputs(schema: GraphQLSchema, document: DocumentNode, max_items: int) -
 
 class _Plans:
     """Plans of recent documents. Parsed documents are cached and reused (schema/limits), so
-    the same request text finds its plan again; the entry keeps its document alive so that
-    the id it is keyed by is never reused meanwhile."""
+    the same request text finds its plan again; an entry keeps its schema and document alive
+    so that the ids it is keyed by are never reused meanwhile."""
 
     def __init__(self, size: int = 1024) -> None:
         self.size = size
-        self._plans: OrderedDict[tuple[int, int, int], tuple[DocumentNode, InputPlan]] = (
-            OrderedDict()
-        )
+        self._plans: OrderedDict[tuple[int, int, int], tuple[object, InputPlan]] = OrderedDict()
 
     def get(self, schema: GraphQLSchema, document: DocumentNode, max_items: int) -> InputPlan:
         key = (id(schema), id(document), max_items)
@@ -139,7 +140,7 @@ class _Plans:
             self._plans.move_to_end(key)
             return found[1]
         plan = plan_inputs(schema, document, max_items)
-        self._plans[key] = (document, plan)
+        self._plans[key] = ((schema, document), plan)
         if len(self._plans) > self.size:
             self._plans.popitem(last=False)
         return plan
@@ -155,13 +156,14 @@ def input_errors(
     max_items: int,
 ) -> list[GraphQLError]:
     plan = _PLANS.get(schema, document, max_items)
-    if plan.literal_errors:
-        return plan.literal_errors[:MAX_ERRORS]
+    if plan.literal_refusals:
+        return [refusal(*found) for found in plan.literal_refusals[:MAX_ERRORS]]
     errors: list[GraphQLError] = []
-    for site in plan.sites if variables else ():
-        if site.variable not in variables:  # type: ignore[operator]
+    given = variables or {}
+    for site in plan.sites:
+        if site.variable not in given:
             continue
-        value = variables[site.variable]  # type: ignore[index]
+        value = given[site.variable]
         first = next(value_problems(value, site.type, site.path, max_items), None)
         if first is not None:
             errors.append(refusal(site.owner, first, site.node))
