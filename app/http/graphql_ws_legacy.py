@@ -5,7 +5,8 @@ Strawberry's handler sends every `start` to `schema.subscribe`, which refuses an
 subscription: a query over this protocol answered INTERNAL_SERVER_ERROR, and clients that pick
 it by default (Python's `gql` WebsocketsTransport, Apollo's old SubscriptionClient) could not
 even fetch the schema. Here a `start` goes to `schema.stream`, which runs any operation: a query
-or mutation answers one `data` message, then `complete`.
+or mutation answers one `data` message, then `complete`. A message of the wrong shape
+(app.http.ws_messages) gets an `error` when it names an operation, and is skipped otherwise.
 """
 
 from __future__ import annotations
@@ -18,10 +19,21 @@ from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWS
 from strawberry.subscriptions.protocols.graphql_ws.types import CompleteMessage, ErrorMessage
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
+from app.http.ws_messages import message_problem
+
 NO_INCREMENTAL = "Incremental delivery is not supported over graphql-ws."
 
 
 class LegacyWSHandler(BaseGraphQLWSHandler[Any, Any]):
+    async def handle_message(self, message: Any) -> None:
+        if problem := message_problem(message):
+            # The protocol has no close code for it: an operation gets its `error`, anything
+            # else is skipped, as an unreadable message is.
+            if isinstance(message, dict) and isinstance(message.get("id"), str):
+                await self._send_error(message["id"], GraphQLError(problem))
+            return
+        await super().handle_message(message)
+
     async def handle_async_results(
         self,
         operation_id: str,

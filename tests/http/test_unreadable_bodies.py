@@ -1,6 +1,7 @@
 """Bodies that can't be read as JSON (not UTF-8, nested 10,000 levels deep) get a 400 that says
 why, never a bare 500: on /graphql in the GraphQL-over-HTTP error shape, on /ingest naming the
-body, and over WebSocket as the protocol's "invalid message". Nothing is written."""
+body, and over WebSocket as the protocol's "invalid message"; so do WebSocket messages of the
+wrong shape (a list, a payload that is a string...). Nothing is written."""
 
 from __future__ import annotations
 
@@ -150,3 +151,48 @@ async def test_websocket_deep_message_is_skipped_by_legacy_graphql_ws(gateway, k
         )
         answer = json.loads(await asyncio.wait_for(ws.recv(), ANSWER_WITHIN))
     assert answer == {"type": "data", "id": "1", "payload": {"data": {"viewer": {"role": "ADMIN"}}}}
+
+
+MISSHAPEN = {
+    "not an object": ([1, 2], "A message must be a JSON object."),
+    "payload a string": ({"id": "1", "payload": "x"}, "needs a 'payload' object."),
+    "query a number": ({"id": "1", "payload": {"query": 5}}, "'query' must be a string."),
+    "variables a list": (
+        {"id": "1", "payload": {"query": "{ viewer { role } }", "variables": [1]}},
+        "'variables' must be an object.",
+    ),
+    "operationName a list": (
+        {"id": "1", "payload": {"query": "{ viewer { role } }", "operationName": [1]}},
+        "'operationName' must be a string.",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", MISSHAPEN)
+async def test_websocket_message_of_the_wrong_shape_is_refused_saying_why(gateway, key, name):
+    message, reason = MISSHAPEN[name]
+    # graphql-transport-ws: the protocol's "invalid message", a close with 4400.
+    ws = await _connect(gateway, "graphql-transport-ws", key)
+    await ws.send(
+        json.dumps(message | {"type": "subscribe"} if isinstance(message, dict) else message)
+    )
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await asyncio.wait_for(ws.recv(), ANSWER_WITHIN)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4400 and closed.value.rcvd.reason.endswith(reason)
+    # graphql-ws: an `error` for the operation; a message naming none is skipped. Either way
+    # the socket goes on.
+    async with await _connect(gateway, "graphql-ws", key) as legacy:
+        await legacy.send(
+            json.dumps(message | {"type": "start"} if isinstance(message, dict) else message)
+        )
+        if isinstance(message, dict):
+            refused = json.loads(await asyncio.wait_for(legacy.recv(), ANSWER_WITHIN))
+            assert (refused["type"], refused["payload"]["message"].endswith(reason)) == (
+                "error",
+                True,
+            )
+        start = {"id": "ok", "type": "start", "payload": {"query": "{ viewer { role } }"}}
+        await legacy.send(json.dumps(start))
+        answer = json.loads(await asyncio.wait_for(legacy.recv(), ANSWER_WITHIN))
+    assert answer["payload"] == {"data": {"viewer": {"role": "ADMIN"}}}
