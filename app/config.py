@@ -64,6 +64,12 @@ class Settings:
     ws_idle_timeout: float = 300.0
     # Seconds between keep-alive comments on a graphql-sse stream (proxies drop quiet ones).
     sse_keepalive: float = 15.0
+    # Slow clients: seconds a connection has to send a request's headers, and then its body.
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    # Items in any one list argument or input field (ids of a filter, labels...); every list
+    # of a filter becomes query parameters, and PostgreSQL takes 32,767 per statement.
+    max_list_items: int = 1000
     # Browser access: comma-separated origins allowed by CORS (and for WebSockets); empty = none.
     cors_origins: str = ""
     # CSRF: when on, GET requests must carry an X-Requested-With or GraphQL-Require-Preflight

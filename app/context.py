@@ -22,9 +22,18 @@ from app.services.rate_limit import RateLimiter
 from app.services.unit_of_work import ServiceEnv
 
 UNAUTHENTICATED_MESSAGE = "An API key is required: send 'Authorization: Bearer <key>'."
+INVALID_KEY_MESSAGE = (
+    "Unknown or revoked API key: send a live one as 'Authorization: Bearer <key>'."
+)
 
 
-def unauthenticated() -> GraphQLError:
+def unauthenticated(key_refused: bool = False) -> GraphQLError:
+    """No key (UNAUTHENTICATED), or a key that is unknown or revoked (INVALID_API_KEY): a
+    client asks for a key in the first case, and knows its own one is dead in the second."""
+    if key_refused:
+        return GraphQLError(
+            INVALID_KEY_MESSAGE, extensions={"code": ErrorCode.INVALID_API_KEY.value}
+        )
     return GraphQLError(
         UNAUTHENTICATED_MESSAGE, extensions={"code": ErrorCode.UNAUTHENTICATED.value}
     )
@@ -40,6 +49,8 @@ class Context:
     feed: SubscriptionFeed | None = None
     # None until a key is presented; on a WebSocket it is set by connection_init.
     principal: Principal | None = None
+    # A key was presented and is unknown or revoked (not the same answer as no key).
+    key_refused: bool = False
     # The Starlette Request or WebSocket, and the response Strawberry hands out (headers).
     request: Any = None
     response: Any = None
@@ -75,7 +86,7 @@ class Context:
 
     def require_principal(self) -> Principal:
         if self.principal is None:
-            raise unauthenticated()
+            raise unauthenticated(self.key_refused)
         return self.principal
 
     @property

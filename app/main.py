@@ -16,6 +16,7 @@ from app.config import Settings
 from app.db.engine import Database
 from app.gc_tuning import tune_gc_once
 from app.http import graphiql_assets, health, ingest, metrics
+from app.http.body_deadline import BodyDeadline
 from app.http.graphql_app import GraphQLApp, cors_options
 from app.observability.middleware import ObserveRequests
 from app.services.event_feed import EventFeed
@@ -82,8 +83,12 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
         WebSocketRoute("/graphql", graphql),
         *HTTP_ROUTES,
     ]
-    # ObserveRequests outermost: its request id and timing cover everything inside.
-    middleware = [Middleware(ObserveRequests)]
+    # ObserveRequests outermost: its request id and timing cover everything inside (a body
+    # that timed out included).
+    middleware = [
+        Middleware(ObserveRequests),
+        Middleware(BodyDeadline, timeout=settings.body_timeout),
+    ]
     if settings.cors_origin_list:
         middleware.append(Middleware(CORSMiddleware, **cors_options(settings)))
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

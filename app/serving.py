@@ -23,9 +23,12 @@ log = logging.getLogger("ticketgw")
 
 
 APP = "app.main:create_app"
+# uvicorn's protocol with a deadline for request headers (it has none of its own).
+HTTP_PROTOCOL = "app.http.header_deadline:HeaderDeadlineProtocol"
 
 
 def serve(workers: int, **uvicorn_options: Any) -> None:
+    uvicorn_options.setdefault("http", HTTP_PROTOCOL)
     if workers > 1 and hasattr(socket, "SO_REUSEPORT"):
         config = uvicorn.Config(APP, factory=True, workers=workers, **uvicorn_options)
         sockets = listening_sockets(config.host, config.port, config.backlog, workers)

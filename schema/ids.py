@@ -1,6 +1,8 @@
 """Global IDs: opaque base64 of "TypeName:pk". Both ticket kinds share the "Ticket" name.
 
-Mutations decode ids with `decode_pk(value, "Ticket", field="id")`.
+Mutations decode ids with `decode_pk(value, "Ticket", field="id")`. A key past what a key
+column holds (app.domain.input_rules.MAX_KEY) is malformed: no row can have it, and PostgreSQL
+would refuse it as a parameter.
 """
 
 from __future__ import annotations
@@ -8,10 +10,12 @@ from __future__ import annotations
 import base64
 import binascii
 
+from graphql import GraphQLError
+
 from app.domain.errors import ErrorCode
 from app.domain.global_ids import TICKET
 from app.domain.global_ids import encode_global_id as encode_id
-from schema.errors import graphql_error
+from app.domain.input_rules import key_problem
 
 NODE_TYPES = frozenset(
     {
@@ -29,23 +33,31 @@ NODE_TYPES = frozenset(
 )
 
 
-def decode_id(value: str) -> tuple[str, int]:
-    """(type name, primary key); a BAD_USER_INPUT GraphQL error for anything malformed."""
+def bad_id(field: str, message: str) -> GraphQLError:
+    return GraphQLError(
+        message, extensions={"code": ErrorCode.BAD_USER_INPUT.value, "field": field}
+    )
+
+
+def decode_id(value: str, field: str = "id") -> tuple[str, int]:
+    """(type name, primary key); a BAD_USER_INPUT GraphQL error naming `field` for anything
+    malformed."""
     try:
         text = base64.b64decode(value.encode(), validate=True).decode()
         type_name, _, pk = text.partition(":")
-        if type_name in NODE_TYPES and pk.isdigit():
-            return type_name, int(pk)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+        number = int(pk) if pk.isascii() and pk.isdigit() else -1
+        if type_name in NODE_TYPES and key_problem(number) is None:
+            return type_name, number
+    except (binascii.Error, UnicodeError, ValueError):
         pass
-    raise graphql_error(ErrorCode.BAD_USER_INPUT, "Malformed ID.")
+    raise bad_id(field, f"'{field}' is not a valid ID.")
 
 
 def decode_pk(value: str, type_name: str, field: str = "id") -> int:
     """The primary key of an id that must name `type_name`."""
-    found, pk = decode_id(value)
+    found, pk = decode_id(value, field)
     if found != type_name:
-        raise graphql_error(ErrorCode.BAD_USER_INPUT, f"'{field}' must be a {type_name} ID.")
+        raise bad_id(field, f"'{field}' must be a {type_name} ID.")
     return pk
 
 

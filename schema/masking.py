@@ -16,6 +16,8 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.types.execution import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from schema.limits.codes import RequestErrorCode
 
@@ -55,6 +57,17 @@ class MaskUnexpectedErrors(MaskErrors):
 
 
 class GatewaySchema(strawberry.Schema):
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        """One answer, so never a subscription: run as a query, it answered null and an
+        INTERNAL_SERVER_ERROR. Refused as an operation type this transport can't carry (streams
+        go through `stream`: WebSocket, SSE)."""
+        allowed = kwargs.get("allowed_operation_types") or (
+            OperationType.QUERY,
+            OperationType.MUTATION,
+        )
+        kwargs["allowed_operation_types"] = set(allowed) - {OperationType.SUBSCRIPTION}
+        return await super().execute(*args, **kwargs)
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         # Unexpected ones are logged (once, with their id) by MaskUnexpectedErrors.
         for error in errors:

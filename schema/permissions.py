@@ -1,4 +1,5 @@
 """Authentication per field: every root field needs a key; __typename and introspection don't.
+No key is UNAUTHENTICATED; an unknown or revoked one INVALID_API_KEY.
 Mutations also need a role: AGENT for ticket work, ADMIN for setup (FORBIDDEN otherwise)."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from typing import Any
 
 from strawberry.permission import BasePermission
 
-from app.context import UNAUTHENTICATED_MESSAGE
+from app.context import UNAUTHENTICATED_MESSAGE, unauthenticated
 from app.domain.enums import Role
 from app.domain.errors import ErrorCode
 
@@ -17,7 +18,10 @@ class IsAuthenticated(BasePermission):
     error_extensions = {"code": ErrorCode.UNAUTHENTICATED.value}
 
     def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
-        return info.context.principal is not None
+        context = info.context
+        if context.principal is None and context.key_refused:
+            raise unauthenticated(key_refused=True)  # its own code, not "no key"
+        return context.principal is not None
 
 
 AUTHENTICATED = [IsAuthenticated]

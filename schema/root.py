@@ -16,6 +16,7 @@ from strawberry.tools import merge_types
 
 from app.observability.graphql_extension import ObserveOperation
 from schema.execution import FastLeavesExecutionContext, install_direct_resolvers
+from schema.input_guard import InputGuard
 from schema.limits import QueryLimits
 from schema.masking import GatewaySchema, MaskUnexpectedErrors
 from schema.mutations import MUTATIONS
@@ -66,8 +67,9 @@ def build_schema(*, introspection: bool = True, fast_paths: bool = True) -> stra
     query = merge_types("Query", tuple(QUERIES))
     # ObserveOperation first: it hands the operation to the request log and metrics.
     # MaskUnexpectedErrors right after ObserveOperation: it leaves last and sees every error.
+    # InputGuard before QueryLimits: a refused value spends no rate-limit points.
     extensions: list[Any] = [
-        ObserveOperation, MaskUnexpectedErrors, TrustedDocumentsGuard, QueryLimits,
+        ObserveOperation, MaskUnexpectedErrors, TrustedDocumentsGuard, InputGuard, QueryLimits,
     ]  # fmt: skip
     if not introspection:
         extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))

@@ -8,11 +8,13 @@ import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import orjson
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
+from app.domain.input_rules import datetime_problem, int32_problem, json_problem
 from app.domain.records import TicketRecord, VendorRecord
 
 # Our own signature header for vendors that don't sign (Gorgias HTTP integrations, Zaia).
@@ -29,10 +31,33 @@ class PayloadError(Exception):
         self.message = message
 
 
+OUT_OF_RANGE = "out_of_range"  # our own pydantic error type: its message is ours, say it
+
+
+def _int32(value: int) -> int:
+    if reason := int32_problem(value):
+        raise PydanticCustomError(OUT_OF_RANGE, reason)
+    return value
+
+
+# A vendor number kept in an integer column (a desk, a ticket number, a count), refused with its
+# field's name when it doesn't fit; vendor ids are kept as text and take any size.
+Int32 = Annotated[int, AfterValidator(_int32)]
+
+
 class VendorModel(BaseModel):
     """Base of payload models: unknown fields are kept (they become vendor leftovers)."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _instant_in_range(cls, value: Any) -> Any:
+        # A vendor date the database can't store (or a zone shift would overflow): refused
+        # here, naming the field, rather than failing the write.
+        if isinstance(value, datetime) and (reason := datetime_problem(value)):
+            raise PydanticCustomError(OUT_OF_RANGE, reason)
+        return value
 
     def leftovers(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
@@ -68,16 +93,28 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 
 
 def parse_model(model: type[M], payload: Any, prefix: str = "") -> M:
-    """Validate `payload` against `model`, translating pydantic's errors into PayloadError."""
+    """Validate `payload` against `model`, translating pydantic's errors into PayloadError.
+    Text the databases refuse (NUL, lone surrogates) and nesting too deep are refused first,
+    wherever they are in the payload (app.domain.input_rules)."""
     if not isinstance(payload, dict):
         raise PayloadError(prefix or "body", "Expected an object.")
+    if (problem := json_problem(payload)) is not None:
+        path, reason = problem
+        raise PayloadError(f"{prefix}.{path}" if prefix else path, _sentence(reason))
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
         first = exc.errors(include_url=False, include_input=False)[0]
         path = _field_path(tuple(first["loc"]))
-        message = _PYDANTIC_MESSAGES.get(first["type"], "Invalid value.")
+        if first["type"] == OUT_OF_RANGE:
+            message = _sentence(first["msg"])
+        else:
+            message = _PYDANTIC_MESSAGES.get(first["type"], "Invalid value.")
         raise PayloadError(f"{prefix}.{path}" if prefix else path, message) from None
+
+
+def _sentence(reason: str) -> str:
+    return reason[:1].upper() + reason[1:] + "."
 
 
 def as_utc(value: datetime | None) -> datetime | None:

@@ -6,6 +6,7 @@ import base64
 import binascii
 
 from app.domain.errors import DomainError, ErrorCode
+from app.domain.input_rules import key_problem
 
 _EVENT_PREFIX = "ev1:"
 
@@ -15,14 +16,16 @@ def encode_event_cursor(seq: int) -> str:
 
 
 def decode_event_cursor(cursor: str) -> int:
-    """The event sequence number inside a cursor; BAD_USER_INPUT for anything else."""
+    """The event sequence number inside a cursor; BAD_USER_INPUT for anything else (a number
+    past what the sequence column holds included)."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         text = base64.urlsafe_b64decode(padded.encode()).decode()
-        if text.startswith(_EVENT_PREFIX):
-            seq = int(text[len(_EVENT_PREFIX) :])
-            if seq >= 0:
+        digits = text[len(_EVENT_PREFIX) :]
+        if text.startswith(_EVENT_PREFIX) and digits.isascii() and digits.isdigit():
+            seq = int(digits)
+            if key_problem(seq) is None:
                 return seq
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+    except (binascii.Error, UnicodeError, ValueError):
         pass
     raise DomainError(ErrorCode.BAD_USER_INPUT, "The cursor is not a valid event cursor.", "after")

@@ -9,6 +9,8 @@ GraphQL-over-HTTP as the spec asks.
   optionally a custom header on GET), WebSocket limits (app.http.graphql_ws).
 - `Accept: text/event-stream` is graphql-sse (app.http.event_stream): subscriptions stream with
   resumable ids, everything else answers as a one-event stream.
+- A body that can't be read as JSON (not UTF-8, nested too deeply, malformed) is 400
+  BAD_REQUEST saying which; so is a subscription sent as a plain request (it needs a stream).
 """
 
 from __future__ import annotations
@@ -28,19 +30,23 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import (
     GRAPHQL_SSE_PROTOCOL,
     GRAPHQL_TRANSPORT_WS_PROTOCOL,
     GRAPHQL_WS_PROTOCOL,
 )
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
 from app.config import Settings
-from app.context import Context
-from app.domain.errors import DomainError
+from app.context import INVALID_KEY_MESSAGE, Context
+from app.domain.errors import DomainError, ErrorCode
+from app.http import json_input
 from app.http.event_stream import EventStream, accepts_event_stream, resume_seq
 from app.http.graphiql_page import graphiql_response
 from app.http.graphql_ws import LimitedTransportWSHandler, LimitedWebSocketAdapter
+from app.http.graphql_ws_legacy import LegacyWSHandler
 from app.http.json_body import json_bytes
 from app.services.unit_of_work import ServiceEnv
 
@@ -48,6 +54,10 @@ JSON_UTF8 = "application/json; charset=utf-8"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 GRAPHQL_RESPONSE_UTF8 = GRAPHQL_RESPONSE + "; charset=utf-8"
 CSRF_HEADERS = ("x-requested-with", "graphql-require-preflight", "apollo-require-preflight")
+SUBSCRIPTION_NEEDS_A_STREAM = (
+    "A subscription needs a stream: a WebSocket at /graphql (graphql-transport-ws or "
+    "graphql-ws), or a POST with 'Accept: text/event-stream'."
+)
 
 
 class BodyTooLarge(Exception):
@@ -112,11 +122,19 @@ def error_body(message: str, code: str) -> bytes:
     return json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
 
 
+def _is_subscription(cause: BaseException | None) -> bool:
+    return (
+        isinstance(cause, InvalidOperationTypeError)
+        and cause.operation_type is OperationType.SUBSCRIPTION
+    )
+
+
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI view with our Context and API-key authentication (header or ws init)."""
 
     websocket_adapter_class = LimitedWebSocketAdapter  # type: ignore[assignment]
     graphql_transport_ws_handler_class = LimitedTransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
 
     settings: Settings = Settings()
 
@@ -151,7 +169,10 @@ class GraphQLApp(GraphQL[Context, None]):
             self._check_transport(request)
             response = await self.run(request)
         except HTTPException as error:
-            response = self._error(error.status_code, error.reason, "BAD_REQUEST", graphql_response)
+            reason = error.reason
+            if _is_subscription(error.__cause__):
+                reason = SUBSCRIPTION_NEEDS_A_STREAM
+            response = self._error(error.status_code, reason, "BAD_REQUEST", graphql_response)
         except BodyTooLarge:
             response = self._error(
                 413, "The request body is too large.", "PAYLOAD_TOO_LARGE", graphql_response
@@ -229,6 +250,16 @@ class GraphQLApp(GraphQL[Context, None]):
             return False
         return bool(super().should_render_graphql_ide(request))
 
+    def decode_json(self, data: str | bytes) -> object:
+        """Bodies and WebSocket messages; what can't be read is a JSONDecodeError (BadJSON)."""
+        return json_input.loads(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            return self.decode_json(data)
+        except json_input.BadJSON as error:
+            raise HTTPException(400, error.reason) from None
+
     async def parse_http_body(self, request: Any) -> Any:
         """Strawberry's parsing, plus a plain `documentId` / `id` naming a trusted document."""
         data = await super().parse_http_body(request)
@@ -285,6 +316,7 @@ class GraphQLApp(GraphQL[Context, None]):
         key = bearer_key(request.headers.get("authorization"))
         if key is not None:
             context.principal = await request.app.state.live_keys.principal(key)
+            context.key_refused = context.principal is None
         stream: EventStream | None = getattr(response, "event_stream", None)
         if stream is not None and context.feed is not None:
             # The stream sees the feed through its own view (ids, Last-Event-ID), and closes
@@ -303,8 +335,11 @@ class GraphQLApp(GraphQL[Context, None]):
             return await super().on_ws_connect(context)
         principal = await context.request.app.state.live_keys.principal(key)
         if principal is None:
+            # graphql-ws sends this payload; graphql-transport-ws closes with 4403 and the
+            # message as the reason (app.http.graphql_ws).
+            context.request.state.rejection = INVALID_KEY_MESSAGE
             raise ConnectionRejectionError(
-                {"message": "Unknown or revoked API key.", "code": "UNAUTHENTICATED"}
+                {"message": INVALID_KEY_MESSAGE, "code": ErrorCode.INVALID_API_KEY.value}
             )
         context.principal = principal
         # Watched from now on: the socket closes within seconds of the key being revoked.

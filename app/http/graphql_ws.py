@@ -3,7 +3,9 @@
 Strawberry's own knobs cover the connection_init timeout and subscriptions per socket; this
 adds what it lacks. A message over the size limit closes the socket with 1009 (message too
 big); a graphql-transport-ws socket with no operation open and no message for the idle timeout
-closes with 4408. A `subscribe` naming a trusted document by id gets the document's text (the
+closes with 4408; a message of the wrong shape (app.http.ws_messages) closes with 4400, as the
+protocol says; a connection_init refused (unknown or revoked key) closes with 4403 and the
+reason in words. A `subscribe` naming a trusted document by id gets the document's text (the
 schema's TrustedDocumentsGuard then applies to sockets as to HTTP).
 """
 
@@ -20,10 +22,12 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
 
+from app.http.ws_messages import message_problem
 from app.trusted_documents import requested_document_id, trusted_documents
 
 MESSAGE_TOO_BIG = 1009
 IDLE_CLOSE = 4408
+REFUSED = 4403
 
 
 class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
@@ -34,6 +38,12 @@ class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
                 await self.close(MESSAGE_TOO_BIG, "Message too big")
                 return
             yield message
+
+    async def close(self, code: int, reason: str) -> None:
+        # Strawberry closes a refused connection_init with 4403 "Forbidden": say why instead.
+        if code == REFUSED:
+            reason = getattr(self.ws.state, "rejection", reason)
+        await super().close(code, reason)
 
 
 NOT_FOUND = {
@@ -74,6 +84,9 @@ class LimitedTransportWSHandler(BaseGraphQLTransportWSHandler):  # type: ignore[
 
     async def handle_message(self, message: Any) -> None:
         self._last_message = time.monotonic()
+        if problem := message_problem(message):
+            await self.handle_invalid_message(problem)  # the protocol's answer: close with 4400
+            return
         if isinstance(message, dict):
             resolved = with_document_text(message)
             if resolved is None:

@@ -16,14 +16,15 @@ with the same id changes nothing and answers like the first one did, minus the w
 Answers: 200 `{"ticketId": "<global id>", "result": "created|updated|unchanged"}` (the id
 `ticket(id:)` and `node(id:)` take), or `{"lineId" | "locationId": ..., "result"}` for Qminder's
 line and location webhooks; 404 unknown vendor or workspace; 401 bad or missing signature, or
-no secret configured; 400 a body that is not JSON; 413 a body over 10 MiB; 422 a payload that
-doesn't fit the vendor's model, naming the field. Errors are `{"error": {"code", "message",
-"field"}}`. Only a 200 writes anything.
+no secret configured; 400 a body that is not JSON (or not UTF-8, or nested too deeply for the
+parser); 413 a body over 10 MiB; 422 a payload that doesn't fit the vendor's model, naming the
+field (text with NUL or lone surrogates, dates out of range and nesting past 64 levels included:
+app.domain.input_rules). Errors are `{"error": {"code", "message", "field"}}`. Only a 200 writes
+anything.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
@@ -34,7 +35,9 @@ from app.config import Settings
 from app.connectors import PayloadError, get_connector
 from app.domain.errors import DomainError, ErrorCode
 from app.domain.global_ids import TICKET, encode_global_id
+from app.domain.input_rules import text_problem
 from app.domain.records import TicketRecord
+from app.http import json_input
 from app.services.ingest import ingest, ingest_place
 from app.services.unit_of_work import ServiceEnv
 from app.services.workspaces import webhook_secrets, workspace_by_slug
@@ -81,7 +84,9 @@ async def receive_webhook(request: Request) -> JSONResponse:
         return _error(404, ErrorCode.NOT_FOUND, "Unknown vendor.", "vendor")
     env: ServiceEnv = request.app.state.env
     settings: Settings | None = getattr(request.app.state, "settings", None)
-    workspace = await workspace_by_slug(env.db, request.path_params["workspace"])
+    slug = request.path_params["workspace"]
+    # A slug no workspace can have (PostgreSQL would refuse the NUL of "%00" in the lookup).
+    workspace = None if text_problem(slug) else await workspace_by_slug(env.db, slug)
     if workspace is None:
         return _error(404, ErrorCode.NOT_FOUND, "Workspace not found.", "workspace")
     raw = await _read_body(request)
@@ -92,9 +97,9 @@ async def receive_webhook(request: Request) -> JSONResponse:
     if not secret or not connector.verify_signature(secret, url, raw, request.headers):
         return _error(401, ErrorCode.UNAUTHENTICATED, "Missing or bad signature.", None)
     try:
-        body: Any = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return _error(400, ErrorCode.BAD_USER_INPUT, "The body is not valid JSON.", "body")
+        body: Any = json_input.loads(raw)
+    except json_input.BadJSON as exc:
+        return _error(400, ErrorCode.BAD_USER_INPUT, exc.reason, "body")
     try:
         record = connector.read(body)
     except PayloadError as exc:

@@ -57,5 +57,5 @@ class NodeQueries:
         from schema.errors import check_page_size
 
         check_page_size(len(ids) or None, "ids")
-        decoded = [decode_id(value) for value in ids]
+        decoded = [decode_id(value, "ids") for value in ids]
         return list(await asyncio.gather(*(_load_node(info, *d) for d in decoded)))

@@ -85,5 +85,5 @@ async def test_malformed_ids_are_bad_user_input(gql, key, bad):
     result = await gql(NODE, {"id": bad}, key=key)
     assert result["data"] == {"node": None}
     assert [(e["message"], e["extensions"]) for e in result["errors"]] == [
-        ("Malformed ID.", {"code": "BAD_USER_INPUT"})
+        ("'id' is not a valid ID.", {"code": "BAD_USER_INPUT", "field": "id"})
     ]

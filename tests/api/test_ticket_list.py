@@ -114,7 +114,7 @@ async def test_id_filters(gql, key, world):
 async def test_id_filter_of_the_wrong_type_is_bad_user_input(gql, key, world):
     result = await gql(TITLES, {"filter": {"lineIds": [encode_id("User", 1)]}}, key=key)
     assert result["data"] is None
-    assert result["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert result["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "lineIds"}
     assert result["errors"][0]["message"] == "'lineIds' must be a Line ID."
 
 

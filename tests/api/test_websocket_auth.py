@@ -13,6 +13,7 @@ import uvicorn
 import websockets
 
 from app.config import Settings
+from app.context import INVALID_KEY_MESSAGE
 from app.main import create_app
 
 pytestmark = pytest.mark.anyio
@@ -55,7 +56,7 @@ async def test_key_in_connection_init_authenticates(server_url, workspace, heade
 
 
 async def test_legacy_protocol_checks_the_key(server_url, workspace):
-    # graphql-ws runs subscriptions only (none exist yet): check the handshake answers.
+    # The handshake answers: an ack for a live key, an error naming the problem for a dead one.
     answers = []
     for key in (workspace.api_key, "tgw_unknown"):
         async with websockets.connect(server_url, subprotocols=["graphql-ws"]) as ws:  # type: ignore[list-item]
@@ -66,7 +67,7 @@ async def test_legacy_protocol_checks_the_key(server_url, workspace):
         {"type": "connection_ack"},
         {
             "type": "connection_error",
-            "payload": {"message": "Unknown or revoked API key.", "code": "UNAUTHENTICATED"},
+            "payload": {"message": INVALID_KEY_MESSAGE, "code": "INVALID_API_KEY"},
         },
     ]
 

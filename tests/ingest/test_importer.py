@@ -74,18 +74,18 @@ async def test_bad_records_are_rejected_by_position_and_the_rest_stored(db, work
     assert await count(db, Ticket, ws) == 4
 
 
-async def test_a_record_failing_in_the_database_leaves_no_half_ticket(db, workspace):
+async def test_a_record_the_database_would_refuse_is_rejected_whole_on_both(db, workspace):
     ws = workspace.workspace.id
     tickets = gorgias_tickets(3)
-    # The ticket row fits, then its message body can't be stored: PostgreSQL refuses a NUL
-    # character in text. (SQLite takes it; the ingest service test covers a failure there.)
+    # PostgreSQL refuses a NUL character in text, SQLite would store it: refused before any
+    # write, on both, naming the field (a record failing in the database itself:
+    # test_ingest_service.test_one_bad_record_is_rejected_whole).
     tickets[1]["messages"][0]["body_text"] = "nul \x00 char"
     summary = await run(db, ws, "gorgias", json.dumps(tickets))
-    if db.is_sqlite:  # SQLite stores both: no failure to observe there
-        assert summary.created == 3
-        return
     assert summary.created == 2
-    assert summary.rejected == [Rejection(1, 1, None, "The record could not be stored.")]
+    assert summary.rejected == [
+        Rejection(1, 1, "messages[0].body_text", "Contains a NUL character (U+0000).")
+    ]
     assert await count(db, Ticket, ws) == 2
 
 

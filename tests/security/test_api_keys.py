@@ -37,7 +37,7 @@ async def test_admin_creates_rotates_and_revokes_a_key(gql, db, key):
 
     rotated = (await gql(ROTATE, {"id": row["id"]}, key=key))["data"]["rotateApiKey"]
     assert rotated["errors"] == [] and rotated["apiKey"]["role"] == "READ"
-    assert (await gql(VIEWER, key=new_key))["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert (await gql(VIEWER, key=new_key))["errors"][0]["extensions"]["code"] == "INVALID_API_KEY"
     assert (await gql(VIEWER, key=rotated["key"]))["data"] == {"viewer": {"role": "READ"}}
     again = (await gql(ROTATE, {"id": row["id"]}, key=key))["data"]["rotateApiKey"]
     assert again["errors"] == [{"code": "CONFLICT", "field": "id"}] and again["key"] is None
@@ -45,7 +45,7 @@ async def test_admin_creates_rotates_and_revokes_a_key(gql, db, key):
     revoked = await gql(REVOKE, {"id": rotated["apiKey"]["id"]}, key=key)
     assert revoked["data"]["revokeApiKey"]["apiKey"]["revokedAt"] is not None
     assert (await gql(VIEWER, key=rotated["key"]))["errors"][0]["extensions"]["code"] == (
-        "UNAUTHENTICATED"
+        "INVALID_API_KEY"
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
-from app.connectors.base import VendorModel
+from app.connectors.base import Int32, VendorModel
 
 VendorId = int | str
 
@@ -85,7 +85,7 @@ class GTag(VendorModel):
 
 
 class GSurvey(VendorModel):
-    score: int | None = None
+    score: Int32 | None = None
     body_text: str | None = None
     created_datetime: datetime | None = None
     should_send_datetime: datetime | None = None

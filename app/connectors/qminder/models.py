@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from app.connectors.base import VendorModel
+from app.connectors.base import Int32, VendorModel
 
 VendorId = int | str  # Qminder sends numeric ids; some exports quote them
 
@@ -17,7 +17,7 @@ class QDate(VendorModel):
 class QCalled(VendorModel):
     date: datetime | None = None
     caller: VendorId | None = None
-    desk: int | None = None
+    desk: Int32 | None = None
 
 
 class QCancelled(VendorModel):
@@ -70,13 +70,13 @@ class QInteraction(VendorModel):
     start: datetime
     end: datetime | None = None
     line: VendorId | None = None
-    desk: int | None = None
+    desk: Int32 | None = None
     user: VendorId | None = None
 
 
 class QminderTicket(VendorModel):
     id: VendorId
-    number: int | None = None
+    number: Int32 | None = None
     publicId: str | None = None
     source: str | None = None
     status: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.connectors.base import VendorModel
+from app.connectors.base import Int32, VendorModel
 
 
 class ZaiaTicket(VendorModel):
@@ -32,13 +32,13 @@ class ZaiaTicket(VendorModel):
     ownerEntity: str | None = None
     ownerIdentifier: str | None = None
     ownerName: str | None = None
-    pendingChatMessages: int | None = None
+    pendingChatMessages: Int32 | None = None
     responderEntity: str | None = None
     responderId: str | None = None
     responderName: str | None = None
     responderPicture: str | None = None
     responderVersionId: str | None = None
-    responderVersionNumber: int | None = None
+    responderVersionNumber: Int32 | None = None
     circumstance: str | None = None
     ticketingTeamId: str | None = None
     ticketingTeamName: str | None = None
