@@ -44,7 +44,11 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        db = Database(settings.database_url, pool_size=settings.db_pool_size)
+        db = Database(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            statement_timeout=settings.statement_timeout,
+        )
         broker = create_broker(settings.broker_url)
         await broker.connect()
         env = ServiceEnv(db, broker)
