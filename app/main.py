@@ -16,8 +16,10 @@ from app.config import Settings
 from app.db.engine import Database
 from app.gc_tuning import tune_gc_once
 from app.http import graphiql_assets, health, ingest, metrics
+from app.http.disconnects import CancelOnDisconnect
 from app.http.graphiql_assets import LocalGraphiQL
-from app.http.graphql_app import GraphQLApp, cors_options
+from app.http.graphql_app import GraphQLApp, cors_options, outage_response
+from app.http.outages import AnswerOutages
 from app.observability.middleware import ObserveRequests
 from app.services.event_feed import EventFeed
 from app.services.live_keys import LiveKeys
@@ -85,8 +87,15 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
         WebSocketRoute("/graphql", graphql),
         *HTTP_ROUTES,
     ]
-    # ObserveRequests outermost: its request id and timing cover everything inside.
-    middleware = [Middleware(ObserveRequests), Middleware(LocalGraphiQL)]
+    # ObserveRequests outermost: its request id and timing cover everything inside. Then
+    # outages (what escapes a route while the database is down) and clients that went away.
+    outages = Middleware(
+        AnswerOutages, default=outage_response, renderers={"/ingest/": ingest.outage_response}
+    )
+    middleware = [
+        Middleware(ObserveRequests), outages, Middleware(CancelOnDisconnect),
+        Middleware(LocalGraphiQL),
+    ]  # fmt: skip
     if settings.cors_origin_list:
         middleware.append(Middleware(CORSMiddleware, **cors_options(settings)))
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
