@@ -37,7 +37,11 @@ from strawberry.types.unset import UNSET
 from app.config import Settings
 from app.context import Context
 from app.domain.errors import Unavailable
-from app.http.graphql_ws import LimitedTransportWSHandler, LimitedWebSocketAdapter
+from app.http.graphql_ws import (
+    LimitedTransportWSHandler,
+    LimitedWebSocketAdapter,
+    OutageClosingLegacyWSHandler,
+)
 from app.http.json_body import json_bytes
 from app.http.outages import http_status, outage_headers, outage_status
 from app.services.unit_of_work import ServiceEnv
@@ -139,6 +143,7 @@ class GraphQLApp(GraphQL[Context, None]):
 
     websocket_adapter_class = LimitedWebSocketAdapter  # type: ignore[assignment]
     graphql_transport_ws_handler_class = LimitedTransportWSHandler
+    graphql_ws_handler_class = OutageClosingLegacyWSHandler
 
     settings: Settings = Settings()
 
