@@ -87,15 +87,16 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
         WebSocketRoute("/graphql", graphql),
         *HTTP_ROUTES,
     ]
-    # ObserveRequests outermost: its request id and timing cover everything inside. Then
-    # outages (what escapes a route while the database is down) and clients that went away.
-    outages = Middleware(
-        AnswerOutages, default=outage_response, renderers={"/ingest/": ingest.outage_response}
-    )
-    middleware = [
-        Middleware(ObserveRequests), outages, Middleware(CancelOnDisconnect),
-        Middleware(LocalGraphiQL),
-    ]  # fmt: skip
+    # ObserveRequests outermost: its request id and timing cover everything inside. Outage
+    # answers (what escapes a route while the database is down) inside CORS, so a browser can
+    # read them; then clients that went away.
+    middleware = [Middleware(ObserveRequests), Middleware(LocalGraphiQL)]
     if settings.cors_origin_list:
         middleware.append(Middleware(CORSMiddleware, **cors_options(settings)))
+    middleware += [
+        Middleware(
+            AnswerOutages, default=outage_response, renderers={"/ingest/": ingest.outage_response}
+        ),
+        Middleware(CancelOnDisconnect),
+    ]
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

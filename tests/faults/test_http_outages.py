@@ -19,8 +19,10 @@ import pytest
 from app.config import Settings
 from app.db.engine import Database
 from app.domain.enums import Role
+from app.main import create_app
 from app.services.workspaces import create_api_key, create_workspace, set_webhook_secret
 from tests.faults.clusters import PostgresCluster
+from tests.faults.injected import RefusingDatabase
 from tests.subscriptions.client import EVENTS, Closed, WsClient
 from tests.subscriptions.helpers import Gateway, wait_live
 
@@ -109,6 +111,23 @@ async def test_every_path_answers_503_while_the_database_refuses_then_serves_aga
     assert created.json()["data"]["createLine"] == {"line": {"name": "Desk"}, "errors": []}
     assert (await _ingest(client, workspace.workspace.slug)).status_code == 401  # no secret
     assert (await client.get("/readyz")).status_code == 200
+
+
+async def test_a_browser_can_read_the_outage_answer(database_url, workspace, monkeypatch):
+    origin = "https://console.example"
+    app = create_app(Settings(database_url=database_url, cors_origins=origin))
+    async with app.router.lifespan_context(app):
+        refusing = RefusingDatabase(monkeypatch, app.state.env.db, failures=float("inf"))
+        try:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+                request = _post(QUERY, workspace.api_key)
+                request["headers"]["Origin"] = origin
+                response = await http.post("/graphql", **request)
+        finally:
+            refusing.remove()
+    assert_unavailable(response, GRAPHQL_RESPONSE, executed=False)  # at the key lookup
+    assert response.headers["access-control-allow-origin"] == origin
 
 
 # --- a real outage ---------------------------------------------------------------------------
