@@ -100,9 +100,7 @@ class Translating(Generic[T]):
 
 
 def _classify(error: BaseException) -> Unavailable | None:
-    if isinstance(error, TimeoutError):  # asyncpg's command_timeout (the client-side guard)
-        return statement_timeout()
-    if isinstance(error, OSError):  # refused, reset, unreachable: no server at the other end
+    if isinstance(error, OSError):  # refused, reset, unreachable, timed out connecting
         return service_unavailable()
     sqlstate = getattr(error, "sqlstate", None)
     if isinstance(sqlstate, str):

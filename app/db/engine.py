@@ -22,7 +22,7 @@ from sqlalchemy.util import await_only, greenlet_spawn
 
 from app.config import normalize_database_url
 from app.db.readers import Readers
-from app.db.statement_timeout import postgres_connect_args, sqlite_watch, watch_sqlite_statements
+from app.db.statement_timeout import RunningStatements, postgres_server_settings, watch_statements
 from app.outages import Translating, translated
 
 T = TypeVar("T")
@@ -100,12 +100,11 @@ class Database:
             # PostgreSQL still plans it again at each execution (a custom plan for the values):
             # for the loaders' short lookups by key, planning cost 3-5x the execution, ~0.1 ms
             # a statement, 2.4x the server CPU of the same reads with one generic plan each.
-            timeout_args = postgres_connect_args(statement_timeout)
             server_settings = {
                 "plan_cache_mode": "force_generic_plan",
-                **timeout_args.pop("server_settings", {}),
+                **postgres_server_settings(statement_timeout),
             }
-            kwargs["connect_args"] = {"server_settings": server_settings, **timeout_args}
+            kwargs["connect_args"] = {"server_settings": server_settings}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         sync_engine = self.engine.sync_engine
         event.listen(sync_engine, "before_cursor_execute", _count_statement)
@@ -114,7 +113,8 @@ class Database:
         if self.is_sqlite:
             event.listen(sync_engine, "connect", _sqlite_on_connect)
             event.listen(sync_engine, "begin", _sqlite_on_begin)
-            watch_sqlite_statements(sync_engine, statement_timeout)
+        self._statements = RunningStatements(sqlite=self.is_sqlite, timeout=statement_timeout)
+        watch_statements(sync_engine, self._statements)
         # PostgreSQL reads run in autocommit: no BEGIN and ROLLBACK round trips around each
         # loader's one statement. Under READ COMMITTED every statement takes its own snapshot
         # anyway, so no read loses consistency it had. (SQLite keeps its read transactions.)
@@ -155,29 +155,41 @@ class Database:
         (app/db/readers.py), elsewhere one from the engine's pool, taken and returned in one
         hop into SQLAlchemy's greenlet. A failed or cancelled call drops the connection: its
         state is unknown, as SQLAlchemy does after a disconnect."""
+        if self._statements.enabled:
+            call = self._watched(call)
         with translated():
             if self._readers is not None:
                 return await self._readers.run(call)
             return await greenlet_spawn(self._on_read_driver, call)  # type: ignore[no-any-return]
+
+    def _watched(self, call: Callable[[Any], Awaitable[T]]) -> Callable[[Any], Awaitable[T]]:
+        """`call`, seen by the statement timeout (app/db/statement_timeout.py)."""
+        statements = self._statements
+
+        async def watched(driver: Any) -> T:
+            statements.started(driver)
+            try:
+                return await call(driver)
+            except BaseException as error:
+                if not isinstance(error, Exception):
+                    statements.cancelled(driver)  # cancelled while it runs: stop it now
+                raise
+            finally:
+                statements.finished(driver)
+
+        return watched
 
     def _on_read_driver(self, call: Callable[[Any], Awaitable[T]]) -> T:
         # Straight from the pool: no Connection object, whose checkout and return set and
         # reset the read isolation level (AUTOCOMMIT) through events, ~75% of this hop's CPU.
         # The driver runs each statement in autocommit by itself (no BEGIN is sent).
         pooled = self.engine.sync_engine.pool.connect()
-        watch = sqlite_watch(pooled)  # SQLite: bounds the statement (app/db/statement_timeout)
         try:
-            if watch is not None:
-                watch.start()
             return await_only(call(pooled.driver_connection))
-        except BaseException as error:
-            if watch is not None and not isinstance(error, Exception):
-                watch.interrupt()  # cancelled while it runs: stop it now
+        except BaseException:
             pooled.invalidate()
             raise
         finally:
-            if watch is not None:
-                watch.finish()
             pooled.close()
 
     @asynccontextmanager
@@ -188,6 +200,7 @@ class Database:
                 yield session
 
     async def dispose(self) -> None:
+        await self._statements.close()
         if self._readers is not None:
             await self._readers.close()
         await self.engine.dispose()

@@ -34,11 +34,17 @@ class CancelOnDisconnect:
             return await self.app(scope, receive, send)
         task = asyncio.current_task()
         assert task is not None
-        watch = _Watch(task, receive, send)
+        watch = _Watch(task, receive)
+
+        async def send_watched(message: Message) -> None:
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                watch.answered = True  # before the server sees it: it then ends our listener
+            await send(message)
+
         try:
             if not has_body(scope):
                 await watch.read_ahead()
-            await self.app(scope, watch.receive, watch.send)
+            await self.app(scope, watch.receive, send_watched)
         except asyncio.CancelledError:
             # Ours alone: the client is gone, nothing is left to answer. Anyone else's (a
             # server shutting down) goes on up.
@@ -52,8 +58,14 @@ class CancelOnDisconnect:
 
 
 class _Watch:
-    def __init__(self, task: asyncio.Task[object], receive: Receive, send: Send) -> None:
-        self._task, self._receive, self._send = task, receive, send
+    """The receiving side. It must not reach the sending side: the request (and its GraphQL
+    context, which the request log's record holds) keeps `receive`, and a path from there to
+    `send` (the log's closure holds the record) would make a cycle per request, garbage only
+    the cyclic collector frees. The gateway tunes that collector to run rarely: a request's
+    objects must go by reference counting alone."""
+
+    def __init__(self, task: asyncio.Task[object], receive: Receive) -> None:
+        self._task, self._receive = task, receive
         self._listener: asyncio.Task[Message] | None = None
         self._kept: Message | None = None  # read ahead, for the app's first receive()
         self.answered = False
@@ -77,11 +89,6 @@ class _Watch:
             self._listener = asyncio.create_task(self._listen())
         return message
 
-    async def send(self, message: Message) -> None:
-        if message["type"] == "http.response.body" and not message.get("more_body", False):
-            self.answered = True  # before the server sees it: it then ends our listener
-        await self._send(message)
-
     async def _listen(self) -> Message:
         message = await self._receive()
         if message["type"] == "http.disconnect" and not self.answered:
@@ -90,8 +97,13 @@ class _Watch:
         return message
 
     def stop(self) -> None:
-        if self._listener is not None and not self._listener.done():
-            self._listener.cancel()
-        elif self._listener is not None:
+        # Let go of the listener: a cancelled task keeps its CancelledError, whose traceback
+        # holds the listener's frame and so this watch (a cycle, see the class).
+        listener, self._listener = self._listener, None
+        if listener is None:
+            return
+        if not listener.done():
+            listener.cancel()
+        else:
             with contextlib.suppress(asyncio.CancelledError):
-                self._listener.exception()  # retrieved: no "never retrieved" warning
+                listener.exception()  # retrieved: no "never retrieved" warning

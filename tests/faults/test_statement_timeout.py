@@ -20,6 +20,7 @@ from sqlalchemy import text
 
 from app.config import Settings
 from app.db.engine import Database
+from app.domain.errors import ErrorCode, Unavailable
 from app.main import create_app
 from schema.queries import directory
 from tests.subscriptions.helpers import Gateway
@@ -149,3 +150,23 @@ async def test_a_client_that_goes_away_stops_its_statement(database_url, key, sl
         await slow.wait_stopped(database_url, within=3)
     finally:
         await gateway.stop()
+
+
+async def test_the_client_guard_gives_up_on_a_server_that_does_not_answer(database_url):
+    """The server's own timeout switched off for the statement, as if the server had stopped
+    answering: a second past the timeout the gateway closes the connection under it."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL only (SQLite's statements are always stopped by the gateway)")
+    db = Database(database_url, statement_timeout=0.3)
+
+    async def unanswered(driver: Any) -> Any:
+        await driver.execute("SET statement_timeout = 0")
+        return await driver.fetch("SELECT pg_sleep(20)")
+
+    try:
+        async with asyncio.timeout(10):
+            with pytest.raises(Unavailable) as raised:
+                await db.on_read_driver(unanswered)
+        assert raised.value.code is ErrorCode.SERVICE_UNAVAILABLE
+    finally:
+        await db.dispose()
