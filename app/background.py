@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Iterable
+
+from app.domain.errors import Unavailable
 
 STOP_GRACE = 5.0  # seconds a step may take to finish once stop is asked for
 
@@ -32,3 +35,14 @@ async def finish(tasks: Iterable[asyncio.Task[None]], grace: float = STOP_GRACE)
         for task in late:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+def log_failed_step(log: logging.Logger, what: str, error: Exception) -> None:
+    """A step that failed and will be tried again: an outage in one line (it says all there is,
+    and repeats every interval while it lasts), anything else with its traceback."""
+    if isinstance(error, Unavailable):
+        log.warning(
+            "%s: %s (%s); trying again", what, error.code.value, type(error.__cause__).__name__
+        )
+    else:
+        log.error("%s; trying again", what, exc_info=error)

@@ -84,6 +84,9 @@ class Settings:
     # as many again for theirs (app/db/readers.py). A request's loaders each hold one for a
     # moment; when all are busy, the next waits for one rather than opening a new connection.
     db_pool_size: int = 16
+    # Seconds any one SQL statement of the gateway may run before it is stopped (TIMEOUT);
+    # 0 = no limit. The CLI's own commands (import, migrate) run without one.
+    statement_timeout: float = 5.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

@@ -17,7 +17,9 @@ from app.db.engine import Database
 from app.gc_tuning import tune_gc_once
 from app.http import graphiql_assets, health, ingest, metrics
 from app.http.body_deadline import BodyDeadline
-from app.http.graphql_app import GraphQLApp, cors_options
+from app.http.disconnects import CancelOnDisconnect
+from app.http.graphql_app import GraphQLApp, cors_options, outage_response
+from app.http.outages import AnswerOutages
 from app.observability.middleware import ObserveRequests
 from app.services.event_feed import EventFeed
 from app.services.live_keys import LiveKeys
@@ -46,7 +48,11 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        db = Database(settings.database_url, pool_size=settings.db_pool_size)
+        db = Database(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            statement_timeout=settings.statement_timeout,
+        )
         broker = create_broker(settings.broker_url)
         await broker.connect()
         env = ServiceEnv(db, broker)
@@ -84,11 +90,18 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
         *HTTP_ROUTES,
     ]
     # ObserveRequests outermost: its request id and timing cover everything inside (a body
-    # that timed out included).
+    # that timed out included). Outage answers (what escapes a route while the database is
+    # down) inside CORS, so a browser can read them; then clients that went away.
     middleware = [
         Middleware(ObserveRequests),
         Middleware(BodyDeadline, timeout=settings.body_timeout),
     ]
     if settings.cors_origin_list:
         middleware.append(Middleware(CORSMiddleware, **cors_options(settings)))
+    middleware += [
+        Middleware(
+            AnswerOutages, default=outage_response, renderers={"/ingest/": ingest.outage_response}
+        ),
+        Middleware(CancelOnDisconnect),
+    ]
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

@@ -7,12 +7,22 @@ workers, 8 connections of 8 went to one, run after run. Here each worker listens
 its own, bound to the same address with SO_REUSEPORT, and the kernel spreads new connections
 over the sockets. The supervisor keeps the sockets open, so a worker that dies is replaced on
 the same socket and the connections waiting there are served by its successor, not dropped.
+
+A worker outlives no supervisor, even one killed with SIGKILL (which can't pass anything on):
+each worker asks the kernel for SIGTERM when its parent dies (Linux's PR_SET_PDEATHSIG), or
+elsewhere watches its parent's pid, and then shuts down as on any SIGTERM, freeing the port.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import os
+import signal
 import socket
+import sys
+import threading
+import time
 from typing import Any
 
 import uvicorn
@@ -63,6 +73,39 @@ def listening_sockets(host: str, port: int, backlog: int, count: int) -> list[so
     return sockets
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PARENT_CHECK_INTERVAL = 1.0  # seconds, where the kernel can't tell us
+
+
+def exit_with_parent(parent_pid: int) -> None:
+    """SIGTERM this process when `parent_pid` is no longer its parent."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0:
+            if os.getppid() != parent_pid:  # it died before we asked
+                os.kill(os.getpid(), signal.SIGTERM)
+            return
+    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_CHECK_INTERVAL)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+class Worker(Process):
+    """uvicorn's worker process, ending itself when the supervisor is gone."""
+
+    def __init__(self, config: uvicorn.Config, sockets: list[socket.socket]) -> None:
+        self.supervisor_pid = os.getpid()
+        super().__init__(config, sockets)
+
+    def target(self, sockets: list[socket.socket] | None = None) -> None:  # pragma: no cover
+        exit_with_parent(self.supervisor_pid)  # runs in the worker
+        super().target(sockets)
+
+
 class SocketPerWorker(Multiprocess):
     """uvicorn's supervisor (signals, health checks, restarts), with worker i always on
     socket i: a replacement takes over the socket of the worker it replaces."""
@@ -71,7 +114,7 @@ class SocketPerWorker(Multiprocess):
         super().__init__(config, sockets)
 
     def _start(self, slot: int) -> Process:
-        process = Process(self.config, [self.sockets[slot]])
+        process = Worker(self.config, [self.sockets[slot]])
         process.start()
         return process
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.background import finish, sleep_unless_stopped
+from app.background import finish, log_failed_step, sleep_unless_stopped
 from app.db import ApiKey
 from app.db.engine import Database
 
@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 
 CLOSE_REVOKED = 4403  # graphql-transport-ws "Forbidden": do not reconnect with this key
 CLOSE_RESTART = 1012  # RFC 6455 "Service Restart": reconnect and resume with the last cursor
+# RFC 6455 "Try Again Later": the database or broker is down; reconnect after a moment (with
+# backoff) and resume with the last cursor. Sent before the cursor moves past an event that
+# could not be resolved, so resuming misses nothing.
+CLOSE_TRY_AGAIN = 1013
 
 
 async def live_key_ids(db: Database, key_ids: Iterable[int]) -> set[int]:
@@ -91,5 +95,5 @@ class SocketGuard:
         while not await sleep_unless_stopped(self._stop, self.interval):
             try:
                 await self.check_now()
-            except Exception:
-                log.exception("Checking WebSocket keys failed; trying again next interval")
+            except Exception as error:
+                log_failed_step(log, "Checking WebSocket keys failed", error)

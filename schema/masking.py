@@ -1,10 +1,13 @@
-"""Unexpected errors leave as INTERNAL_SERVER_ERROR with an error id; expected ones pass as is.
+"""Unexpected errors leave as INTERNAL_SERVER_ERROR with an error id; expected ones pass as is;
+outages leave as SERVICE_UNAVAILABLE or TIMEOUT.
 
 Expected: any GraphQLError a resolver, permission or limit raised on purpose (it carries
 extensions.code), and graphql-core's own request errors (parse, validation, variables: no
-original exception). Everything else is a bug or an outage: the client sees only a stable
-message and an id, and the log line with that id holds the traceback. Strawberry logs every
-error at ERROR; GatewaySchema logs expected ones at DEBUG instead (CURSOR_EXPIRED is no incident).
+original exception). An outage is the domain's Unavailable (the database boundary raised it):
+its stable message and code, logged at WARNING without a traceback. Everything else is a bug:
+the client sees only a stable message and an id, and the log line with that id holds the
+traceback. Strawberry logs every error at ERROR; GatewaySchema logs expected ones at DEBUG
+instead (CURSOR_EXPIRED is no incident).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from strawberry.extensions import MaskErrors
 from strawberry.types.execution import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from app.domain.errors import Unavailable
 from schema.limits.codes import RequestErrorCode
 
 log = logging.getLogger("ticketgw.errors")
@@ -38,8 +42,10 @@ class MaskUnexpectedErrors(MaskErrors):
         super().__init__(should_mask_error=lambda error: not is_expected(error))
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        error_id = uuid.uuid4().hex
         original = error.original_error
+        if isinstance(original, Unavailable):
+            return outage_error(error, original)
+        error_id = uuid.uuid4().hex
         log.error(
             "unexpected error %s at %s",
             error_id,
@@ -54,6 +60,19 @@ class MaskUnexpectedErrors(MaskErrors):
             path=error.path,
             extensions={"code": RequestErrorCode.INTERNAL_SERVER_ERROR.value, "errorId": error_id},
         )
+
+
+def outage_error(error: GraphQLError, outage: Unavailable) -> GraphQLError:
+    cause = type(outage.__cause__).__name__ if outage.__cause__ is not None else "-"
+    log.warning("%s at %s (%s)", outage.code.value, error.path, cause)
+    return GraphQLError(
+        outage.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": outage.code.value},
+    )
 
 
 class GatewaySchema(strawberry.Schema):

@@ -12,6 +12,7 @@ from typing import Any
 import strawberry
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.tools import merge_types
 
 from app.observability.graphql_extension import ObserveOperation
@@ -26,6 +27,7 @@ from schema.queries.events import EventQueries
 from schema.queries.node import NodeQueries
 from schema.queries.tickets import TicketQueries
 from schema.subscriptions import SUBSCRIPTIONS
+from schema.subscriptions.event_retry import RetriesSpoiledEvents
 from schema.trusted_documents import TrustedDocumentsGuard
 from schema.types.events import TicketEvent
 from schema.types.helpdesk_ticket import HelpdeskTicket
@@ -61,6 +63,14 @@ SUBSCRIPTION_DESCRIPTION = (
 )
 
 
+class GatewayExecution(RetriesSpoiledEvents, FastLeavesExecutionContext):
+    """The executor: fast leaves, and subscription events resolved again after an outage."""
+
+
+class StandardExecution(RetriesSpoiledEvents, StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's executor, with the same retries (`fast_paths=False`)."""
+
+
 def build_schema(*, introspection: bool = True, fast_paths: bool = True) -> strawberry.Schema:
     """`fast_paths=False` leaves out schema/execution.py (the standard executor and Strawberry's
     resolver chain, to compare against)."""
@@ -88,7 +98,7 @@ def build_schema(*, introspection: bool = True, fast_paths: bool = True) -> stra
         subscription=subscription,
         types=TYPES,
         extensions=extensions,
-        execution_context_class=FastLeavesExecutionContext if fast_paths else None,
+        execution_context_class=GatewayExecution if fast_paths else StandardExecution,
     )
     if fast_paths:
         install_direct_resolvers(built)

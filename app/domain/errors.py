@@ -15,6 +15,10 @@ class ErrorCode(StrEnum):
     INVALID_API_KEY = "INVALID_API_KEY"  # a key that is unknown or revoked
     BAD_USER_INPUT = "BAD_USER_INPUT"
     CURSOR_EXPIRED = "CURSOR_EXPIRED"
+    # A dependency (database, broker) could not do its part; the same request may succeed later.
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    # A statement ran past TICKETGW_STATEMENT_TIMEOUT and was cancelled.
+    TIMEOUT = "TIMEOUT"
 
 
 class DomainError(Exception):
@@ -39,3 +43,37 @@ def invalid_transition(action: str, status: str) -> DomainError:
 
 def validation(message: str, field: str | None) -> DomainError:
     return DomainError(ErrorCode.VALIDATION, message, field)
+
+
+# Seconds a client is asked to wait before it tries again after an outage (Retry-After).
+RETRY_AFTER_SECONDS = 2
+
+
+class Unavailable(Exception):
+    """The database or the broker failed to answer (down, restarting, or too slow): nothing the
+    caller sent is at fault, and the same request may succeed later. The one error the rest of
+    the code sees for every such driver error (app/outages.py translates them)."""
+
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def service_unavailable() -> Unavailable:
+    return Unavailable(
+        ErrorCode.SERVICE_UNAVAILABLE,
+        "The service is unavailable for a moment (a dependency is down); try again shortly.",
+    )
+
+
+def statement_timeout() -> Unavailable:
+    return Unavailable(
+        ErrorCode.TIMEOUT,
+        "A database statement ran past the statement timeout and was stopped; try again, "
+        "or ask for less.",
+    )
+
+
+# The codes of Unavailable: a client (or a subscription) may retry what failed with one of them.
+RETRYABLE_CODES = frozenset({ErrorCode.SERVICE_UNAVAILABLE.value, ErrorCode.TIMEOUT.value})

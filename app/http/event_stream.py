@@ -9,8 +9,10 @@ comments, and notices a client that left or a server shutting down. What it adds
 - `complete` when the operation ends; a query, a mutation or a refused request is one `next`
   then `complete` (the protocol wants request errors inside the stream, not as a 4xx);
 - the stream closes like a WebSocket would: a revoked API key (SocketGuard) ends it with an
-  UNAUTHENTICATED error and `complete` (do not retry); a restart (1012) ends it without
-  `complete`, which clients take as a dropped connection: they reconnect and resume.
+  UNAUTHENTICATED error and `complete` (do not retry); a restart (1012), or an event that an
+  outage kept from resolving (app.http.outages, the WebSocket's 1013), ends it without
+  `complete` and without that event, which clients take as a dropped connection: they
+  reconnect with the last id they saw and resume.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from app.domain.cursors import decode_event_cursor
 from app.domain.errors import ErrorCode
 from app.http.json_body import json_bytes
+from app.http.outages import carries_outage
 from app.services.feed_view import ResumingFeed, SubscriptionFeed
-from app.socket_guard import CLOSE_RESTART, CLOSE_REVOKED, SocketGuard
+from app.socket_guard import CLOSE_RESTART, CLOSE_REVOKED, CLOSE_TRY_AGAIN, SocketGuard
 
 SEP = "\n"
 EVENT_STREAM = "text/event-stream"
@@ -133,13 +136,17 @@ class EventStream:
                 if result is None:
                     break
                 cursor = self.feed.last_cursor if self.feed is not None else None
-                yield _next(await encode(result), cursor)
+                payload = await encode(result)
+                if carries_outage(payload.get("errors")):
+                    self.close_code = CLOSE_TRY_AGAIN  # not delivered: resumed on reconnect
+                    break
+                yield _next(payload, cursor)
             if self.close_code == CLOSE_REVOKED:
                 yield _next({"errors": [REVOKED_ERROR]})
                 yield _complete()
             elif self.close_code is None:
                 yield _complete()
-            # Any other code (1012, restart): no `complete`; the client resumes elsewhere.
+            # Any other code (1012 restart, 1013 outage): no `complete`; the client resumes.
         finally:
             self._guard.discard(self)
             closed.cancel()

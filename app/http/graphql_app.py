@@ -5,6 +5,10 @@ GraphQL-over-HTTP as the spec asks.
   reached execution (parse, validation, variables, limits) gets 400 without `data` (429 with
   Retry-After when rate limited). `application/json` clients keep 200 for those.
 - Every answer is JSON with charset=utf-8, protocol errors too (Strawberry's are text/plain).
+- An outage (database or broker down, a statement past its timeout) that left nothing served
+  answers 503 with Retry-After (504 for TIMEOUT) under both media types; under
+  application/graphql-response+json without `data`, as the spec asks of any 5xx
+  (app.http.outages). A failure before execution (the key lookup) gets the same answer.
 - Transport limits: the request body (413), CSRF (JSON content type for POST, by Strawberry;
   optionally a custom header on GET), WebSocket limits (app.http.graphql_ws).
 - `Accept: text/event-stream` is graphql-sse (app.http.event_stream): subscriptions stream with
@@ -23,6 +27,7 @@ from datetime import timedelta
 from typing import Any
 
 from cross_web import HTTPException
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
@@ -41,13 +46,14 @@ from strawberry.types.unset import UNSET
 
 from app.config import Settings
 from app.context import INVALID_KEY_MESSAGE, Context
-from app.domain.errors import DomainError, ErrorCode
+from app.domain.errors import DomainError, ErrorCode, Unavailable
 from app.http import json_input
 from app.http.event_stream import EventStream, accepts_event_stream, resume_seq
 from app.http.graphiql_page import graphiql_response
 from app.http.graphql_ws import LimitedTransportWSHandler, LimitedWebSocketAdapter
 from app.http.graphql_ws_legacy import LegacyWSHandler
 from app.http.json_body import json_bytes
+from app.http.outages import http_status, outage_headers, outage_status
 from app.services.unit_of_work import ServiceEnv
 
 JSON_UTF8 = "application/json; charset=utf-8"
@@ -101,6 +107,18 @@ def request_error_status(body: Mapping[str, Any]) -> int | None:
     return 429 if "RATE_LIMITED" in codes else 400
 
 
+def retry_after(body: Mapping[str, Any], status: int) -> dict[str, str]:
+    """Retry-After for a refused (429) or unavailable (503) answer."""
+    if status != 429:
+        return outage_headers(status)
+    retry = next(
+        (e["extensions"].get("retryAfter") for e in body["errors"]
+         if (e.get("extensions") or {}).get("code") == "RATE_LIMITED"),
+        1,
+    )  # fmt: skip
+    return {"Retry-After": str(retry)}
+
+
 def cors_options(settings: Settings) -> dict[str, Any]:
     """Starlette CORSMiddleware options for TICKETGW_CORS_ORIGINS (keys are headers, no cookies)."""
     return {
@@ -126,6 +144,18 @@ def _is_subscription(cause: BaseException | None) -> bool:
     return (
         isinstance(cause, InvalidOperationTypeError)
         and cause.operation_type is OperationType.SUBSCRIPTION
+    )
+
+
+def outage_response(scope: Scope, error: Unavailable) -> Response:
+    """A GraphQL-shaped 503/504 for an outage outside execution (app.http.outages renders it)."""
+    graphql_response = wants_graphql_response(Headers(scope=scope).get("accept"))
+    status = http_status(error.code.value)
+    return Response(
+        error_body(error.message, error.code.value),
+        status_code=status,
+        headers=outage_headers(status),
+        media_type=GRAPHQL_RESPONSE_UTF8 if graphql_response else JSON_UTF8,
     )
 
 
@@ -279,17 +309,16 @@ class GraphQLApp(GraphQL[Context, None]):
         if stream is not None:
             return stream.single(response_data)
         graphql_response = getattr(sub_response, "graphql_response", False)
-        status = request_error_status(response_data) if isinstance(response_data, dict) else None
-        if graphql_response and status is not None:
-            response_data = {k: v for k, v in response_data.items() if k != "data"}
+        status = None
+        if isinstance(response_data, dict):
+            status = outage_status(response_data) or request_error_status(response_data)
+        # Outages are 5xx for every client; 400/429 only for those who asked for the new type.
+        if status is not None and (graphql_response or status >= 500):
+            if graphql_response:
+                response_data = {k: v for k, v in response_data.items() if k != "data"}
             sub_response.status_code = status
-        if status == 429:
-            retry = next(
-                (e["extensions"].get("retryAfter") for e in response_data["errors"]
-                 if (e.get("extensions") or {}).get("code") == "RATE_LIMITED"),
-                1,
-            )  # fmt: skip
-            sub_response.headers["Retry-After"] = str(retry)
+        if status is not None:
+            sub_response.headers.update(retry_after(response_data, status))
         # Strawberry's create_response, but with the body encoded once, straight to bytes.
         response = Response(
             json_bytes(response_data),

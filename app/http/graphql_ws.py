@@ -1,4 +1,5 @@
-"""WebSocket limits for /graphql: message size, idle sockets, and document ids in `subscribe`.
+"""WebSocket limits for /graphql: message size, idle sockets, and document ids in `subscribe`;
+and no result spoiled by an outage ever goes out.
 
 Strawberry's own knobs cover the connection_init timeout and subscriptions per socket; this
 adds what it lacks. A message over the size limit closes the socket with 1009 (message too
@@ -7,6 +8,11 @@ closes with 4408; a message of the wrong shape (app.http.ws_messages) closes wit
 protocol says; a connection_init refused (unknown or revoked key) closes with 4403 and the
 reason in words. A `subscribe` naming a trusted document by id gets the document's text (the
 schema's TrustedDocumentsGuard then applies to sockets as to HTTP).
+
+Outages, on both protocols: a result whose errors say SERVICE_UNAVAILABLE or TIMEOUT (the
+database failed while resolving an event, even after the retries of
+schema/subscriptions/event_retry.py) is not sent; the socket closes with 1013 instead, before
+the client's cursor passes that event, and the client resumes from its last cursor.
 """
 
 from __future__ import annotations
@@ -22,7 +28,9 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
 
+from app.http.outages import TRY_AGAIN_REASON, carries_outage
 from app.http.ws_messages import message_problem
+from app.socket_guard import CLOSE_TRY_AGAIN
 from app.trusted_documents import requested_document_id, trusted_documents
 
 MESSAGE_TOO_BIG = 1009
@@ -71,7 +79,34 @@ def with_document_text(message: dict[str, Any]) -> dict[str, Any] | None:
     return {**message, "payload": {**payload, "query": text, "extensions": extensions}}
 
 
-class LimitedTransportWSHandler(BaseGraphQLTransportWSHandler):  # type: ignore[type-arg]
+def spoiled_by_outage(message: Any) -> bool:
+    """A result (`next`, legacy `data`) or `error` message carrying an outage's error code."""
+    if not isinstance(message, dict) or message.get("type") not in ("next", "data", "error"):
+        return False
+    payload = message.get("payload")
+    return carries_outage(
+        payload.get("errors") if isinstance(payload, dict) and "data" in payload else payload
+    )
+
+
+class ClosesOnOutage:
+    """For both protocols' handlers: every message goes out through `send_message`."""
+
+    websocket: Any
+    _closed_for_outage = False
+
+    async def send_message(self, message: Any) -> None:
+        if self._closed_for_outage:
+            return  # the socket is closing: whatever follows (complete, later events) is moot
+        if spoiled_by_outage(message):
+            self._closed_for_outage = True
+            with contextlib.suppress(Exception):  # closed already: nothing to tell anyone
+                await self.websocket.close(CLOSE_TRY_AGAIN, TRY_AGAIN_REASON)
+            return
+        await super().send_message(message)  # type: ignore[misc]
+
+
+class LimitedTransportWSHandler(ClosesOnOutage, BaseGraphQLTransportWSHandler):  # type: ignore[type-arg]
     async def handle(self) -> None:
         self._last_message = time.monotonic()
         watchdog = asyncio.create_task(self._close_when_idle())

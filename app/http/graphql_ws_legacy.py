@@ -7,6 +7,7 @@ it by default (Python's `gql` WebsocketsTransport, Apollo's old SubscriptionClie
 even fetch the schema. Here a `start` goes to `schema.stream`, which runs any operation: a query
 or mutation answers one `data` message, then `complete`. A message of the wrong shape
 (app.http.ws_messages) gets an `error` when it names an operation, and is skipped otherwise.
+A result spoiled by an outage closes the socket with 1013 (app.http.graphql_ws.ClosesOnOutage).
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWS
 from strawberry.subscriptions.protocols.graphql_ws.types import CompleteMessage, ErrorMessage
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
+from app.http.graphql_ws import ClosesOnOutage
 from app.http.ws_messages import message_problem
 
 NO_INCREMENTAL = "Incremental delivery is not supported over graphql-ws."
 
 
-class LegacyWSHandler(BaseGraphQLWSHandler[Any, Any]):
+class LegacyWSHandler(ClosesOnOutage, BaseGraphQLWSHandler[Any, Any]):
     async def handle_message(self, message: Any) -> None:
         if problem := message_problem(message):
             # The protocol has no close code for it: an operation gets its `error`, anything

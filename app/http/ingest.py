@@ -19,8 +19,9 @@ line and location webhooks; 404 unknown vendor or workspace; 401 bad or missing 
 no secret configured; 400 a body that is not JSON (or not UTF-8, or nested too deeply for the
 parser); 413 a body over 10 MiB; 422 a payload that doesn't fit the vendor's model, naming the
 field (text with NUL or lone surrogates, dates out of range and nesting past 64 levels included:
-app.domain.input_rules). Errors are `{"error": {"code", "message", "field"}}`. Only a 200 writes
-anything.
+app.domain.input_rules); 503 (SERVICE_UNAVAILABLE, with Retry-After) while the database is
+down, 504 (TIMEOUT) for a statement past its timeout: the vendor's retry delivers it later.
+Errors are `{"error": {"code", "message", "field"}}`. Only a 200 writes anything.
 """
 
 from __future__ import annotations
@@ -30,14 +31,16 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
+from starlette.types import Scope
 
 from app.config import Settings
 from app.connectors import PayloadError, get_connector
-from app.domain.errors import DomainError, ErrorCode
+from app.domain.errors import DomainError, ErrorCode, Unavailable
 from app.domain.global_ids import TICKET, encode_global_id
 from app.domain.input_rules import text_problem
 from app.domain.records import TicketRecord
 from app.http import json_input
+from app.http.outages import http_status, outage_headers
 from app.services.ingest import ingest, ingest_place
 from app.services.unit_of_work import ServiceEnv
 from app.services.workspaces import webhook_secrets, workspace_by_slug
@@ -53,6 +56,13 @@ class UTF8JSONResponse(JSONResponse):
 def _error(status: int, code: ErrorCode, message: str, field: str | None = None) -> JSONResponse:
     body = {"error": {"code": code.value, "message": message, "field": field}}
     return UTF8JSONResponse(body, status_code=status)
+
+
+def outage_response(_scope: Scope, error: Unavailable) -> JSONResponse:
+    """The answer while the database is down (app.http.outages renders it for /ingest)."""
+    response = _error(http_status(error.code.value), error.code, error.message)
+    response.headers.update(outage_headers(response.status_code))
+    return response
 
 
 def signed_url(request: Request, settings: Settings | None) -> str:

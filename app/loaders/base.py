@@ -52,7 +52,9 @@ class WorkspaceLoader(DataLoader[K, V], Generic[K, V]):
             self.clear(key)
             future = super().load(key)
         if self.shared and not future.done():
-            return asyncio.shield(future)
+            shielded = asyncio.shield(future)
+            shielded.add_done_callback(_retrieve)  # as in fetch(): a waiter may give it up
+            return shielded
         return future
 
     def loaded(self, key: K) -> Any:
@@ -69,7 +71,26 @@ class WorkspaceLoader(DataLoader[K, V], Generic[K, V]):
 
     async def fetch(self, statement: LoaderStatement, params: dict[str, Any]) -> list[Any]:
         # Its own connection: two loaders dispatching in the same tick never share one.
-        return await statement.rows(self.db, params)
+        try:
+            return await statement.rows(self.db, params)
+        except Exception:
+            # The batch's futures get this error, some after their waiter gave them up (in an
+            # outage, GraphQL drops an event's other fields once one failed): the error is
+            # theirs to drop, not asyncio's "exception was never retrieved" to log.
+            pending = [f for f in self._cache.values() if not f.done()]
+            asyncio.get_running_loop().call_soon(_retrieve_all, pending)
+            raise
+
+
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
+def _retrieve_all(futures: list[asyncio.Future[Any]]) -> None:
+    for future in futures:
+        if future.done():
+            _retrieve(future)
 
 
 @lru_cache(maxsize=256)

@@ -26,6 +26,8 @@ from app.observability.records import (
 log = logging.getLogger(REQUEST_LOGGER)
 
 GRAPHQL_PATH = "/graphql"
+# A request answered nothing because its client went away first (nginx's code for it).
+CLIENT_CLOSED_REQUEST = 499
 # Probes and scrapes are frequent and dull: logged at debug level only.
 QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
@@ -51,7 +53,7 @@ class ObserveRequests:
             counter = StatementCounter()
             counter_token = statement_counter.set(counter)
         record_token = current_request.set(record)
-        first_count, started, status = counter.count, time.perf_counter(), 500
+        first_count, started, status = counter.count, time.perf_counter(), CLIENT_CLOSED_REQUEST
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -62,6 +64,10 @@ class ObserveRequests:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except BaseException:
+            if status == CLIENT_CLOSED_REQUEST:
+                status = 500  # what the server answers for it
+            raise
         finally:
             current_request.reset(record_token)
             if counter_token is not None:

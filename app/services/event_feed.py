@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from app.background import finish, sleep_unless_stopped
+from app.background import finish, log_failed_step, sleep_unless_stopped
 from app.broker import Broker
 from app.db import TicketEvent, Workspace
 from app.db.engine import Database
@@ -212,9 +212,10 @@ class EventFeed:
                 return
             try:
                 await self._fetch(channel)
-            except Exception:
+            except Exception as error:
                 # The next wake-up or poll tries again from the same head: nothing is lost.
-                log.exception("Reading the event log of workspace %s failed", channel.workspace_id)
+                what = f"Reading the event log of workspace {channel.workspace_id} failed"
+                log_failed_step(log, what, error)
 
     async def _fetch(self, channel: _Channel) -> None:
         while channel.subscribers:
@@ -262,8 +263,8 @@ class EventFeed:
                         Workspace.id.in_(ids)  # type: ignore[union-attr]
                     )
                     rows = (await session.execute(stmt)).all()
-            except Exception:
-                log.exception("Polling the event log failed")
+            except Exception as error:
+                log_failed_step(log, "Polling the event log failed", error)
                 continue
             for row in rows:
                 self._wake(row.id, row.event_seq)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
-from app.background import finish, sleep_unless_stopped
+from app.background import finish, log_failed_step, sleep_unless_stopped
 from app.db import TicketEvent, Workspace
 from app.db.types import utcnow
 from app.services.snooze import wake_due_tickets
@@ -74,8 +74,8 @@ class Maintenance:
         while True:
             try:
                 await self.run_once()
-            except Exception:  # a database hiccup must not end housekeeping for good
-                log.exception("maintenance run failed; retrying")
+            except Exception as error:  # a database hiccup must not end housekeeping for good
+                log_failed_step(log, "maintenance run failed", error)
             if await sleep_unless_stopped(self._stop, self.interval):
                 return
 

@@ -4,6 +4,10 @@ It turns refusals into GraphQL errors (BAD_USER_INPUT for a malformed cursor, CU
 resolves every event with loaders shared by all its subscribers (never the connection's own: the
 WebSocket context lives as long as the connection, a cache must not), and on
 a feed shutdown closes the socket with 1012 so the client reconnects and resumes.
+
+An outage (the feed can't read the log, or an event can't be resolved even after the retries
+of event_retry.py) surfaces as a SERVICE_UNAVAILABLE result, which the WebSocket handlers
+never send: they close the socket with 1013 instead (app/http/graphql_ws.py).
 """
 
 from __future__ import annotations

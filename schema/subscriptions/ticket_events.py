@@ -24,8 +24,9 @@ DESCRIPTION = (
     "Events of your workspace in log order. `after: null` starts from now; `after: <cursor>` "
     "(from an event or Query.ticketEvents) first replays every matching event after it, then "
     "continues live with no gap and no duplicate. An expired cursor is refused with "
-    "CURSOR_EXPIRED. On a server restart the socket closes with 1012: reconnect with the last "
-    "cursor you saw."
+    "CURSOR_EXPIRED. On a server restart the socket closes with 1012, and while the database "
+    "is unavailable with 1013 (before any event it could not resolve): reconnect, after a "
+    "moment for 1013, with the last cursor you saw."
 )
 
 

@@ -30,8 +30,9 @@ DESCRIPTION = (
     "of type SNAPSHOT per ticket matching the filter now (`toState`/`toStatus` = its current "
     "state and status, `at` = its updatedAt, no `from*`, not stored in the log, `id` not "
     "fetchable), all with the cursor taken before the snapshot was read; changes follow from "
-    "that cursor with no gap. On a server restart the socket closes with 1012: reconnect with "
-    "the last cursor you saw."
+    "that cursor with no gap. On a server restart the socket closes with 1012, and while the "
+    "database is unavailable with 1013 (before any event it could not resolve): reconnect, "
+    "after a moment for 1013, with the last cursor you saw."
 )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +98,41 @@ async def test_a_second_server_on_the_same_port_is_refused(database_url, tmp_pat
         await close_all(await open_served_connections(served.port))  # the first still serves
     finally:
         await served.stop()
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for a reaper counts as gone: it holds no socket)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+async def test_workers_exit_when_the_supervisor_is_killed(database_url, tmp_path):
+    served = await Served(database_url, tmp_path / "serve.log").start("--workers", "2")
+    assert served.proc is not None
+    workers = [
+        pid for pid in children(served.proc.pid)
+        if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]  # fmt: skip
+    assert len(workers) == 2  # (the other child is multiprocessing's resource tracker)
+    try:
+        os.kill(served.proc.pid, signal.SIGKILL)  # no chance to pass anything on
+        served.proc.wait(5)
+        async with asyncio.timeout(10):
+            while any(_alive(pid) for pid in workers) or not _port_free(served.port):
+                await asyncio.sleep(0.1)
+    finally:
+        for pid in workers:  # never leave one behind, whatever happened
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)

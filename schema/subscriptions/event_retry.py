@@ -1,0 +1,66 @@
+"""A subscription event spoiled by an outage is resolved again, never sent half-resolved.
+
+graphql-core resolves each event of a subscription on a copy of the executor made for it
+(`build_per_event_executor`). When that result carries an error whose cause is the domain's
+Unavailable (the database failed while reading the event's ticket), it is thrown away and the
+event is resolved again on a fresh copy, with fresh loaders (nothing a failed batch left is
+reused), after each of RETRY_DELAYS. If the last try fails too, the spoiled result goes on: the
+WebSocket handlers (app/http/graphql_ws.py) never send it; they close the socket with 1013, so
+the client's cursor stops before this event and its reconnect resumes from there.
+
+The retries keep the subscription's order: graphql-core resolves one event at a time, and the
+next one waits behind them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from graphql import ExecutionResult
+
+from app.domain.errors import Unavailable
+
+log = logging.getLogger(__name__)
+
+# Seconds before each new try: about 4 s in all, then the socket is closed with 1013.
+RETRY_DELAYS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0)
+
+
+def spoiled(result: ExecutionResult) -> bool:
+    return any(isinstance(e.original_error, Unavailable) for e in result.errors or ())
+
+
+class RetriesSpoiledEvents:
+    """Mixed into the schema's executor class (schema/root.py), before graphql-core's."""
+
+    context_value: Any
+    root_value: Any
+    is_awaitable: Any
+    _event = False  # set on the copies that resolve one subscription event
+
+    def build_per_event_executor(self, payload: Any) -> Any:
+        executor = super().build_per_event_executor(payload)  # type: ignore[misc]
+        executor._event = True
+        return executor
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        result = self._execute_once(serially)
+        return self._resolved(result, serially) if self._event else result
+
+    def _execute_once(self, serially: bool | None) -> Any:
+        return super().execute_operation(serially)  # type: ignore[misc]
+
+    async def _resolved(self, first: Any, serially: bool | None) -> ExecutionResult:
+        result: ExecutionResult = await first if self.is_awaitable(first) else first
+        for delay in RETRY_DELAYS:
+            if not spoiled(result):
+                return result
+            log.info("event resolution hit an outage; trying again in %.2f s", delay)
+            await asyncio.sleep(delay)
+            self.context_value.fresh_loaders()
+            again = super().build_per_event_executor(self.root_value)  # type: ignore[misc]
+            attempt = again._execute_once(serially)
+            result = await attempt if self.is_awaitable(attempt) else attempt
+        return result
