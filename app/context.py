@@ -11,15 +11,15 @@ import strawberry
 from graphql import GraphQLError
 from starlette.websockets import WebSocket
 
-from app.broker import Broker
+from app.access.rate_limit import RateLimiter
 from app.config import Settings
 from app.db.engine import Database
 from app.domain.errors import ErrorCode
 from app.domain.principal import Principal
+from app.live.broker import Broker
+from app.live.feed_view import ResumingFeed, SubscriptionFeed
 from app.loaders import Loaders
-from app.services.feed_view import ResumingFeed, SubscriptionFeed
-from app.services.rate_limit import RateLimiter
-from app.services.unit_of_work import ServiceEnv
+from app.tickets.unit_of_work import ServiceEnv
 
 UNAUTHENTICATED_MESSAGE = "An API key is required: send 'Authorization: Bearer <key>'."
 INVALID_KEY_MESSAGE = (
@@ -45,7 +45,7 @@ class Context:
     settings: Settings
     broker: Broker | None = None
     # The process's one EventFeed (started by the lifespan): what subscriptions read. An SSE
-    # stream puts its own view of it here (app/services/feed_view.py).
+    # stream puts its own view of it here (app/live/feed_view.py).
     feed: SubscriptionFeed | None = None
     # None until a key is presented; on a WebSocket it is set by connection_init.
     principal: Principal | None = None
@@ -54,7 +54,7 @@ class Context:
     # The Starlette Request or WebSocket, and the response Strawberry hands out (headers).
     request: Any = None
     response: Any = None
-    # The process's rate limiter (app.services.rate_limit); None when limiting is off.
+    # The process's rate limiter (app.access.rate_limit); None when limiting is off.
     rate_limiter: RateLimiter | None = None
     # The WebSocket `connection_init` payload (Strawberry sets it).
     connection_params: dict[str, Any] | None = None
@@ -81,7 +81,7 @@ class Context:
     @property
     def resumes_stream(self) -> bool:
         """An SSE stream reconnecting with Last-Event-ID: its subscriptions continue after that
-        event (app/services/feed_view.py), so nothing sent before is sent again."""
+        event (app/live/feed_view.py), so nothing sent before is sent again."""
         return isinstance(self.feed, ResumingFeed) and self.feed.resume_seq is not None
 
     def require_principal(self) -> Principal:

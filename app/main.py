@@ -11,23 +11,24 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
-from app.broker import create_broker
+from app.access.live_keys import LiveKeys
+from app.access.rate_limit import create_rate_limiter
+from app.access.workspaces import principal_of_key_hash
 from app.config import Settings
 from app.db.engine import Database
 from app.gc_tuning import tune_gc_once
-from app.http import graphiql_assets, health, ingest, metrics
+from app.http import health, ingest, metrics
 from app.http.body_deadline import BodyDeadline
 from app.http.disconnects import CancelOnDisconnect
+from app.http.graphiql import assets as graphiql_assets
 from app.http.graphql_app import GraphQLApp, cors_options, outage_response
 from app.http.outages import AnswerOutages
+from app.live.broker import create_broker
+from app.live.event_feed import EventFeed
 from app.observability.middleware import ObserveRequests
-from app.services.event_feed import EventFeed
-from app.services.live_keys import LiveKeys
-from app.services.maintenance import Maintenance
-from app.services.rate_limit import create_rate_limiter
-from app.services.unit_of_work import ServiceEnv
-from app.services.workspaces import principal_of_key_hash
 from app.socket_guard import SocketGuard
+from app.tickets.maintenance import Maintenance
+from app.tickets.unit_of_work import ServiceEnv
 from schema import build_schema, schema, schema_sdl
 
 __all__ = ["create_app", "schema_sdl"]  # schema_sdl: what `ticketgw export-schema` prints

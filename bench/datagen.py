@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anyw
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.cli_progress import Progress
+from app.access.workspaces import create_workspace
+from app.cli.progress import Progress
 from app.config import normalize_database_url
 from app.db import (
     Contact,
@@ -55,7 +56,6 @@ from app.db.engine import Database
 from app.db.schema_setup import migrate
 from app.db.search_index import TRIGRAM_INDEXES
 from app.domain.states import unified_state
-from app.services.workspaces import create_workspace
 
 SEED = 8
 Row = dict[str, Any]

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import time
 
-from app.broker import create_broker
 from app.db import Line
 from app.db.engine import Database
-from app.services.queue import apply_create_queue_ticket
-from app.services.unit_of_work import ServiceEnv, unit_of_work
+from app.live.broker import create_broker
+from app.tickets.queue import apply_create_queue_ticket
+from app.tickets.unit_of_work import ServiceEnv, unit_of_work
 
 
 async def write_burst(

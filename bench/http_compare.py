@@ -199,7 +199,7 @@ def make_targets(state: dict[str, Any], ticket_id: int) -> list[Target]:
     }
     auth = {"Authorization": f"Bearer {key}", "Accept": "application/graphql-response+json"}
     # `python -m` from ROOT: the servers run this checkout's code
-    ticketgw = [sys.executable, "-m", "app.cli", "serve", "--port", "{port}", "--workers"]
+    ticketgw = [sys.executable, "-m", "app.cli.main", "serve", "--port", "{port}", "--workers"]
     return [
         Target("ticketgw-1w", 8401, [*ticketgw, "1"], gw_env, gw_requests, auth),
         Target("ticketgw-2w", 8402, [*ticketgw, "2"], gw_env, gw_requests, auth),

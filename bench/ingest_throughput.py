@@ -26,12 +26,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.access.workspaces import create_workspace
 from app.config import normalize_database_url
 from app.db.engine import Database
 from app.db.schema_setup import migrate
-from app.services.importer import import_file
-from app.services.unit_of_work import ServiceEnv
-from app.services.workspaces import create_workspace
+from app.ingest.importer import import_file
+from app.tickets.unit_of_work import ServiceEnv
 
 AGENTS = [
     {"id": 900 + n, "name": f"Agent {n}", "email": f"agent{n}@example.com"} for n in range(20)

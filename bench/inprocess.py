@@ -19,11 +19,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
+from app.access.workspaces import authenticate
 from app.config import Settings
 from app.context import Context
 from app.db.engine import Database, StatementCounter, statement_counter
 from app.gc_tuning import tune_gc_once
-from app.services.workspaces import authenticate
 from bench.queries import DASHBOARD, SINGLE
 from schema import schema
 from schema.ids import TICKET, encode_id

@@ -21,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
+from app.access.workspaces import authenticate, create_workspace
 from app.config import Settings, normalize_database_url
 from app.context import Context
 from app.db.engine import Database, StatementCounter, statement_counter
 from app.db.schema_setup import migrate
-from app.services.workspaces import authenticate, create_workspace
 from schema import schema
 from tests.factories import Factory, at
 

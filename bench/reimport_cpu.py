@@ -26,11 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy.engine import make_url
 
+from app.access.workspaces import create_workspace
 from app.db.engine import Database
 from app.db.schema_setup import migrate
-from app.services.importer import ImportSummary, import_file
-from app.services.unit_of_work import ServiceEnv
-from app.services.workspaces import create_workspace
+from app.ingest.importer import ImportSummary, import_file
+from app.tickets.unit_of_work import ServiceEnv
 from bench.ingest_throughput import _create_pg_database, _drop_pg_database, write_ndjson
 from bench.servers import cluster_pids
 

@@ -23,12 +23,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
+from app.access.workspaces import authenticate
 from app.config import Settings
 from app.context import Context
 from app.db.engine import Database
 from app.domain.cursors import encode_event_cursor
 from app.gc_tuning import tune_gc_once
-from app.services.workspaces import authenticate
 from bench.queries import DASHBOARD, TICKET_FIELDS
 from schema import schema
 

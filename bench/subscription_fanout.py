@@ -20,15 +20,15 @@ import uuid
 from contextlib import aclosing
 from pathlib import Path
 
-from app.broker.memory import MemoryBroker
+from app.access.workspaces import create_workspace
 from app.db import Ticket
 from app.db.engine import Database
 from app.db.schema_setup import migrate
 from app.domain.enums import EventType, HelpdeskStatus, TicketKind
 from app.domain.event_filter import EventFilter
-from app.services.event_feed import EventFeed
-from app.services.unit_of_work import ServiceEnv, unit_of_work
-from app.services.workspaces import create_workspace
+from app.live.broker.memory import MemoryBroker
+from app.live.event_feed import EventFeed
+from app.tickets.unit_of_work import ServiceEnv, unit_of_work
 
 
 async def write(env: ServiceEnv, ws: int, events: int, per_commit: int, at: dict[int, float]):

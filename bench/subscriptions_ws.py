@@ -39,10 +39,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.access.workspaces import create_workspace
 from app.config import normalize_database_url
 from app.db.engine import Database
 from app.db.schema_setup import migrate
-from app.services.workspaces import create_workspace
 from bench.fanout_runs import CREATE_LINE, burst, steady
 from bench.servers import gateway, redis_server, uptime
 from bench.write_setup import database_urls, recreate_database

@@ -47,7 +47,7 @@ INSERT INTO ticket_event (workspace_id, seq, ticket_id, type, from_state, to_sta
                           from_status, to_status, actor_id, at)
 SELECT $1, s.event_seq, $2, 'MESSAGE_ADDED', $3, $3, $4, $4, $5, $6 FROM s
 RETURNING seq"""
-WAKEUP_CHANNEL = "ticketgw:wakeup"  # app/broker/redis.py's channel: "workspace_id:seq"
+WAKEUP_CHANNEL = "ticketgw:wakeup"  # app/live/broker/redis.py's channel: "workspace_id:seq"
 
 
 class Refused(Exception):

@@ -17,10 +17,10 @@ from typing import Any
 import asyncpg
 import httpx
 
+from app.access.workspaces import create_workspace
 from app.config import normalize_database_url
 from app.db.engine import Database
 from app.db.schema_setup import migrate
-from app.services.workspaces import create_workspace
 from schema.ids import decode_id
 
 SPREAD = 16

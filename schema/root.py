@@ -16,7 +16,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.tools import merge_types
 
 from app.observability.graphql_extension import ObserveOperation
-from schema.execution import FastLeavesExecutionContext, install_direct_resolvers
+from schema.executor.execution import FastLeavesExecutionContext, install_direct_resolvers
 from schema.input_guard import InputGuard
 from schema.limits import QueryLimits
 from schema.masking import GatewaySchema, MaskUnexpectedErrors
@@ -72,7 +72,7 @@ class StandardExecution(RetriesSpoiledEvents, StrawberryGraphQLCoreExecutionCont
 
 
 def build_schema(*, introspection: bool = True, fast_paths: bool = True) -> strawberry.Schema:
-    """`fast_paths=False` leaves out schema/execution.py (the standard executor and Strawberry's
+    """`fast_paths=False` leaves out schema/executor/execution.py (the standard executor and Strawberry's
     resolver chain, to compare against)."""
     query = merge_types("Query", tuple(QUERIES))
     # ObserveOperation first: it hands the operation to the request log and metrics.

@@ -11,10 +11,10 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from app.access.workspaces import NewWorkspace, create_api_key
 from app.config import Settings
 from app.domain.enums import Role
 from app.main import create_app
-from app.services.workspaces import NewWorkspace, create_api_key
 from tests.factories import Factory
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from app.access.workspaces import NewWorkspace, create_workspace
 from app.db.engine import Database
 from app.db.schema_setup import migrate
-from app.services.workspaces import NewWorkspace, create_workspace
 
 # The real app over httpx (`app`, `client`, `gql`, `key`, ...) for any test that wants it.
 pytest_plugins = ["tests.app_fixtures"]

@@ -12,7 +12,7 @@ import pytest
 
 def ticketgw(*args: str, db: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", "--database-url", f"sqlite:///{db}", *args],
+        [sys.executable, "-m", "app.cli.main", "--database-url", f"sqlite:///{db}", *args],
         capture_output=True,
         text=True,
         input=stdin,

@@ -1,5 +1,5 @@
 """Every expected failure of `ticketgw` is one line on stderr and an exit status of its own
-(app/cli_errors.py), never a traceback; plus --version, the default database and `demo` again.
+(app/cli/errors.py), never a traceback; plus --version, the default database and `demo` again.
 
 Most run `main()` in this process (an interpreter start costs a second); those whose one line
 could be drowned in migration logs run as a subprocess, as a user runs them.
@@ -17,17 +17,17 @@ import time
 
 import pytest
 
-from app import cli
-from app.cli_errors import ExitStatus
+from app.cli import main as cli
+from app.cli.errors import ExitStatus
 from app.db.engine import Database
-from app.services.demo import load_demo
+from app.demo.seed import load_demo
 from tests.subscriptions.helpers import env_for, free_port
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if k != "TICKETGW_DATABASE_URL"}
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
+        [sys.executable, "-m", "app.cli.main", *args],
         capture_output=True, text=True, timeout=120, check=False, env={**environ, **(env or {})},
     )  # fmt: skip
 
@@ -124,7 +124,7 @@ def test_serve_uses_and_prints_the_default_database(tmp_path):
     first log line."""
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path)}
     env.pop("TICKETGW_DATABASE_URL", None)
-    command = [sys.executable, "-m", "app.cli", "serve", "--port", str(free_port())]
+    command = [sys.executable, "-m", "app.cli.main", "serve", "--port", str(free_port())]
     with subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True) as proc:
         try:
             first = json.loads(proc.stderr.readline())  # type: ignore[union-attr]

@@ -1,6 +1,6 @@
 """`ticketgw import` as a script sees it: exit 0 when every record was imported, 3 when some
 were rejected (the summary still printed), and one line on stderr with a status of its own when
-it could not run (app/cli_errors.py). `--database-url` goes after the subcommand too."""
+it could not run (app/cli/errors.py). `--database-url` goes after the subcommand too."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
-from app.cli_errors import ExitStatus
+from app.cli.errors import ExitStatus
+from app.cli.main import main
 
 FIXTURE = Path(__file__).parent / "connectors" / "fixtures" / "gorgias_message_routing.json"
 
 
 def ticketgw(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
+        [sys.executable, "-m", "app.cli.main", *args],
         capture_output=True,
         text=True,
         timeout=120,

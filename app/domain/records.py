@@ -166,7 +166,7 @@ class TicketRecord:
     event: str | None = None
     # Who made the latest lifecycle step (Qminder's canceller): the actor of its event.
     actor: UserRef | None = None
-    # Identifies the payload as applied (see app.connectors.base.payload_digest).
+    # Identifies the payload as applied (see app.ingest.connectors.base.payload_digest).
     digest: str | None = None
 
 

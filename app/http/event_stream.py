@@ -4,7 +4,7 @@ Strawberry parses the request and runs the operation (its graphql-sse support: t
 extensions, so the same limits, rate limits and trusted documents as every other transport);
 this module writes the stream with sse-starlette, which does the framing, the keep-alive
 comments, and notices a client that left or a server shutting down. What it adds:
-- every `next` event of a subscription carries `id: <cursor>` (app/services/feed_view.py), and
+- every `next` event of a subscription carries `id: <cursor>` (app/live/feed_view.py), and
   a request with `Last-Event-ID: <cursor>` resumes right after that event;
 - `complete` when the operation ends; a query, a mutation or a refused request is one `next`
   then `complete` (the protocol wants request errors inside the stream, not as a 4xx);
@@ -29,7 +29,7 @@ from app.domain.cursors import decode_event_cursor
 from app.domain.errors import ErrorCode
 from app.http.json_body import json_bytes
 from app.http.outages import carries_outage
-from app.services.feed_view import ResumingFeed, SubscriptionFeed
+from app.live.feed_view import ResumingFeed, SubscriptionFeed
 from app.socket_guard import CLOSE_RESTART, CLOSE_REVOKED, CLOSE_TRY_AGAIN, SocketGuard
 
 SEP = "\n"

@@ -10,7 +10,7 @@ GraphQL-over-HTTP as the spec asks.
   application/graphql-response+json without `data`, as the spec asks of any 5xx
   (app.http.outages). A failure before execution (the key lookup) gets the same answer.
 - Transport limits: the request body (413), CSRF (JSON content type for POST, by Strawberry;
-  optionally a custom header on GET), WebSocket limits (app.http.graphql_ws).
+  optionally a custom header on GET), WebSocket limits (app.http.websocket.limits).
 - `Accept: text/event-stream` is graphql-sse (app.http.event_stream): subscriptions stream with
   resumable ids, everything else answers as a one-event stream.
 - A body that can't be read as JSON (not UTF-8, nested too deeply, malformed) is 400
@@ -49,12 +49,12 @@ from app.context import INVALID_KEY_MESSAGE, Context
 from app.domain.errors import DomainError, ErrorCode, Unavailable
 from app.http import json_input
 from app.http.event_stream import EventStream, accepts_event_stream, resume_seq
-from app.http.graphiql_page import graphiql_response
-from app.http.graphql_ws import LimitedTransportWSHandler, LimitedWebSocketAdapter
-from app.http.graphql_ws_legacy import LegacyWSHandler
+from app.http.graphiql.page import graphiql_response
 from app.http.json_body import json_bytes
 from app.http.outages import http_status, outage_headers, outage_status
-from app.services.unit_of_work import ServiceEnv
+from app.http.websocket.legacy import LegacyWSHandler
+from app.http.websocket.limits import LimitedTransportWSHandler, LimitedWebSocketAdapter
+from app.tickets.unit_of_work import ServiceEnv
 
 JSON_UTF8 = "application/json; charset=utf-8"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -365,7 +365,7 @@ class GraphQLApp(GraphQL[Context, None]):
         principal = await context.request.app.state.live_keys.principal(key)
         if principal is None:
             # graphql-ws sends this payload; graphql-transport-ws closes with 4403 and the
-            # message as the reason (app.http.graphql_ws).
+            # message as the reason (app.http.websocket.limits).
             context.request.state.rejection = INVALID_KEY_MESSAGE
             raise ConnectionRejectionError(
                 {"message": INVALID_KEY_MESSAGE, "code": ErrorCode.INVALID_API_KEY.value}

@@ -33,17 +33,17 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 from starlette.types import Scope
 
+from app.access.workspaces import webhook_secrets, workspace_by_slug
 from app.config import Settings
-from app.connectors import PayloadError, get_connector
 from app.domain.errors import DomainError, ErrorCode, Unavailable
 from app.domain.global_ids import TICKET, encode_global_id
 from app.domain.input_rules import text_problem
 from app.domain.records import TicketRecord
 from app.http import json_input
 from app.http.outages import http_status, outage_headers
-from app.services.ingest import ingest, ingest_place
-from app.services.unit_of_work import ServiceEnv
-from app.services.workspaces import webhook_secrets, workspace_by_slug
+from app.ingest import ingest, ingest_place
+from app.ingest.connectors import PayloadError, get_connector
+from app.tickets.unit_of_work import ServiceEnv
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 DELIVERY_HEADERS = ("x-ticketgw-delivery", "x-qminder-delivery", "x-gorgias-delivery")

@@ -18,9 +18,9 @@ from typing import Any
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, GraphQLSyntaxError, parse, validate
 from strawberry.extensions import SchemaExtension
 
+from app.access.rate_limit import Decision, bucket_for_key
 from app.config import Settings
 from app.observability import metrics
-from app.services.rate_limit import Decision, bucket_for_key
 from schema.limits.analysis import QueryShape, measure
 from schema.limits.codes import RequestErrorCode
 

@@ -1,5 +1,5 @@
 """API keys of the caller's workspace (admin keys only): the apiKeys list and createApiKey,
-rotateApiKey, revokeApiKey (app.services.workspaces). Keys are stored hashed: the key itself is
+rotateApiKey, revokeApiKey (app.access.workspaces). Keys are stored hashed: the key itself is
 in the create/rotate payload and never again; listings show its first characters."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from typing import Annotated
 
 import strawberry
 
+from app.access import workspaces
 from app.context import Info
 from app.db import ApiKey as ApiKeyRow
 from app.domain.enums import Role as DomainRole
 from app.domain.errors import not_found, validation
-from app.services import workspaces
 from schema import docs
 from schema.enums import Role
 from schema.ids import encode_id

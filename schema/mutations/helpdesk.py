@@ -1,5 +1,5 @@
 """Helpdesk conversations: createHelpdeskTicket, takeOverTicket, completeTicket, reopenTicket,
-snoozeTicket, setTicketTeam (app.services.helpdesk, assignment)."""
+snoozeTicket, setTicketTeam (app.tickets.helpdesk, assignment)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated
 import strawberry
 
 from app.context import Info
-from app.services import assignment, helpdesk
+from app.tickets import assignment, helpdesk
 from schema import docs
 from schema.enums import Circumstance
 from schema.mutations.runner import pk, ticket_mutation, ticket_pk

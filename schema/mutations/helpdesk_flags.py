@@ -1,5 +1,5 @@
 """Helpdesk flags: markTicketSpam, trashTicket, restoreTicket, markTicketRead
-(app.services.helpdesk_flags). Setting a flag already set is no change and no event."""
+(app.tickets.helpdesk_flags). Setting a flag already set is no change and no event."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import strawberry
 
 from app.context import Info
-from app.services import helpdesk_flags
+from app.tickets import helpdesk_flags
 from schema import docs
 from schema.mutations.runner import ticket_mutation, ticket_pk
 from schema.permissions import AGENT

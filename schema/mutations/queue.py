@@ -1,5 +1,5 @@
 """Queue tickets waiting in a line: createQueueTicket, updateTicket, moveTicket, cancelTicket,
-reorderTicket (app.services.queue)."""
+reorderTicket (app.tickets.queue)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Annotated
 import strawberry
 
 from app.context import Info
-from app.services import queue
-from app.services.extras import ExtraValue
+from app.tickets import queue
+from app.tickets.extras import ExtraValue
 from schema import docs
 from schema.enums import QueuePosition, TicketSource
 from schema.mutations.runner import pk, required_pk, ticket_mutation, ticket_pk

@@ -1,5 +1,5 @@
 """Queue tickets at the desk: callTicket, callNextTicket, recallTicket, returnTicketToQueue,
-markTicketServed, markTicketNoShow (app.services.queue_desk, queue)."""
+markTicketServed, markTicketNoShow (app.tickets.queue_desk, queue)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import strawberry
 
 from app.context import Info
-from app.services import queue, queue_desk
+from app.tickets import queue, queue_desk
 from schema import docs
 from schema.enums import QueuePosition
 from schema.mutations.runner import pk, pks, ticket_mutation, ticket_pk

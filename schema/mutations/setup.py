@@ -1,5 +1,5 @@
 """Setting up a workspace (admin keys only): createLine, createUser, createTeam
-(app.services.setup). A name already taken is CONFLICT."""
+(app.access.setup). A name already taken is CONFLICT."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Annotated
 
 import strawberry
 
+from app.access import setup
 from app.context import Info
-from app.services import setup
 from schema import docs
 from schema.mutations.runner import run_command
 from schema.permissions import ADMIN

@@ -1,5 +1,5 @@
 """Mutations for both kinds of ticket: assignTicket, unassignTicket, addTicketLabel,
-removeTicketLabel, setTicketExtra, addTicketMessage (app.services.assignment, labels, extras,
+removeTicketLabel, setTicketExtra, addTicketMessage (app.tickets.assignment, labels, extras,
 messages). Setting what is already set is no change and no event."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Annotated
 import strawberry
 
 from app.context import Info
-from app.services import assignment, extras, labels, messages
+from app.tickets import assignment, extras, labels, messages
 from schema import docs
 from schema.enums import MessageDirection
 from schema.mutations.runner import pk, required_pk, ticket_mutation, ticket_pk

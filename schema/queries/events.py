@@ -11,7 +11,7 @@ from app.context import Info
 from app.domain.cursors import decode_event_cursor
 from app.domain.errors import DomainError
 from app.domain.event_filter import EventFilter
-from app.services.event_log import read_events
+from app.live.event_log import read_events
 from schema import docs
 from schema.enums import TicketEventType, TicketKind, TicketState
 from schema.errors import check_page_size, from_domain

@@ -14,10 +14,10 @@ from app.loaders.ticket_count import EXACT_COUNT_LIMIT, TicketTotal, count_ticke
 from app.loaders.ticket_list import TicketPage, TicketQuery, list_tickets
 from schema import docs
 from schema.errors import bad_user_input, check_page_size, from_domain
+from schema.executor.prefetch import prefetch_for_field
 from schema.ids import TICKET, decode_pk
 from schema.limits.search_cost import searches
 from schema.permissions import AUTHENTICATED
-from schema.prefetch import prefetch_for_field
 from schema.queries.ticket_inputs import TicketFilter, TicketOrder
 from schema.types.pagination import PageInfo
 from schema.types.ticket import Ticket

@@ -5,7 +5,7 @@ graphql-core resolves each event of a subscription on a copy of the executor mad
 Unavailable (the database failed while reading the event's ticket), it is thrown away and the
 event is resolved again on a fresh copy, with fresh loaders (nothing a failed batch left is
 reused), after each of RETRY_DELAYS. If the last try fails too, the spoiled result goes on: the
-WebSocket handlers (app/http/graphql_ws.py) never send it; they close the socket with 1013, so
+WebSocket handlers (app/http/websocket/limits.py) never send it; they close the socket with 1013, so
 the client's cursor stops before this event and its reconnect resumes from there.
 
 The retries keep the subscription's order: graphql-core resolves one event at a time, and the

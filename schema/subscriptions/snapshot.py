@@ -12,7 +12,7 @@ from typing import Any
 from app.db.engine import Database
 from app.domain.enums import EventType
 from app.domain.event_filter import EventFilter
-from app.services.ticket_snapshot import current_tickets
+from app.live.ticket_snapshot import current_tickets
 
 
 @dataclass(frozen=True)

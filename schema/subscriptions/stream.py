@@ -7,7 +7,7 @@ a feed shutdown closes the socket with 1012 so the client reconnects and resumes
 
 An outage (the feed can't read the log, or an event can't be resolved even after the retries
 of event_retry.py) surfaces as a SERVICE_UNAVAILABLE result, which the WebSocket handlers
-never send: they close the socket with 1013 instead (app/http/graphql_ws.py).
+never send: they close the socket with 1013 instead (app/http/websocket/limits.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from app.context import Info
 from app.domain.cursors import decode_event_cursor
 from app.domain.errors import DomainError
 from app.domain.event_filter import EventFilter
-from app.services.event_feed import FeedClosed
+from app.live.event_feed import FeedClosed
 from app.socket_guard import CLOSE_RESTART
 from schema.errors import from_domain
 from schema.subscriptions.shared_loaders import shared_loaders

@@ -9,9 +9,9 @@ import strawberry
 
 from app.context import Info
 from app.domain.enums import TicketKind as DomainTicketKind
-from schema import relations
 from schema.enums import Circumstance, HelpdeskStatus
-from schema.relations import relation_field
+from schema.executor import relations
+from schema.executor.relations import relation_field
 from schema.types.people import Contact
 from schema.types.ticket import Ticket
 

@@ -10,10 +10,11 @@ import strawberry
 from app.context import Info
 from app.loaders.cursors import encode_keyset
 from app.loaders.pages import MESSAGE_CURSOR, RowPage
-from schema import docs, relations
+from schema import docs
 from schema.enums import MessageDirection
+from schema.executor import relations
+from schema.executor.relations import relation_field
 from schema.ids import encode_id
-from schema.relations import relation_field
 from schema.types.node import Node, RowType
 from schema.types.pagination import PageInfo
 from schema.types.people import User

@@ -56,7 +56,7 @@ def accept_any(cls: type, obj: Any, info: Any) -> bool:
     return True
 
 
-# Compiled completion (schema/completion.py) knows the answer without the call.
+# Compiled completion (schema/executor/completion.py) knows the answer without the call.
 accept_any.accepts_everything = True  # type: ignore[attr-defined]
 
 

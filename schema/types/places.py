@@ -7,9 +7,10 @@ from datetime import datetime
 import strawberry
 
 from app.context import Info
-from schema import docs, relations
+from schema import docs
+from schema.executor import relations
+from schema.executor.relations import relation_field
 from schema.ids import encode_id
-from schema.relations import relation_field
 from schema.types.node import Node, RowType
 
 

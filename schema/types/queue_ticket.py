@@ -10,9 +10,9 @@ import strawberry
 from app.context import Info
 from app.domain.enums import QueueStatus as DomainQueueStatus
 from app.domain.enums import TicketKind as DomainTicketKind
-from schema import relations
 from schema.enums import QueueStatus, TicketSource
-from schema.relations import relation_field
+from schema.executor import relations
+from schema.executor.relations import relation_field
 from schema.types.people import User
 from schema.types.places import Line
 from schema.types.ticket import Ticket

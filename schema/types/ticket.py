@@ -14,12 +14,13 @@ from app.domain.errors import DomainError
 from app.loaders import PageKey
 from app.loaders.cursors import decode_keyset
 from app.loaders.pages import MESSAGE_CURSOR
-from schema import docs, relations
+from schema import docs
 from schema.enums import OriginSystem, TicketKind, TicketState
 from schema.errors import check_page_size, from_domain
+from schema.executor import relations
+from schema.executor.relations import RelationField, relation_field
 from schema.ids import TICKET, encode_id
 from schema.permissions import AGENT
-from schema.relations import RelationField, relation_field
 from schema.types.messages import MessageConnection
 from schema.types.node import Node, ticket_type_name
 from schema.types.people import Contact, Team, User
@@ -128,7 +129,7 @@ class Ticket(Node):
     def id(self) -> strawberry.ID:
         return strawberry.ID(encode_id(TICKET, self.id))  # type: ignore[arg-type]
 
-    # Relation fields (schema/relations.py) return the value when the loader holds it, else
+    # Relation fields (schema/executor/relations.py) return the value when the loader holds it, else
     # its future (no coroutine per field); the executor awaits it.
     @relation_field(relations.CONTACT, description="The visitor or customer.")
     def contact(self, info: Info) -> Contact | None: ...

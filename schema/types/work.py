@@ -8,8 +8,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.context import Info
-from schema import relations
-from schema.relations import relation_field
+from schema.executor import relations
+from schema.executor.relations import relation_field
 from schema.types.people import User
 from schema.types.places import Line
 

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from app.access.workspaces import create_workspace
 from app.config import Settings
 from app.db.engine import Database
 from app.db.schema_setup import migrate
 from app.main import create_app
-from app.services.workspaces import create_workspace
 from bench.pgcount import start_proxy
 from bench.servers import free_port
 from bench.write_setup import seed_workspace

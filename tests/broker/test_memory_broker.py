@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from app.broker import Wakeup, create_broker
-from app.broker.memory import MemoryBroker
+from app.live.broker import Wakeup, create_broker
+from app.live.broker.memory import MemoryBroker
 
 pytestmark = pytest.mark.anyio
 

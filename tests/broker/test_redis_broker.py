@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from app.broker import Wakeup, create_broker
-from app.broker.redis import RedisBroker
+from app.live.broker import Wakeup, create_broker
+from app.live.broker.redis import RedisBroker
 from tests.helpers_redis import SHARED_REDIS_URL, RedisServer, unique_channel
 
 pytestmark = [pytest.mark.anyio, pytest.mark.redis]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services.workspaces import NewWorkspace
+from app.access.workspaces import NewWorkspace
 from tests.browser.node_tools import HERE, missing_browser, needs
 from tests.ops.served import Served
 

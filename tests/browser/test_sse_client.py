@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
+from app.access.workspaces import NewWorkspace
 from app.db.engine import Database
-from app.services.workspaces import NewWorkspace
 from tests.browser.node_tools import HERE, missing_node_tools, needs
 from tests.ops.served import Served
 from tests.subscriptions.helpers import Desk, env_for

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from app.connectors import CONNECTORS, Connector, PayloadError
 from app.domain.enums import HelpdeskStatus, OriginSystem, QueueStatus, TicketKind
+from app.ingest.connectors import CONNECTORS, Connector, PayloadError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
@@ -236,7 +236,7 @@ def test_signature(case):
 
 def test_vendors_never_import_each_other(case):
     package = Path(__file__).parents[2] / "app" / "connectors" / case.vendor
-    others = {f"app.connectors.{c.vendor}" for c in CASES if c.vendor != case.vendor}
+    others = {f"app.ingest.connectors.{c.vendor}" for c in CASES if c.vendor != case.vendor}
     for module in package.glob("*.py"):
         tree = ast.parse(module.read_text())
         imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.connectors import CONNECTORS, PayloadError
+from app.ingest.connectors import CONNECTORS, PayloadError
 from tests.connectors.test_contract import load
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""The fast paths (schema/execution.py, completion.py, leaves.py and prefetch.py) answer
+"""The fast paths (schema/executor/execution.py, completion.py, leaves.py and prefetch.py) answer
 exactly as graphql-core and Strawberry do without them: the same data and the same errors for
 every query document in schema/operations/, for schema-generated queries over demo data, and
 for the error cases the leaf path hands back to the standard one."""
@@ -18,15 +18,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, nodes
 
+from app.access.workspaces import authenticate
 from app.config import Settings
 from app.context import Context
-from app.services.demo import load_demo
-from app.services.unit_of_work import ServiceEnv
-from app.services.workspaces import authenticate
+from app.demo.seed import load_demo
+from app.tickets.unit_of_work import ServiceEnv
 from schema import build_schema
-from schema.execution import FastLeavesExecutionContext
+from schema.executor.execution import FastLeavesExecutionContext
+from schema.executor.leaves import isoformat, leaf_plan
 from schema.ids import TICKET, encode_id
-from schema.leaves import isoformat, leaf_plan
 from schema.queries import tickets as schema_tickets
 from tests.generated_queries import generated_operations
 

@@ -10,8 +10,8 @@ from strawberry.types.nodes import InlineFragment, SelectedField
 
 from app.db.engine import StatementCounter, statement_counter
 from app.loaders import Loaders, PageKey
-from schema import prefetch as prefetch_module
-from schema.prefetch import connection_nodes, prefetch
+from schema.executor import prefetch as prefetch_module
+from schema.executor.prefetch import connection_nodes, prefetch
 from tests.factories import Factory, at
 
 pytestmark = pytest.mark.anyio

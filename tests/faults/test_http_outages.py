@@ -16,11 +16,11 @@ from typing import Any
 import httpx
 import pytest
 
+from app.access.workspaces import create_api_key, create_workspace, set_webhook_secret
 from app.config import Settings
 from app.db.engine import Database
 from app.domain.enums import Role
 from app.main import create_app
-from app.services.workspaces import create_api_key, create_workspace, set_webhook_secret
 from tests.faults.clusters import PostgresCluster
 from tests.faults.injected import RefusingDatabase
 from tests.subscriptions.client import EVENTS, Closed, WsClient

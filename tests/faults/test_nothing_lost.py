@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from app.access.workspaces import NewWorkspace, create_workspace
 from app.db.engine import Database
 from app.domain.cursors import encode_event_cursor
-from app.services.workspaces import NewWorkspace, create_workspace
 from tests.faults.actors import Subscriber, Writer, committed_events
 from tests.faults.clusters import PostgresCluster, RedisServer
 from tests.ops.served import Served

@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
+from app.access.workspaces import NewWorkspace, create_workspace
 from app.config import Settings
 from app.db.engine import Database
 from app.domain.cursors import decode_event_cursor, encode_event_cursor
 from app.loaders.statements import LoaderStatement
-from app.services.unit_of_work import ServiceEnv
-from app.services.workspaces import NewWorkspace, create_workspace
+from app.tickets.unit_of_work import ServiceEnv
 from schema.subscriptions import event_retry
 from tests.faults.clusters import PostgresCluster
 from tests.faults.injected import RefusingDatabase

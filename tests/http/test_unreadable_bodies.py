@@ -15,9 +15,9 @@ import pytest
 import websockets
 from sqlalchemy import func, select
 
+from app.access.workspaces import set_webhook_secret
 from app.config import Settings
 from app.db import Ticket
-from app.services.workspaces import set_webhook_secret
 from tests.subscriptions.helpers import Gateway
 
 pytestmark = pytest.mark.anyio

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from app.connectors import jsonstream
 from app.db import Ticket
-from app.services.importer import ImportSummary, Rejection, import_file
-from app.services.unit_of_work import ServiceEnv
+from app.ingest.connectors import jsonstream
+from app.ingest.importer import ImportSummary, Rejection, import_file
+from app.tickets.unit_of_work import ServiceEnv
 from tests.ingest.helpers import children, count, fixture
 
 pytestmark = pytest.mark.anyio

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services.workspaces import set_webhook_secret
+from app.access.workspaces import set_webhook_secret
 
 pytestmark = pytest.mark.anyio
 

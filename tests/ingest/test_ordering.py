@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from app.domain.enums import OriginSystem, TicketKind
 from app.domain.records import TicketRecord
-from app.services.ingest.ordering import MAX_DIGESTS, digests_after, skips
+from app.ingest.ordering import MAX_DIGESTS, digests_after, skips
 
 T0 = datetime(2024, 5, 2, 9, 0, tzinfo=UTC)
 T1 = datetime(2024, 5, 2, 9, 5, tzinfo=UTC)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.connectors import CONNECTORS
 from app.db import Label, User
-from app.services.ingest import ingest
-from app.services.unit_of_work import ServiceEnv
+from app.ingest import ingest
+from app.ingest.connectors import CONNECTORS
+from app.tickets.unit_of_work import ServiceEnv
 from tests.ingest.helpers import by_external, fixture
 
 pytestmark = pytest.mark.anyio

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.domain.enums import EventType
-from app.services.ingest.transitions import flag_events, rest_event, status_event
+from app.ingest.transitions import flag_events, rest_event, status_event
 
 Q, H = "QUEUE", "HELPDESK"
 

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
+from app.access.workspaces import set_webhook_secret
 from app.db import TicketEvent
-from app.services.importer import import_file
-from app.services.unit_of_work import ServiceEnv
-from app.services.workspaces import set_webhook_secret
+from app.ingest.importer import import_file
+from app.tickets.unit_of_work import ServiceEnv
 from tests.ingest.helpers import count
 
 pytestmark = pytest.mark.anyio

@@ -12,11 +12,11 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from app.access.workspaces import set_webhook_secret
 from app.config import Settings
 from app.db import IngestDelivery, Ticket, TicketEvent
 from app.http.ingest import routes
-from app.services.unit_of_work import ServiceEnv
-from app.services.workspaces import set_webhook_secret
+from app.tickets.unit_of_work import ServiceEnv
 from tests.ingest.helpers import count, events, fixture
 
 pytestmark = pytest.mark.anyio

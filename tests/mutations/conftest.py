@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.access.workspaces import NewWorkspace, create_api_key
 from app.domain.enums import Role
-from app.services.workspaces import NewWorkspace, create_api_key
 from schema.ids import encode_id
 from tests.api.conftest import app, client, factory, gql, key, read_key
 

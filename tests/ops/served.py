@@ -28,7 +28,7 @@ class Served:
         return f"http://127.0.0.1:{self.port}"
 
     async def start(self, *args: str) -> Served:
-        command = [sys.executable, "-m", "app.cli", "serve", "--port", str(self.port), *args]
+        command = [sys.executable, "-m", "app.cli.main", "serve", "--port", str(self.port), *args]
         with self.log_path.open("wb") as log:
             self.proc = subprocess.Popen(command, env=self.env, stderr=log)
         async with httpx.AsyncClient(base_url=self.url) as http:

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from app.http.graphiql_assets import own_assets, vendor_assets
-from app.http.graphiql_page import SCRIPTS, STYLES
+from app.http.graphiql.assets import own_assets, vendor_assets
+from app.http.graphiql.page import SCRIPTS, STYLES
 
 pytestmark = pytest.mark.anyio
 

@@ -10,7 +10,7 @@ import signal
 import httpx
 import pytest
 
-from app.services.workspaces import NewWorkspace
+from app.access.workspaces import NewWorkspace
 from tests.ops.served import Served
 from tests.subscriptions.client import EVENTS, WsClient
 

@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
+from app.access.workspaces import create_workspace
 from app.db.engine import Database
-from app.services.workspaces import create_workspace
 from tests.conftest import _create_postgres_database, _drop_postgres_database
 from tests.helpers_redis import SHARED_REDIS_URL
 from tests.ops.served import Served

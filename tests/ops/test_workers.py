@@ -89,7 +89,7 @@ async def test_a_second_server_on_the_same_port_is_refused(database_url, tmp_pat
     served = await Served(database_url, tmp_path / "serve.log").start("--workers", "2")
     try:
         second = subprocess.run(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(served.port),
+            [sys.executable, "-m", "app.cli.main", "serve", "--port", str(served.port),
              "--workers", "2"],
             env=served.env, capture_output=True, timeout=60,
         )  # fmt: skip

@@ -8,10 +8,10 @@ import json
 import pytest
 from sqlalchemy import select
 
+from app.access.workspaces import create_api_key
 from app.db import ApiKey
 from app.domain.enums import Role
 from app.domain.principal import hash_api_key
-from app.services.workspaces import create_api_key
 
 pytestmark = pytest.mark.anyio
 
@@ -79,7 +79,7 @@ async def test_raw_vendor_payload_needs_an_agent_key(gql, factory, read_key, key
 
 
 def test_cli_rotates_a_key(database_url, capsys):
-    from app.cli import main
+    from app.cli.main import main
 
     main(["workspace", "create", "--name", "CLI", "--slug", "cli-rotate", "--database-url",
           database_url])  # fmt: skip

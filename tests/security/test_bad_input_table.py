@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 import app.db as tables
-from app.services.workspaces import set_webhook_secret
+from app.access.workspaces import set_webhook_secret
 from schema.ids import encode_id
 from tests.factories import Factory
 

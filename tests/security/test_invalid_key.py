@@ -11,11 +11,11 @@ import pytest
 import websockets
 from sqlalchemy import func, select
 
+from app.access.workspaces import create_api_key, revoke_api_key
 from app.config import Settings
 from app.context import INVALID_KEY_MESSAGE, UNAUTHENTICATED_MESSAGE
 from app.db import Line
 from app.domain.enums import Role
-from app.services.workspaces import create_api_key, revoke_api_key
 from tests.subscriptions.helpers import Gateway
 
 pytestmark = pytest.mark.anyio

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from app.services import workspaces
+from app.access import workspaces
 
 pytestmark = pytest.mark.anyio
 

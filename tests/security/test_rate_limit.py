@@ -9,9 +9,9 @@ import uuid
 
 import pytest
 
+from app.access.rate_limit import MemoryRateLimiter
+from app.access.rate_limit_redis import RedisRateLimiter
 from app.observability.metrics import REGISTRY
-from app.services.rate_limit import MemoryRateLimiter
-from app.services.rate_limit_redis import RedisRateLimiter
 from tests.security.conftest import post
 
 pytestmark = pytest.mark.anyio
@@ -115,7 +115,7 @@ async def test_redis_buckets_are_shared_and_atomic(redis_url):
 async def test_the_gateway_uses_redis_with_a_redis_broker(make_client, db, key, redis_url):
     from redis.asyncio import Redis
 
-    from app.services.workspaces import authenticate
+    from app.access.workspaces import authenticate
 
     principal = await authenticate(db, key)
     assert principal is not None

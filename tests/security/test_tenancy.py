@@ -14,9 +14,9 @@ import pytest
 import websockets
 from sqlalchemy import select
 
+from app.access.workspaces import set_webhook_secret
 from app.config import Settings
 from app.db import ApiKey, Ticket
-from app.services.workspaces import set_webhook_secret
 from schema.ids import encode_id
 from tests.factories import Factory
 from tests.security.conftest import post

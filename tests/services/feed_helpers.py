@@ -8,7 +8,7 @@ from contextlib import aclosing
 
 from app.db import Ticket, TicketEvent
 from app.domain.enums import EventType, HelpdeskStatus, QueueStatus, TicketKind
-from app.services.unit_of_work import ServiceEnv, snapshot, unit_of_work
+from app.tickets.unit_of_work import ServiceEnv, snapshot, unit_of_work
 
 
 async def create_tickets(

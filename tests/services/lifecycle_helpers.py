@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from app.access.setup import create_line, create_team, create_user
 from app.db import Interaction, Line, Team, Ticket, TicketEvent, User
 from app.domain.enums import Role
 from app.domain.principal import Principal
-from app.services.setup import create_line, create_team, create_user
-from app.services.unit_of_work import ServiceEnv
+from app.tickets.unit_of_work import ServiceEnv
 
 
 @dataclass

@@ -7,12 +7,12 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
+from app.access.workspaces import authenticate
 from app.db import Interaction, Message, Ticket, TicketEvent
 from app.db.types import utcnow
+from app.demo.seed import load_demo
 from app.domain.errors import DomainError, ErrorCode
-from app.services.demo import load_demo
-from app.services.unit_of_work import ServiceEnv
-from app.services.workspaces import authenticate
+from app.tickets.unit_of_work import ServiceEnv
 
 pytestmark = pytest.mark.anyio
 

@@ -10,15 +10,15 @@ from contextlib import aclosing
 import pytest
 from sqlalchemy import update
 
-from app.broker.memory import MemoryBroker
 from app.db import Workspace
 from app.db.engine import Database
 from app.domain.enums import EventType, HelpdeskStatus, TicketKind, TicketState
 from app.domain.errors import DomainError, ErrorCode
 from app.domain.event_filter import EventFilter
-from app.services.event_feed import EventFeed, FeedClosed
-from app.services.event_log import read_events
-from app.services.unit_of_work import ServiceEnv
+from app.live.broker.memory import MemoryBroker
+from app.live.event_feed import EventFeed, FeedClosed
+from app.live.event_log import read_events
+from app.tickets.unit_of_work import ServiceEnv
 from tests.services.feed_helpers import (
     change_ticket,
     create_tickets,

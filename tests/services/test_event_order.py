@@ -12,8 +12,8 @@ import asyncio
 
 import pytest
 
-from app.services.event_log import read_events
-from app.services.unit_of_work import ServiceEnv
+from app.live.event_log import read_events
+from app.tickets.unit_of_work import ServiceEnv
 from tests.services.feed_helpers import create_tickets
 
 pytestmark = pytest.mark.anyio

@@ -12,21 +12,21 @@ from app.db import Contact, Message, TicketEvent
 from app.db.types import utcnow
 from app.domain.enums import Circumstance, HelpdeskStatus
 from app.domain.errors import DomainError, ErrorCode
-from app.services.helpdesk import (
+from app.tickets.helpdesk import (
     complete_ticket,
     create_helpdesk_ticket,
     reopen_ticket,
     snooze_ticket,
     take_over_ticket,
 )
-from app.services.helpdesk_flags import (
+from app.tickets.helpdesk_flags import (
     mark_ticket_read,
     mark_ticket_spam,
     restore_ticket,
     trash_ticket,
 )
-from app.services.queue import create_queue_ticket
-from app.services.snooze import wake_due_tickets
+from app.tickets.queue import create_queue_ticket
+from app.tickets.snooze import wake_due_tickets
 from tests.services.lifecycle_helpers import (
     Ctx,
     assert_refused,

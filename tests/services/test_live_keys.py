@@ -8,11 +8,11 @@ from functools import partial
 import pytest
 from sqlalchemy import update
 
+from app.access.live_keys import LiveKeys
+from app.access.workspaces import principal_of_key_hash, revoke_api_key
 from app.db import ApiKey
 from app.db.engine import Database, StatementCounter, statement_counter
 from app.db.types import utcnow
-from app.services.live_keys import LiveKeys
-from app.services.workspaces import principal_of_key_hash, revoke_api_key
 
 pytestmark = pytest.mark.anyio
 

@@ -7,8 +7,8 @@ import pytest
 
 from app.domain.enums import QueuePosition, QueueStatus
 from app.domain.errors import ErrorCode
-from app.services.helpdesk import create_helpdesk_ticket
-from app.services.queue import (
+from app.tickets.helpdesk import create_helpdesk_ticket
+from app.tickets.queue import (
     cancel_ticket,
     create_queue_ticket,
     move_ticket,
@@ -16,7 +16,7 @@ from app.services.queue import (
     return_ticket_to_queue,
     update_ticket,
 )
-from app.services.queue_desk import (
+from app.tickets.queue_desk import (
     call_ticket,
     mark_ticket_no_show,
     mark_ticket_served,

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from app.access.setup import create_line, create_team, create_user
 from app.db import ExtraField, Label, Message
 from app.domain.errors import DomainError, ErrorCode
-from app.services.assignment import assign_ticket, set_ticket_team, unassign_ticket
-from app.services.extras import ExtraValue, set_ticket_extra
-from app.services.helpdesk import create_helpdesk_ticket
-from app.services.labels import add_ticket_label, remove_ticket_label
-from app.services.messages import add_ticket_message
-from app.services.queue import create_queue_ticket
-from app.services.setup import create_line, create_team, create_user
+from app.tickets.assignment import assign_ticket, set_ticket_team, unassign_ticket
+from app.tickets.extras import ExtraValue, set_ticket_extra
+from app.tickets.helpdesk import create_helpdesk_ticket
+from app.tickets.labels import add_ticket_label, remove_ticket_label
+from app.tickets.messages import add_ticket_message
+from app.tickets.queue import create_queue_ticket
 from tests.services.lifecycle_helpers import assert_refused, event_count, events_of, make_ctx
 
 pytestmark = pytest.mark.anyio

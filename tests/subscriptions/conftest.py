@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from app.access.workspaces import NewWorkspace
 from app.config import Settings
-from app.services.workspaces import NewWorkspace
 from tests.subscriptions.helpers import Desk, Gateway
 
 

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 
 import uvicorn
 
+from app.access import setup
+from app.access.workspaces import NewWorkspace, authenticate
 from app.config import Settings
 from app.db.engine import Database
 from app.domain.principal import Principal
 from app.main import create_app
-from app.services import queue, queue_desk, setup
-from app.services.unit_of_work import ServiceEnv
-from app.services.workspaces import NewWorkspace, authenticate
+from app.tickets import queue, queue_desk
+from app.tickets.unit_of_work import ServiceEnv
 
 
 def free_port() -> int:

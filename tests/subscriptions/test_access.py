@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
+from app.access.workspaces import authenticate, revoke_api_key
 from app.db import Workspace
 from app.domain.cursors import decode_event_cursor, encode_event_cursor
-from app.services.workspaces import authenticate, revoke_api_key
 from schema.ids import encode_id
 from tests.subscriptions.client import (
     EVENTS,

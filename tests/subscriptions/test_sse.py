@@ -8,8 +8,8 @@ import asyncio
 import httpx
 import pytest
 
+from app.access.workspaces import authenticate, revoke_api_key
 from app.config import Settings
-from app.services.workspaces import authenticate, revoke_api_key
 from tests.subscriptions.client import EVENTS, STATUS_CHANGED
 from tests.subscriptions.helpers import Gateway, wait_live
 from tests.subscriptions.sse_client import Event, http_url, open_stream, take

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from app.access.workspaces import create_workspace
 from app.db.engine import Database
 from app.db.schema_setup import migrate
 from app.domain.cursors import decode_event_cursor, encode_event_cursor
-from app.services.workspaces import create_workspace
 from tests.conftest import _create_postgres_database, _drop_postgres_database
 from tests.helpers_redis import SHARED_REDIS_URL
 from tests.subscriptions.client import EVENTS, WsClient

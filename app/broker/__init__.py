@@ -1,5 +1,0 @@
-"""Wake-up channel for subscribers. The event log is the truth; a broker only says "look now"."""
-
-from app.broker.base import Broker, Wakeup, create_broker
-
-__all__ = ["Broker", "Wakeup", "create_broker"]

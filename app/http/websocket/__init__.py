@@ -1,0 +1,3 @@
+"""/graphql over WebSocket: message limits (graphql-transport-ws) and the legacy graphql-ws
+protocol's queries and mutations.
+"""

@@ -1,1 +1,0 @@
-"""Commands: each runs in one transaction that writes the change and its event rows."""

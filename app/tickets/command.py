@@ -1,0 +1,139 @@
+"""What every ticket command starts with: the transaction, the ticket loaded for update, the
+rows it refers to checked against the workspace, and the interaction bookkeeping."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import select
+
+from app.db import Contact, Interaction, Line, Team, Ticket, User
+from app.domain.enums import TicketKind
+from app.domain.errors import DomainError, ErrorCode, not_found
+from app.domain.principal import Principal
+from app.tickets.unit_of_work import ServiceEnv, UnitOfWork, unit_of_work
+
+Row = TypeVar("Row", Contact, Line, Team, User)
+_WHAT: dict[type[Any], str] = {Contact: "Contact", Line: "Line", Team: "Team", User: "User"}
+
+
+# Per-transaction memo (time zone, labels, today's numbers): a batch of steps in one unit of
+# work (demo, import) looks the same rows up again and again. Safe: the workspace is locked.
+_MEMOS: WeakKeyDictionary[UnitOfWork, dict[Any, Any]] = WeakKeyDictionary()
+
+
+def memo(uow: UnitOfWork) -> dict[Any, Any]:
+    return _MEMOS.setdefault(uow, {})
+
+
+@asynccontextmanager
+async def command(
+    env: ServiceEnv, principal: Principal, user_id: int | None = None
+) -> AsyncIterator[UnitOfWork]:
+    """A unit of work whose actor is `user_id` when given (checked), else the caller."""
+    actor = principal.user_id if user_id is None else user_id
+    async with unit_of_work(env, principal.workspace_id, actor) as uow:
+        if user_id is not None:
+            await get_row(uow, User, user_id, "userId")
+        yield uow
+
+
+async def get_row(uow: UnitOfWork, model: type[Row], row_id: int, field: str) -> Row:
+    """A line, team or user of this workspace; another workspace's is NOT_FOUND."""
+    row = await uow.session.get(model, row_id)
+    if row is None or row.workspace_id != uow.workspace_id:
+        raise not_found(_WHAT[model], field)
+    return row
+
+
+async def load_ticket(
+    uow: UnitOfWork,
+    ticket_id: int,
+    *,
+    kind: TicketKind | None,
+    action: str,
+    expected_version: int | None = None,
+    field: str = "id",
+) -> Ticket:
+    """The ticket, locked for update, of the right kind and at the expected version."""
+    stmt = (
+        select(Ticket)
+        .where(Ticket.id == ticket_id, Ticket.workspace_id == uow.workspace_id)
+        .with_for_update()
+    )
+    ticket = (await uow.session.execute(stmt)).scalar_one_or_none()
+    if ticket is None:
+        raise not_found("Ticket", field)
+    if kind is not None and ticket.kind != kind:
+        raise wrong_kind(action, ticket.kind)
+    if expected_version is not None and ticket.version != expected_version:
+        raise DomainError(
+            ErrorCode.CONFLICT, "The ticket was changed since that version.", "expectedVersion"
+        )
+    return ticket
+
+
+@asynccontextmanager
+async def ticket_command(
+    env: ServiceEnv,
+    principal: Principal,
+    ticket_id: int,
+    *,
+    kind: TicketKind | None,
+    action: str,
+    user_id: int | None = None,
+    expected_version: int | None = None,
+) -> AsyncIterator[tuple[UnitOfWork, Ticket]]:
+    """The usual command: one transaction (see `command`) with the ticket loaded for update."""
+    async with command(env, principal, user_id) as uow:
+        ticket = await load_ticket(
+            uow, ticket_id, kind=kind, action=action, expected_version=expected_version
+        )
+        yield uow, ticket
+
+
+def wrong_kind(action: str, kind: str) -> DomainError:
+    return DomainError(
+        ErrorCode.INVALID_TRANSITION, f"Cannot {action} a {kind.lower()} ticket.", None
+    )
+
+
+async def open_interaction(
+    uow: UnitOfWork, ticket: Ticket, *, user_id: int | None, desk: int | None = None
+) -> Interaction:
+    row = Interaction(
+        workspace_id=uow.workspace_id,
+        ticket_id=ticket.id,  # type: ignore[arg-type]
+        start=uow.now,
+        line_id=ticket.line_id,
+        desk=desk,
+        user_id=user_id,
+    )
+    uow.session.add(row)
+    known = memo(uow).get(("interactions", ticket.id))
+    if known is not None:
+        known.append(row)
+    return row
+
+
+def mark_new(uow: UnitOfWork, ticket: Ticket) -> None:
+    """The ticket was made in this transaction: its interactions are all in the memo."""
+    memo(uow)[("interactions", ticket.id)] = []
+
+
+async def close_interaction(uow: UnitOfWork, ticket: Ticket) -> None:
+    """End the ticket's open interaction, if it has one."""
+    known = memo(uow).get(("interactions", ticket.id))
+    if known is not None:  # a ticket made in this transaction: no need to ask the database
+        for row in known:
+            row.end = row.end or uow.now
+        return
+    stmt = select(Interaction).where(
+        Interaction.ticket_id == ticket.id,
+        Interaction.end.is_(None),  # type: ignore[union-attr]
+    )
+    for row in (await uow.session.execute(stmt)).scalars():
+        row.end = uow.now

@@ -1,0 +1,91 @@
+"""Housekeeping the server runs in the background: wake due snoozed tickets, prune old events.
+
+Both are safe to run from several processes at once: they re-check under the workspace lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+
+from app.background import finish, log_failed_step, sleep_unless_stopped
+from app.db import TicketEvent, Workspace
+from app.db.types import utcnow
+from app.tickets.snooze import wake_due_tickets
+from app.tickets.unit_of_work import ServiceEnv, unit_of_work
+
+log = logging.getLogger(__name__)
+
+
+async def prune_events(
+    env: ServiceEnv, *, older_than: datetime, workspace_id: int | None = None
+) -> int:
+    """Delete events older than `older_than` (of one workspace, or all); cursors at or below
+    them become CURSOR_EXPIRED."""
+    async with env.db.read_session() as session:
+        stmt = (
+            select(TicketEvent.workspace_id, func.max(TicketEvent.seq))
+            .where(TicketEvent.at < older_than)
+            .group_by(TicketEvent.workspace_id)
+        )
+        if workspace_id is not None:
+            stmt = stmt.where(TicketEvent.workspace_id == workspace_id)
+        cutoffs = list((await session.execute(stmt)).all())
+    pruned = 0
+    for ws_id, through_seq in cutoffs:
+        async with unit_of_work(env, ws_id, None) as uow:
+            result = await uow.session.execute(
+                delete(TicketEvent).where(
+                    TicketEvent.workspace_id == ws_id, TicketEvent.seq <= through_seq
+                )
+            )
+            await uow.session.execute(
+                update(Workspace)
+                .where(Workspace.id == ws_id, Workspace.events_pruned_through < through_seq)
+                .values(events_pruned_through=through_seq)
+            )
+            pruned += result.rowcount or 0
+    return pruned
+
+
+class Maintenance:
+    """A background task: wakes snoozed tickets every `interval` seconds, prunes hourly."""
+
+    def __init__(self, env: ServiceEnv, *, interval: float = 5.0, retention_days: int = 0) -> None:
+        self.env = env
+        self.interval = interval
+        self.retention_days = retention_days
+        self._task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
+        self._last_prune: datetime | None = None
+
+    async def run_once(self) -> None:
+        await wake_due_tickets(self.env)
+        now = utcnow()
+        due = self._last_prune is None or now - self._last_prune > timedelta(hours=1)
+        if self.retention_days > 0 and due:
+            self._last_prune = now
+            await prune_events(self.env, older_than=now - timedelta(days=self.retention_days))
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except Exception as error:  # a database hiccup must not end housekeeping for good
+                log_failed_step(log, "maintenance run failed", error)
+            if await sleep_unless_stopped(self._stop, self.interval):
+                return
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._task = asyncio.create_task(self._loop(), name="ticketgw-maintenance")
+
+    async def stop(self) -> None:
+        """Let a run in progress finish, then end the loop."""
+        if self._task is not None:
+            self._stop.set()
+            await finish([self._task])
+            self._task = None

@@ -1,0 +1,78 @@
+"""Queries about one waiting line: the next number of the day, its head and tail keys."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import func, select
+
+from app.db import Ticket, Workspace
+from app.domain.enums import QueueStatus
+from app.tickets.command import memo
+from app.tickets.unit_of_work import UnitOfWork
+
+
+async def workspace_zone(uow: UnitOfWork) -> ZoneInfo:
+    zone = memo(uow).get("zone")
+    if zone is None:
+        workspace = await uow.session.get(Workspace, uow.workspace_id)
+        try:
+            zone = ZoneInfo(workspace.timezone if workspace else "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = ZoneInfo("UTC")
+        memo(uow)["zone"] = zone
+    return zone
+
+
+async def next_number(uow: UnitOfWork, line_id: int, created_at: datetime) -> int:
+    """1, 2, 3... per line, starting again each day in the workspace's time zone."""
+    zone = await workspace_zone(uow)
+    day = created_at.astimezone(zone).date()
+    known = memo(uow).get(("number", line_id, day))
+    if known is not None:
+        memo(uow)[("number", line_id, day)] = known + 1
+        return known + 1
+    start = datetime.combine(day, time(), zone)
+    end = datetime.combine(day + timedelta(days=1), time(), zone)
+    stmt = select(func.max(Ticket.number)).where(
+        Ticket.workspace_id == uow.workspace_id,
+        Ticket.line_id == line_id,
+        Ticket.created_at >= start,
+        Ticket.created_at < end,
+    )
+    number = ((await uow.session.execute(stmt)).scalar_one() or 0) + 1
+    memo(uow)[("number", line_id, day)] = number
+    return number
+
+
+async def waiting_bounds(
+    uow: UnitOfWork, line_id: int, *, excluding: int | None = None
+) -> tuple[datetime | None, datetime | None]:
+    """The first and last queue keys of the NEW tickets of a line."""
+    stmt = select(func.min(Ticket.queue_key), func.max(Ticket.queue_key)).where(
+        Ticket.workspace_id == uow.workspace_id,
+        Ticket.line_id == line_id,
+        Ticket.status == QueueStatus.NEW,
+    )
+    if excluding is not None:
+        stmt = stmt.where(Ticket.id != excluding)
+    head, tail = (await uow.session.execute(stmt)).one()
+    return head, tail
+
+
+async def waiting_after(uow: UnitOfWork, anchor: Ticket, *, excluding: int) -> list[Ticket]:
+    """The NEW tickets of the anchor's line that come after it, in line order."""
+    stmt = (
+        select(Ticket)
+        .where(
+            Ticket.workspace_id == uow.workspace_id,
+            Ticket.line_id == anchor.line_id,
+            Ticket.status == QueueStatus.NEW,
+            Ticket.id != excluding,
+            (Ticket.queue_key > anchor.queue_key)  # type: ignore[operator]
+            | ((Ticket.queue_key == anchor.queue_key) & (Ticket.id > anchor.id)),  # type: ignore[operator]
+        )
+        .order_by(Ticket.queue_key, Ticket.id)  # type: ignore[arg-type]
+    )
+    return list((await uow.session.execute(stmt)).scalars())
