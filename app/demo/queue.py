@@ -21,9 +21,14 @@ from app.tickets.queue import (
     apply_create_queue_ticket,
     apply_move_ticket,
     apply_reorder_ticket,
+)
+from app.tickets.queue_desk import (
+    apply_call,
+    apply_mark_no_show,
+    apply_mark_served,
+    apply_recall,
     apply_return_to_queue,
 )
-from app.tickets.queue_desk import apply_call, apply_mark_no_show, apply_mark_served, apply_recall
 from app.tickets.unit_of_work import UnitOfWork
 
 Step = Callable[[UnitOfWork], Awaitable[None]]

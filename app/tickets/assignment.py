@@ -1,15 +1,24 @@
 """Who works a ticket (assignee, and for queue tickets who assigned it) and which team has it.
-Setting what is already set is a no-op: no event."""
+Setting what is already set is a no-op: no event. Declared once each with `@ticket_action`."""
 
 from __future__ import annotations
 
 from app.db import Team, Ticket, User
 from app.domain.enums import EventType
-from app.domain.principal import Principal
-from app.tickets.command import get_row, ticket_command
-from app.tickets.unit_of_work import ServiceEnv, UnitOfWork, snapshot
+from app.tickets.command import get_row
+from app.tickets.lifecycle import ACTING_USER_ARG, Arg, ticket_action
+from app.tickets.unit_of_work import UnitOfWork, snapshot
 
 
+@ticket_action(
+    "assign_ticket",
+    verb="assign",
+    kind=None,
+    event=EventType.ASSIGNED,
+    description="Keeps the status.",
+    input_description="Make a user responsible for a ticket; its status stays.",
+    args=(Arg("assignee_id", "The user to assign (`User.id`).", ref="User"), ACTING_USER_ARG),
+)
 async def apply_assign(uow: UnitOfWork, ticket: Ticket, *, assignee_id: int) -> Ticket:
     await get_row(uow, User, assignee_id, "assigneeId")
     if ticket.assignee_id == assignee_id:
@@ -21,6 +30,15 @@ async def apply_assign(uow: UnitOfWork, ticket: Ticket, *, assignee_id: int) -> 
     return ticket
 
 
+@ticket_action(
+    "unassign_ticket",
+    verb="unassign",
+    kind=None,
+    event=EventType.UNASSIGNED,
+    description="Take the assignee away; keeps the status.",
+    input_description="Take a ticket's assignee away; its status stays.",
+    args=(ACTING_USER_ARG,),
+)
 async def apply_unassign(uow: UnitOfWork, ticket: Ticket) -> Ticket:
     if ticket.assignee_id is None:
         return ticket
@@ -31,6 +49,16 @@ async def apply_unassign(uow: UnitOfWork, ticket: Ticket) -> Ticket:
     return ticket
 
 
+@ticket_action(
+    "set_ticket_team",
+    verb="set the team of",
+    kind=None,
+    event=EventType.TEAM_SET,
+    description="Route a ticket to a team.",
+    input_description="Route a ticket to a team, or take its team away.",
+    args=(Arg("team_id", "null takes the team away.", ref="Team", nullable=True),),
+    area="helpdesk",
+)
 async def apply_set_team(uow: UnitOfWork, ticket: Ticket, *, team_id: int | None) -> Ticket:
     if team_id is not None:
         await get_row(uow, Team, team_id, "teamId")
@@ -42,61 +70,6 @@ async def apply_set_team(uow: UnitOfWork, ticket: Ticket, *, team_id: int | None
     return ticket
 
 
-async def assign_ticket(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
-    *,
-    assignee_id: int,
-    user_id: int | None = None,
-    expected_version: int | None = None,
-) -> Ticket:
-    async with ticket_command(
-        env,
-        principal,
-        ticket_id,
-        kind=None,
-        action="assign",
-        user_id=user_id,
-        expected_version=expected_version,
-    ) as (uow, ticket):
-        return await apply_assign(uow, ticket, assignee_id=assignee_id)
-
-
-async def unassign_ticket(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
-    *,
-    user_id: int | None = None,
-    expected_version: int | None = None,
-) -> Ticket:
-    async with ticket_command(
-        env,
-        principal,
-        ticket_id,
-        kind=None,
-        action="unassign",
-        user_id=user_id,
-        expected_version=expected_version,
-    ) as (uow, ticket):
-        return await apply_unassign(uow, ticket)
-
-
-async def set_ticket_team(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
-    *,
-    team_id: int | None,
-    expected_version: int | None = None,
-) -> Ticket:
-    async with ticket_command(
-        env,
-        principal,
-        ticket_id,
-        kind=None,
-        action="set the team of",
-        expected_version=expected_version,
-    ) as (uow, ticket):
-        return await apply_set_team(uow, ticket, team_id=team_id)
+assign_ticket = apply_assign.command
+unassign_ticket = apply_unassign.command
+set_ticket_team = apply_set_team.command

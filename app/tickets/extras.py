@@ -1,4 +1,5 @@
-"""Extra fields on tickets (Qminder extra fields and external info), upserted by title."""
+"""Extra fields on tickets (Qminder extra fields and external info), upserted by title.
+Setting one through the API is declared once with `@ticket_action` (lifecycle.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ from sqlalchemy import func, select
 
 from app.db import ExtraField, Ticket
 from app.domain.enums import EventType
-from app.domain.principal import Principal
 from app.domain.ticket_input import check_url, required_text
-from app.tickets.command import ticket_command
-from app.tickets.unit_of_work import ServiceEnv, UnitOfWork, snapshot
+from app.tickets.lifecycle import Arg, ticket_action
+from app.tickets.unit_of_work import UnitOfWork, snapshot
 
 
 @dataclass(frozen=True)
@@ -61,22 +61,23 @@ async def apply_set_extra(uow: UnitOfWork, ticket: Ticket, extra: ExtraValue) ->
     return ticket
 
 
-async def set_ticket_extra(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
-    *,
-    title: str,
-    value: str | None = None,
-    url: str | None = None,
-    expected_version: int | None = None,
+@ticket_action(
+    "set_ticket_extra",
+    verb="set extra fields of",
+    kind=None,
+    event=EventType.EXTRA_SET,
+    description="Set (or replace) an extra field of a ticket, by title.",
+    input_description="Set the extra field with this title (made if missing).",
+    args=(
+        Arg("title", "The field's name; the field with this title is replaced."),
+        Arg("value", "Its value as text; null for none.", default=None, nullable=True),
+        Arg("url", "A link to open for it; null for none.", default=None, nullable=True),
+    ),
+)
+async def apply_set_extra_field(
+    uow: UnitOfWork, ticket: Ticket, *, title: str, value: str | None = None, url: str | None = None
 ) -> Ticket:
-    async with ticket_command(
-        env,
-        principal,
-        ticket_id,
-        kind=None,
-        action="set extra fields of",
-        expected_version=expected_version,
-    ) as (uow, ticket):
-        return await apply_set_extra(uow, ticket, ExtraValue(title, value, url))
+    return await apply_set_extra(uow, ticket, ExtraValue(title, value, url))
+
+
+set_ticket_extra = apply_set_extra_field.command

@@ -1,7 +1,8 @@
 """Helpdesk tickets (Gorgias, Zaia): create, take over, complete, reopen, snooze.
 
 Spam, trash and restore are in helpdesk_flags.py. While a ticket is marked spam or trashed its
-lifecycle is frozen: restore it first.
+lifecycle is frozen: restore it first. Each action on an existing ticket is declared once with
+`@ticket_action` (lifecycle.py); setting the team is here too, as the API groups it.
 """
 
 from __future__ import annotations
@@ -13,33 +14,22 @@ from sqlalchemy import select
 
 from app.db import Contact, Team, Ticket, User
 from app.domain.enums import Circumstance, EventType, HelpdeskStatus, TicketKind
-from app.domain.errors import DomainError, ErrorCode, validation
+from app.domain.errors import validation
 from app.domain.principal import Principal
-from app.domain.states import check_helpdesk_action
 from app.domain.ticket_input import check_email, check_future, optional_text
-from app.tickets.command import (
-    close_interaction,
-    command,
-    get_row,
-    mark_new,
-    open_interaction,
-    ticket_command,
-)
+from app.tickets.command import close_interaction, command, get_row, mark_new, open_interaction
 from app.tickets.labels import attach_label
+from app.tickets.lifecycle import ACTING_USER_ARG, Arg, ticket_action
 from app.tickets.messages import put_message
 from app.tickets.unit_of_work import ServiceEnv, UnitOfWork, snapshot
 
 HELPDESK = TicketKind.HELPDESK
-
-
-def check_action(action: str, ticket: Ticket) -> None:
-    if ticket.spam or ticket.trashed_at is not None:
-        raise DomainError(
-            ErrorCode.INVALID_TRANSITION,
-            f"Cannot {action} a ticket marked spam or trashed.",
-            None,
-        )
-    check_helpdesk_action(action, ticket.status)
+OPEN, ONGOING, SNOOZED, CLOSED = (
+    HelpdeskStatus.OPEN,
+    HelpdeskStatus.ONGOING,
+    HelpdeskStatus.SNOOZED,
+    HelpdeskStatus.CLOSED,
+)
 
 
 async def find_or_make_contact(
@@ -136,8 +126,27 @@ async def apply_create_helpdesk_ticket(
     return ticket
 
 
+@ticket_action(
+    "take_over_ticket",
+    verb="take over",
+    kind=HELPDESK,
+    from_statuses={OPEN},
+    to_status=ONGOING,
+    event=EventType.TAKEN_OVER,
+    description="OPEN -> ONGOING, assigned.",
+    input_description="An agent takes an OPEN ticket: ONGOING, assigned to them.",
+    args=(
+        Arg(
+            "assignee_id",
+            "Defaults to the key's user.",
+            ref="User",
+            default=None,
+            nullable=True,
+            or_actor=True,
+        ),
+    ),
+)
 async def apply_take_over(uow: UnitOfWork, ticket: Ticket, *, assignee_id: int) -> Ticket:
-    check_action("take over", ticket)
     await get_row(uow, User, assignee_id, "assigneeId")
     before = snapshot(ticket)
     ticket.status = HelpdeskStatus.ONGOING
@@ -149,8 +158,18 @@ async def apply_take_over(uow: UnitOfWork, ticket: Ticket, *, assignee_id: int) 
     return ticket
 
 
+@ticket_action(
+    "complete_ticket",
+    verb="complete",
+    kind=HELPDESK,
+    from_statuses={OPEN, ONGOING, SNOOZED},
+    to_status=CLOSED,
+    event=EventType.COMPLETED,
+    description="OPEN|ONGOING|SNOOZED -> CLOSED.",
+    input_description="Close an OPEN, ONGOING or SNOOZED ticket (CLOSED).",
+    args=(ACTING_USER_ARG,),
+)
 async def apply_complete(uow: UnitOfWork, ticket: Ticket, *, user_id: int | None = None) -> Ticket:
-    check_action("complete", ticket)
     before = snapshot(ticket)
     await close_interaction(uow, ticket)
     ticket.status = HelpdeskStatus.CLOSED
@@ -160,8 +179,18 @@ async def apply_complete(uow: UnitOfWork, ticket: Ticket, *, user_id: int | None
     return ticket
 
 
+@ticket_action(
+    "reopen_ticket",
+    verb="reopen",
+    kind=HELPDESK,
+    from_statuses={CLOSED},
+    to_status=OPEN,
+    event=EventType.REOPENED,
+    description="CLOSED -> OPEN.",
+    input_description="Open a CLOSED ticket again (OPEN).",
+    args=(ACTING_USER_ARG,),
+)
 async def apply_reopen(uow: UnitOfWork, ticket: Ticket) -> Ticket:
-    check_action("reopen", ticket)
     before = snapshot(ticket)
     ticket.status = HelpdeskStatus.OPEN
     ticket.closed_at = None
@@ -170,9 +199,21 @@ async def apply_reopen(uow: UnitOfWork, ticket: Ticket) -> Ticket:
     return ticket
 
 
+@ticket_action(
+    "snooze_ticket",
+    verb="snooze",
+    kind=HELPDESK,
+    from_statuses={OPEN, ONGOING},
+    to_status=SNOOZED,
+    event=EventType.SNOOZED,
+    description="OPEN|ONGOING -> SNOOZED; wakes up OPEN.",
+    input_description=(
+        "Set an OPEN or ONGOING ticket aside until a time (SNOOZED); it wakes up OPEN."
+    ),
+    args=(Arg("until", "In the future, with a time zone.", type=datetime),),
+)
 async def apply_snooze(uow: UnitOfWork, ticket: Ticket, *, until: datetime) -> Ticket:
     """Snoozing ends the current session; the ticket wakes up OPEN (snooze.py)."""
-    check_action("snooze", ticket)
     check_future(until, uow.now)
     before = snapshot(ticket)
     await close_interaction(uow, ticket)
@@ -232,76 +273,7 @@ async def create_helpdesk_ticket(
         )
 
 
-async def take_over_ticket(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
-    *,
-    assignee_id: int | None = None,
-    expected_version: int | None = None,
-) -> Ticket:
-    """The assignee defaults to the caller."""
-    async with ticket_command(
-        env,
-        principal,
-        ticket_id,
-        kind=HELPDESK,
-        action="take over",
-        expected_version=expected_version,
-    ) as (uow, ticket):
-        assignee = uow.actor_id if assignee_id is None else assignee_id
-        return await apply_take_over(uow, ticket, assignee_id=assignee)  # type: ignore[arg-type]
-
-
-async def complete_ticket(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
-    *,
-    user_id: int | None = None,
-    expected_version: int | None = None,
-) -> Ticket:
-    async with ticket_command(
-        env,
-        principal,
-        ticket_id,
-        kind=HELPDESK,
-        action="complete",
-        user_id=user_id,
-        expected_version=expected_version,
-    ) as (uow, ticket):
-        return await apply_complete(uow, ticket)
-
-
-async def reopen_ticket(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
-    *,
-    user_id: int | None = None,
-    expected_version: int | None = None,
-) -> Ticket:
-    async with ticket_command(
-        env,
-        principal,
-        ticket_id,
-        kind=HELPDESK,
-        action="reopen",
-        user_id=user_id,
-        expected_version=expected_version,
-    ) as (uow, ticket):
-        return await apply_reopen(uow, ticket)
-
-
-async def snooze_ticket(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
-    *,
-    until: datetime,
-    expected_version: int | None = None,
-) -> Ticket:
-    async with ticket_command(
-        env, principal, ticket_id, kind=HELPDESK, action="snooze", expected_version=expected_version
-    ) as (uow, ticket):
-        return await apply_snooze(uow, ticket, until=until)
+take_over_ticket = apply_take_over.command
+complete_ticket = apply_complete.command
+reopen_ticket = apply_reopen.command
+snooze_ticket = apply_snooze.command

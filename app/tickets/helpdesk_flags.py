@@ -1,19 +1,27 @@
 """Helpdesk flags: spam, trash (state CANCELLED while set), restore, and read / unread.
-Setting a flag already set, or restoring a ticket that is neither, is a no-op: no event."""
+Setting a flag already set, or restoring a ticket that is neither, is a no-op: no event.
+Each is declared once with `@ticket_action` (lifecycle.py); flags start from any status."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from app.db import Ticket
 from app.domain.enums import EventType, TicketKind
-from app.domain.principal import Principal
-from app.tickets.command import ticket_command
-from app.tickets.unit_of_work import ServiceEnv, UnitOfWork, snapshot
+from app.tickets.lifecycle import ticket_action
+from app.tickets.unit_of_work import UnitOfWork, snapshot
 
 HELPDESK = TicketKind.HELPDESK
 
 
+@ticket_action(
+    "mark_ticket_spam",
+    verb="mark spam",
+    kind=HELPDESK,
+    event=EventType.MARKED_SPAM,
+    description="State CANCELLED while set.",
+    input_description=(
+        "Mark a helpdesk ticket as spam: state CANCELLED while marked, hidden from lists."
+    ),
+)
 async def apply_mark_spam(uow: UnitOfWork, ticket: Ticket) -> Ticket:
     if not ticket.spam:
         before = snapshot(ticket)
@@ -22,6 +30,16 @@ async def apply_mark_spam(uow: UnitOfWork, ticket: Ticket) -> Ticket:
     return ticket
 
 
+@ticket_action(
+    "trash_ticket",
+    verb="trash",
+    kind=HELPDESK,
+    event=EventType.TRASHED,
+    description="State CANCELLED while set.",
+    input_description=(
+        "Move a helpdesk ticket to the trash: state CANCELLED while there, hidden from lists."
+    ),
+)
 async def apply_trash(uow: UnitOfWork, ticket: Ticket) -> Ticket:
     if ticket.trashed_at is None:
         before = snapshot(ticket)
@@ -30,6 +48,16 @@ async def apply_trash(uow: UnitOfWork, ticket: Ticket) -> Ticket:
     return ticket
 
 
+@ticket_action(
+    "restore_ticket",
+    verb="restore",
+    kind=HELPDESK,
+    event=EventType.RESTORED,
+    description="Clear the spam and trash flags.",
+    input_description=(
+        "Clear a helpdesk ticket's spam and trash flags: its state follows its status again."
+    ),
+)
 async def apply_restore(uow: UnitOfWork, ticket: Ticket) -> Ticket:
     if ticket.spam or ticket.trashed_at is not None:
         before = snapshot(ticket)
@@ -39,6 +67,14 @@ async def apply_restore(uow: UnitOfWork, ticket: Ticket) -> Ticket:
     return ticket
 
 
+@ticket_action(
+    "mark_ticket_read",
+    verb="mark read",
+    kind=HELPDESK,
+    event=EventType.MARKED_READ,
+    description="unread -> false.",
+    input_description="Mark a helpdesk ticket as read (`unread` false).",
+)
 async def apply_mark_read(uow: UnitOfWork, ticket: Ticket) -> Ticket:
     """Always an event: the view time moves even when the ticket was already read."""
     before = snapshot(ticket)
@@ -48,45 +84,7 @@ async def apply_mark_read(uow: UnitOfWork, ticket: Ticket) -> Ticket:
     return ticket
 
 
-async def _flag_command(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
-    apply: Callable[[UnitOfWork, Ticket], Awaitable[Ticket]],
-    action: str,
-    expected_version: int | None,
-) -> Ticket:
-    async with ticket_command(
-        env, principal, ticket_id, kind=HELPDESK, action=action, expected_version=expected_version
-    ) as (uow, ticket):
-        return await apply(uow, ticket)
-
-
-async def mark_ticket_spam(
-    env: ServiceEnv, principal: Principal, ticket_id: int, *, expected_version: int | None = None
-) -> Ticket:
-    return await _flag_command(
-        env, principal, ticket_id, apply_mark_spam, "mark spam", expected_version
-    )
-
-
-async def trash_ticket(
-    env: ServiceEnv, principal: Principal, ticket_id: int, *, expected_version: int | None = None
-) -> Ticket:
-    return await _flag_command(env, principal, ticket_id, apply_trash, "trash", expected_version)
-
-
-async def restore_ticket(
-    env: ServiceEnv, principal: Principal, ticket_id: int, *, expected_version: int | None = None
-) -> Ticket:
-    return await _flag_command(
-        env, principal, ticket_id, apply_restore, "restore", expected_version
-    )
-
-
-async def mark_ticket_read(
-    env: ServiceEnv, principal: Principal, ticket_id: int, *, expected_version: int | None = None
-) -> Ticket:
-    return await _flag_command(
-        env, principal, ticket_id, apply_mark_read, "mark read", expected_version
-    )
+mark_ticket_spam = apply_mark_spam.command
+trash_ticket = apply_trash.command
+restore_ticket = apply_restore.command
+mark_ticket_read = apply_mark_read.command

@@ -1,5 +1,6 @@
 """Labels on tickets (Qminder labels, Gorgias and Zaia tags). Labels are workspace rows, made
-on first use. Adding a label a ticket has, or removing one it lacks, is a no-op: no event."""
+on first use. Adding a label a ticket has, or removing one it lacks, is a no-op: no event.
+Adding and removing are declared once each with `@ticket_action` (lifecycle.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from sqlalchemy import select
 
 from app.db import Label, Ticket, TicketLabel
 from app.domain.enums import EventType
-from app.domain.principal import Principal
 from app.domain.ticket_input import check_color, required_text
-from app.tickets.command import memo, ticket_command
-from app.tickets.unit_of_work import ServiceEnv, UnitOfWork, snapshot
+from app.tickets.command import memo
+from app.tickets.lifecycle import Arg, ticket_action
+from app.tickets.unit_of_work import UnitOfWork, snapshot
 
 
 async def find_label(uow: UnitOfWork, name: str) -> Label | None:
@@ -46,6 +47,21 @@ async def attach_label(
     return True
 
 
+@ticket_action(
+    "add_ticket_label",
+    verb="label",
+    kind=None,
+    event=EventType.LABEL_ADDED,
+    description="Put a label on a ticket (made on first use); adding one it has is no error.",
+    input_description="The label is made on first use (with this color).",
+    args=(
+        Arg(
+            "name",
+            "The label's name; a label of this name is made if the workspace has none.",
+        ),
+        Arg("color", "#RGB or #RRGGBB.", default=None, nullable=True),
+    ),
+)
 async def apply_add_label(
     uow: UnitOfWork, ticket: Ticket, *, name: str, color: str | None = None
 ) -> Ticket:
@@ -57,6 +73,15 @@ async def apply_add_label(
     return ticket
 
 
+@ticket_action(
+    "remove_ticket_label",
+    verb="label",
+    kind=None,
+    event=EventType.LABEL_REMOVED,
+    description="Take a label off a ticket.",
+    input_description="Take a label off a ticket; a label it does not carry is no error.",
+    args=(Arg("name", "The label's name."),),
+)
 async def apply_remove_label(uow: UnitOfWork, ticket: Ticket, *, name: str) -> Ticket:
     name = required_text(name, "name")
     label = await find_label(uow, name)
@@ -69,30 +94,5 @@ async def apply_remove_label(uow: UnitOfWork, ticket: Ticket, *, name: str) -> T
     return ticket
 
 
-async def add_ticket_label(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
-    *,
-    name: str,
-    color: str | None = None,
-    expected_version: int | None = None,
-) -> Ticket:
-    async with ticket_command(
-        env, principal, ticket_id, kind=None, action="label", expected_version=expected_version
-    ) as (uow, ticket):
-        return await apply_add_label(uow, ticket, name=name, color=color)
-
-
-async def remove_ticket_label(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
-    *,
-    name: str,
-    expected_version: int | None = None,
-) -> Ticket:
-    async with ticket_command(
-        env, principal, ticket_id, kind=None, action="label", expected_version=expected_version
-    ) as (uow, ticket):
-        return await apply_remove_label(uow, ticket, name=name)
+add_ticket_label = apply_add_label.command
+remove_ticket_label = apply_remove_label.command

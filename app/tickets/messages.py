@@ -1,4 +1,5 @@
-"""Messages on tickets: helpdesk conversations, and SMS-like notes on queue tickets."""
+"""Messages on tickets: helpdesk conversations, and SMS-like notes on queue tickets.
+Adding one through the API is declared once with `@ticket_action` (lifecycle.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from datetime import datetime
 from app.db import Message, Ticket, User
 from app.domain.enums import EventType, MessageDirection, TicketKind
 from app.domain.errors import validation
-from app.domain.principal import Principal
 from app.domain.ticket_input import optional_text, required_text
-from app.tickets.command import get_row, ticket_command
-from app.tickets.unit_of_work import ServiceEnv, UnitOfWork, snapshot
+from app.tickets.command import get_row
+from app.tickets.lifecycle import Arg, ticket_action
+from app.tickets.unit_of_work import UnitOfWork, snapshot
 
 QUEUE_CHANNEL = "sms"
 
@@ -73,29 +74,52 @@ async def apply_add_message(
     return ticket
 
 
-async def add_ticket_message(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
+@ticket_action(
+    "add_ticket_message",
+    verb="add a message to",
+    kind=None,
+    event=EventType.MESSAGE_ADDED,
+    description="Add a message; an INCOMING one on a helpdesk ticket makes it unread.",
+    input_description="Add a message to a ticket's conversation.",
+    args=(
+        Arg("body", "The text of the message; not empty."),
+        Arg(
+            "direction",
+            "Who wrote it: OUTGOING (staff, the default) or INCOMING (the customer).",
+            type=MessageDirection,
+            default=MessageDirection.OUTGOING,
+        ),
+        Arg(
+            "channel",
+            'How it is sent ("email", "sms", "chat"); null for the ticket\'s own channel.',
+            default=None,
+            nullable=True,
+        ),
+        Arg(
+            "user_id",
+            "The author; an OUTGOING message defaults to the key's user.",
+            ref="User",
+            default=None,
+            nullable=True,
+            apply_as="author_id",
+        ),
+    ),
+)
+async def apply_agent_message(
+    uow: UnitOfWork,
+    ticket: Ticket,
     *,
     body: str,
     direction: MessageDirection | str = MessageDirection.OUTGOING,
     channel: str | None = None,
     author_id: int | None = None,
-    expected_version: int | None = None,
 ) -> Ticket:
     """An agent writing is the usual case: OUTGOING, authored by the caller unless named."""
-    async with ticket_command(
-        env,
-        principal,
-        ticket_id,
-        kind=None,
-        action="add a message to",
-        expected_version=expected_version,
-    ) as (uow, ticket):
-        author = author_id
-        if author is None and parse_direction(direction) == MessageDirection.OUTGOING:
-            author = uow.actor_id
-        return await apply_add_message(
-            uow, ticket, body=body, direction=direction, channel=channel, author_id=author
-        )
+    if author_id is None and parse_direction(direction) == MessageDirection.OUTGOING:
+        author_id = uow.actor_id
+    return await apply_add_message(
+        uow, ticket, body=body, direction=direction, channel=channel, author_id=author_id
+    )
+
+
+add_ticket_message = apply_agent_message.command

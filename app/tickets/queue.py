@@ -1,6 +1,7 @@
 """Queue tickets waiting in a line: create, edit the visitor, move, cancel, reorder.
 
-The desk side (call, recall, return, served, no-show) is in queue_desk.py.
+The desk side (call, recall, return, served, no-show) is in queue_desk.py. Each action is
+declared once with `@ticket_action` (lifecycle.py): its command and mutation come from that.
 """
 
 from __future__ import annotations
@@ -13,22 +14,16 @@ from app.domain.enums import EventType, QueuePosition, QueueStatus, TicketKind, 
 from app.domain.errors import validation
 from app.domain.principal import Principal
 from app.domain.queue_order import key_between, key_first, key_last, respace
-from app.domain.states import check_queue_action
 from app.domain.ticket_input import check_email, optional_text
-from app.tickets.command import (
-    close_interaction,
-    command,
-    get_row,
-    load_ticket,
-    mark_new,
-    ticket_command,
-)
+from app.tickets.command import close_interaction, command, get_row, load_ticket, mark_new
 from app.tickets.extras import ExtraValue, put_extra
 from app.tickets.labels import attach_label
+from app.tickets.lifecycle import ACTING_USER_ARG, Arg, ticket_action
 from app.tickets.queue_line import next_number, waiting_after, waiting_bounds
 from app.tickets.unit_of_work import ServiceEnv, UnitOfWork, snapshot
 
 QUEUE = TicketKind.QUEUE
+NEW, CALLED = QueueStatus.NEW, QueueStatus.CALLED
 
 
 def visitor_title(ticket: Ticket) -> str | None:
@@ -98,9 +93,28 @@ _VISITOR_FIELDS = {
 }
 
 
+def _detail(name: str, what: str) -> Arg:
+    return Arg(name, f'New {what}; null keeps it, "" clears it.', default=None, nullable=True)
+
+
+@ticket_action(
+    "update_ticket",
+    verb="update",
+    kind=QUEUE,
+    from_statuses={NEW, CALLED},
+    event=EventType.UPDATED,
+    description="Edit a waiting visitor.",
+    input_description="Visitor details: a field left out stays, an empty string clears.",
+    args=(
+        _detail("first_name", "first name"),
+        _detail("last_name", "last name"),
+        _detail("phone_number", "phone number"),
+        _detail("email", "email address"),
+        _detail("language_code", "language code"),
+    ),
+)
 async def apply_update_ticket(uow: UnitOfWork, ticket: Ticket, **fields: str | None) -> Ticket:
     """Visitor details; a field left None stays as it is, an empty string clears it."""
-    check_queue_action("update", ticket.status)
     before = snapshot(ticket)
     for name, value in fields.items():
         if value is None:
@@ -116,7 +130,8 @@ async def apply_update_ticket(uow: UnitOfWork, ticket: Ticket, **fields: str | N
     return ticket
 
 
-def _back_in_line(ticket: Ticket, key: datetime) -> None:
+def back_in_line(ticket: Ticket, key: datetime) -> None:
+    """NEW again, waiting at `key`, no longer called."""
     ticket.status = QueueStatus.NEW
     ticket.queue_key = key
     ticket.order_after = key
@@ -125,34 +140,54 @@ def _back_in_line(ticket: Ticket, key: datetime) -> None:
     ticket.desk = None
 
 
+async def _line(uow: UnitOfWork, line_id: int, field: str) -> Line:
+    return await get_row(uow, Line, line_id, field)
+
+
+@ticket_action(
+    "move_ticket",
+    verb="move",
+    kind=QUEUE,
+    from_statuses={NEW, CALLED},
+    to_status=NEW,
+    event=EventType.MOVED,
+    description="NEW or CALLED -> NEW, last in another line.",
+    input_description="Send a NEW or CALLED ticket to another line, where it waits last.",
+    args=(
+        Arg(
+            "line_id",
+            "The line to move it to (`Line.id`).",
+            ref="Line",
+            load=_line,
+            apply_as="line",
+        ),
+        ACTING_USER_ARG,
+    ),
+)
 async def apply_move_ticket(uow: UnitOfWork, ticket: Ticket, *, line: Line) -> Ticket:
-    check_queue_action("move", ticket.status)
     if line.id == ticket.line_id:
         raise validation("The ticket is already in this line.", "lineId")
     before = snapshot(ticket)
     await close_interaction(uow, ticket)
     _, tail = await waiting_bounds(uow, line.id)  # type: ignore[arg-type]
     ticket.line_id = line.id
-    _back_in_line(ticket, key_last(tail, uow.now))
+    back_in_line(ticket, key_last(tail, uow.now))
     await uow.record(ticket, EventType.MOVED, before)
     return ticket
 
 
-async def apply_return_to_queue(
-    uow: UnitOfWork, ticket: Ticket, *, position: QueuePosition = QueuePosition.FIRST
-) -> Ticket:
-    check_queue_action("return to queue", ticket.status)
-    before = snapshot(ticket)
-    await close_interaction(uow, ticket)
-    head, tail = await waiting_bounds(uow, ticket.line_id, excluding=ticket.id)  # type: ignore[arg-type]
-    first = QueuePosition(position) == QueuePosition.FIRST
-    _back_in_line(ticket, key_first(head, uow.now) if first else key_last(tail, uow.now))
-    await uow.record(ticket, EventType.RETURNED_TO_QUEUE, before)
-    return ticket
-
-
+@ticket_action(
+    "cancel_ticket",
+    verb="cancel",
+    kind=QUEUE,
+    from_statuses={NEW},
+    to_status=QueueStatus.CANCELLED_BY_CLERK,
+    event=EventType.CANCELLED,
+    description="NEW -> CANCELLED_BY_CLERK.",
+    input_description="Take a NEW ticket out of its line (CANCELLED_BY_CLERK).",
+    args=(ACTING_USER_ARG,),
+)
 async def apply_cancel_ticket(uow: UnitOfWork, ticket: Ticket) -> Ticket:
-    check_queue_action("cancel", ticket.status)
     before = snapshot(ticket)
     ticket.status = QueueStatus.CANCELLED_BY_CLERK
     ticket.closed_at = uow.now
@@ -160,6 +195,39 @@ async def apply_cancel_ticket(uow: UnitOfWork, ticket: Ticket) -> Ticket:
     return ticket
 
 
+async def _ticket_to_follow(uow: UnitOfWork, ticket_id: int, field: str) -> Ticket:
+    return await load_ticket(uow, ticket_id, kind=QUEUE, action="reorder after", field=field)
+
+
+@ticket_action(
+    "reorder_ticket",
+    verb="reorder",
+    kind=QUEUE,
+    from_statuses={NEW},
+    to_status=NEW,
+    event=EventType.REORDERED,
+    description="Move a NEW ticket in its line.",
+    input_description="Give either afterId (a waiting ticket of the line) or position.",
+    id_description="The NEW ticket to move: its global ID (`Ticket.id`).",
+    args=(
+        Arg(
+            "after_id",
+            "Put it right behind this waiting ticket of the same line (`Ticket.id`).",
+            ref="Ticket",
+            default=None,
+            nullable=True,
+            load=_ticket_to_follow,
+            apply_as="after",
+        ),
+        Arg(
+            "position",
+            "Or put it FIRST or LAST in its line.",
+            type=QueuePosition,
+            default=None,
+            nullable=True,
+        ),
+    ),
+)
 async def apply_reorder_ticket(
     uow: UnitOfWork,
     ticket: Ticket,
@@ -168,7 +236,6 @@ async def apply_reorder_ticket(
     position: QueuePosition | None = None,
 ) -> Ticket:
     """Put a waiting ticket right after another waiting ticket of its line, or first / last."""
-    check_queue_action("reorder", ticket.status)
     if (after is None) == (position is None):
         raise validation("Give either a ticket to go after or a position.", "afterId")
     before = snapshot(ticket)
@@ -233,111 +300,7 @@ async def create_queue_ticket(
         )
 
 
-async def update_ticket(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
-    *,
-    first_name: str | None = None,
-    last_name: str | None = None,
-    phone_number: str | None = None,
-    email: str | None = None,
-    language_code: str | None = None,
-    expected_version: int | None = None,
-) -> Ticket:
-    async with ticket_command(
-        env, principal, ticket_id, kind=QUEUE, action="update", expected_version=expected_version
-    ) as (uow, ticket):
-        return await apply_update_ticket(
-            uow,
-            ticket,
-            first_name=first_name,
-            last_name=last_name,
-            phone_number=phone_number,
-            email=email,
-            language_code=language_code,
-        )
-
-
-async def move_ticket(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
-    *,
-    line_id: int,
-    user_id: int | None = None,
-    expected_version: int | None = None,
-) -> Ticket:
-    async with ticket_command(
-        env,
-        principal,
-        ticket_id,
-        kind=QUEUE,
-        action="move",
-        user_id=user_id,
-        expected_version=expected_version,
-    ) as (uow, ticket):
-        line = await get_row(uow, Line, line_id, "lineId")
-        return await apply_move_ticket(uow, ticket, line=line)
-
-
-async def return_ticket_to_queue(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
-    *,
-    position: QueuePosition = QueuePosition.FIRST,
-    user_id: int | None = None,
-    expected_version: int | None = None,
-) -> Ticket:
-    async with ticket_command(
-        env,
-        principal,
-        ticket_id,
-        kind=QUEUE,
-        action="return to queue",
-        user_id=user_id,
-        expected_version=expected_version,
-    ) as (uow, ticket):
-        return await apply_return_to_queue(uow, ticket, position=position)
-
-
-async def cancel_ticket(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
-    *,
-    user_id: int | None = None,
-    expected_version: int | None = None,
-) -> Ticket:
-    async with ticket_command(
-        env,
-        principal,
-        ticket_id,
-        kind=QUEUE,
-        action="cancel",
-        user_id=user_id,
-        expected_version=expected_version,
-    ) as (uow, ticket):
-        return await apply_cancel_ticket(uow, ticket)
-
-
-async def reorder_ticket(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
-    *,
-    after_id: int | None = None,
-    position: QueuePosition | None = None,
-    expected_version: int | None = None,
-) -> Ticket:
-    async with command(env, principal) as uow:
-        ticket = await load_ticket(
-            uow, ticket_id, kind=QUEUE, action="reorder", expected_version=expected_version
-        )
-        after = None
-        if after_id is not None:
-            after = await load_ticket(
-                uow, after_id, kind=QUEUE, action="reorder after", field="afterId"
-            )
-        return await apply_reorder_ticket(uow, ticket, after=after, position=position)
+update_ticket = apply_update_ticket.command
+move_ticket = apply_move_ticket.command
+cancel_ticket = apply_cancel_ticket.command
+reorder_ticket = apply_reorder_ticket.command

@@ -1,8 +1,9 @@
-"""Queue tickets at the desk: call, call next, recall, served, no-show.
+"""Queue tickets at the desk: call, call next, recall, return to the line, served, no-show.
 
 A call opens an interaction (who, which desk, when); served / no-show / return / move close it.
 Calls are safe under concurrency because every command first locks its workspace row
 (unit_of_work): two desks calling next queue up, and the second sees the first's call.
+Each action but call-next is declared once with `@ticket_action` (lifecycle.py).
 """
 
 from __future__ import annotations
@@ -12,21 +13,22 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from app.db import Line, Ticket
-from app.domain.enums import EventType, QueueStatus, TicketKind
+from app.domain.enums import EventType, QueuePosition, QueueStatus, TicketKind
 from app.domain.errors import validation
 from app.domain.principal import Principal
-from app.domain.states import check_queue_action
+from app.domain.queue_order import key_first, key_last
 from app.domain.ticket_input import check_desk
-from app.tickets.command import (
-    close_interaction,
-    command,
-    get_row,
-    open_interaction,
-    ticket_command,
-)
+from app.tickets.command import close_interaction, command, get_row, open_interaction
+from app.tickets.lifecycle import ACTING_USER_ARG, DESK, Arg, ticket_action
+from app.tickets.queue import back_in_line
+from app.tickets.queue_line import waiting_bounds
 from app.tickets.unit_of_work import ServiceEnv, UnitOfWork, snapshot
 
 QUEUE = TicketKind.QUEUE
+NEW, CALLED = QueueStatus.NEW, QueueStatus.CALLED
+KEEP_PREVIOUS = (
+    "Leave the caller's other CALLED tickets as they are (by default they are marked served)."
+)
 
 
 async def _serve_previous(uow: UnitOfWork, user_id: int, keep: Ticket) -> None:
@@ -46,6 +48,22 @@ async def _serve_previous(uow: UnitOfWork, user_id: int, keep: Ticket) -> None:
         await apply_mark_served(uow, previous, user_id=user_id)
 
 
+@ticket_action(
+    "call_ticket",
+    verb="call",
+    kind=QUEUE,
+    from_statuses={NEW},
+    to_status=CALLED,
+    event=EventType.CALLED,
+    description="NEW -> CALLED to a desk.",
+    input_description="Call this NEW ticket to a desk (CALLED).",
+    args=(
+        Arg("desk", DESK, type=int, default=None, nullable=True),
+        ACTING_USER_ARG,
+        Arg("keep_previous", KEEP_PREVIOUS, type=bool, default=False),
+    ),
+    actor_as="user_id",
+)
 async def apply_call(
     uow: UnitOfWork,
     ticket: Ticket,
@@ -54,7 +72,6 @@ async def apply_call(
     desk: int | None = None,
     keep_previous: bool = False,
 ) -> Ticket:
-    check_queue_action("call", ticket.status)
     check_desk(desk)
     if not keep_previous:
         await _serve_previous(uow, user_id, ticket)
@@ -100,15 +117,68 @@ async def apply_call_next(
     return await apply_call(uow, ticket, user_id=user_id, desk=desk, keep_previous=keep_previous)
 
 
+@ticket_action(
+    "recall_ticket",
+    verb="recall",
+    kind=QUEUE,
+    from_statuses={CALLED},
+    to_status=CALLED,
+    event=EventType.RECALLED,
+    description="Notify a CALLED visitor again.",
+    input_description="Call a CALLED visitor again (they are notified again).",
+    args=(ACTING_USER_ARG,),
+    actor_as="user_id",
+)
 async def apply_recall(uow: UnitOfWork, ticket: Ticket, *, user_id: int) -> Ticket:
     """Notify the visitor again: an event, the ticket row is unchanged."""
-    check_queue_action("recall", ticket.status)
     await uow.record(ticket, EventType.RECALLED, snapshot(ticket), actor_id=user_id, touch=False)
     return ticket
 
 
+@ticket_action(
+    "return_ticket_to_queue",
+    verb="return to queue",
+    kind=QUEUE,
+    from_statuses={CALLED},
+    to_status=NEW,
+    event=EventType.RETURNED_TO_QUEUE,
+    description="CALLED -> NEW, first or last.",
+    input_description="Send a CALLED ticket back to its line (NEW), first or last.",
+    args=(
+        Arg(
+            "position",
+            "Where it waits again: FIRST (the default, called next) or LAST.",
+            type=QueuePosition,
+            default=QueuePosition.FIRST,
+        ),
+        ACTING_USER_ARG,
+    ),
+)
+async def apply_return_to_queue(
+    uow: UnitOfWork, ticket: Ticket, *, position: QueuePosition = QueuePosition.FIRST
+) -> Ticket:
+    before = snapshot(ticket)
+    await close_interaction(uow, ticket)
+    head, tail = await waiting_bounds(uow, ticket.line_id, excluding=ticket.id)  # type: ignore[arg-type]
+    first = QueuePosition(position) == QueuePosition.FIRST
+    back_in_line(ticket, key_first(head, uow.now) if first else key_last(tail, uow.now))
+    await uow.record(ticket, EventType.RETURNED_TO_QUEUE, before)
+    return ticket
+
+
+@ticket_action(
+    "mark_ticket_served",
+    verb="mark served",
+    kind=QUEUE,
+    from_statuses={CALLED},
+    to_status=QueueStatus.SERVED,
+    event=EventType.SERVED,
+    description="CALLED -> SERVED.",
+    input_description="End a CALLED ticket's visit: SERVED.",
+    args=(ACTING_USER_ARG,),
+    actor_as="user_id",
+)
 async def apply_mark_served(uow: UnitOfWork, ticket: Ticket, *, user_id: int) -> Ticket:
-    check_queue_action("mark served", ticket.status)
     before = snapshot(ticket)
     await close_interaction(uow, ticket)
     ticket.status = QueueStatus.SERVED
@@ -117,8 +187,19 @@ async def apply_mark_served(uow: UnitOfWork, ticket: Ticket, *, user_id: int) ->
     return ticket
 
 
+@ticket_action(
+    "mark_ticket_no_show",
+    verb="mark no-show",
+    kind=QUEUE,
+    from_statuses={CALLED},
+    to_status=QueueStatus.NOSHOW,
+    event=EventType.NO_SHOW,
+    description="CALLED -> NOSHOW.",
+    input_description="End a CALLED ticket's visit: the visitor did not come (NOSHOW).",
+    args=(ACTING_USER_ARG,),
+    actor_as="user_id",
+)
 async def apply_mark_no_show(uow: UnitOfWork, ticket: Ticket, *, user_id: int) -> Ticket:
-    check_queue_action("mark no-show", ticket.status)
     before = snapshot(ticket)
     await close_interaction(uow, ticket)
     ticket.status = QueueStatus.NOSHOW
@@ -130,32 +211,7 @@ async def apply_mark_no_show(uow: UnitOfWork, ticket: Ticket, *, user_id: int) -
 # --- commands ---
 
 
-async def call_ticket(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
-    *,
-    desk: int | None = None,
-    user_id: int | None = None,
-    keep_previous: bool = False,
-    expected_version: int | None = None,
-) -> Ticket:
-    async with ticket_command(
-        env,
-        principal,
-        ticket_id,
-        kind=QUEUE,
-        action="call",
-        user_id=user_id,
-        expected_version=expected_version,
-    ) as (uow, ticket):
-        return await apply_call(
-            uow,
-            ticket,
-            user_id=uow.actor_id,
-            desk=desk,
-            keep_previous=keep_previous,  # type: ignore[arg-type]
-        )
+call_ticket = apply_call.command
 
 
 async def call_next_ticket(
@@ -182,61 +238,7 @@ async def call_next_ticket(
         )
 
 
-async def recall_ticket(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
-    *,
-    user_id: int | None = None,
-    expected_version: int | None = None,
-) -> Ticket:
-    async with ticket_command(
-        env,
-        principal,
-        ticket_id,
-        kind=QUEUE,
-        action="recall",
-        user_id=user_id,
-        expected_version=expected_version,
-    ) as (uow, ticket):
-        return await apply_recall(uow, ticket, user_id=uow.actor_id)  # type: ignore[arg-type]
-
-
-async def mark_ticket_served(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
-    *,
-    user_id: int | None = None,
-    expected_version: int | None = None,
-) -> Ticket:
-    async with ticket_command(
-        env,
-        principal,
-        ticket_id,
-        kind=QUEUE,
-        action="mark served",
-        user_id=user_id,
-        expected_version=expected_version,
-    ) as (uow, ticket):
-        return await apply_mark_served(uow, ticket, user_id=uow.actor_id)  # type: ignore[arg-type]
-
-
-async def mark_ticket_no_show(
-    env: ServiceEnv,
-    principal: Principal,
-    ticket_id: int,
-    *,
-    user_id: int | None = None,
-    expected_version: int | None = None,
-) -> Ticket:
-    async with ticket_command(
-        env,
-        principal,
-        ticket_id,
-        kind=QUEUE,
-        action="mark no-show",
-        user_id=user_id,
-        expected_version=expected_version,
-    ) as (uow, ticket):
-        return await apply_mark_no_show(uow, ticket, user_id=uow.actor_id)  # type: ignore[arg-type]
+recall_ticket = apply_recall.command
+return_ticket_to_queue = apply_return_to_queue.command
+mark_ticket_served = apply_mark_served.command
+mark_ticket_no_show = apply_mark_no_show.command

@@ -1,4 +1,4 @@
-"""The Mutation root's parts, one class per area, mirroring app/services modules.
+"""The Mutation root's parts, one class per area, mirroring app/tickets modules.
 
 Conventions (every mutation):
 - One `input:` argument of a type named after the mutation; ids are the read side's global ids.
@@ -11,19 +11,26 @@ Conventions (every mutation):
   FORBIDDEN (schema.permissions AGENT / ADMIN). These are checked before the resolver runs.
 - The acting user is the key's user, unless the input has `userId` and names another.
 
-Areas, not one module per mutation: each mutation is an input type and a ~12-line resolver
-calling one service, so grouping them like the services they call keeps the mapping visible.
+The actions on an existing ticket are not written here: schema/mutations/actions.py makes their
+mutations and inputs from the declarations in app/tickets (`@ticket_action`). The modules here
+hold what is written by hand (creating tickets, calling the next one, setup, keys) and say where
+each area's made mutations go.
 """
 
 from __future__ import annotations
 
+from schema.mutations.actions import area_mutations
 from schema.mutations.api_keys import ApiKeyMutations
 from schema.mutations.helpdesk import HelpdeskMutations
-from schema.mutations.helpdesk_flags import HelpdeskFlagMutations
 from schema.mutations.queue import QueueMutations
 from schema.mutations.queue_desk import QueueDeskMutations
 from schema.mutations.setup import SetupMutations
-from schema.mutations.ticket_common import TicketCommonMutations
+
+HelpdeskFlagMutations = area_mutations("HelpdeskFlagMutations", ["helpdesk_flags"])
+# Actions on both kinds of ticket. Setting what is already set is no change and no event.
+TicketCommonMutations = area_mutations(
+    "TicketCommonMutations", ["assignment", "labels", "extras", "messages"]
+)
 
 MUTATIONS: list[type] = [
     QueueMutations,

@@ -1,18 +1,19 @@
-"""Helpdesk conversations: createHelpdeskTicket, takeOverTicket, completeTicket, reopenTicket,
-snoozeTicket, setTicketTeam (app.tickets.helpdesk, assignment)."""
+"""Helpdesk conversations: createHelpdeskTicket, written here; takeOverTicket, completeTicket,
+reopenTicket, snoozeTicket, setTicketTeam, made from their declarations in app.tickets.helpdesk
+(and assignment, for the team)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 import strawberry
 
 from app.context import Info
-from app.tickets import assignment, helpdesk
+from app.tickets import helpdesk
 from schema import docs
 from schema.enums import Circumstance
-from schema.mutations.runner import pk, ticket_mutation, ticket_pk
+from schema.mutations.actions import area_mutations
+from schema.mutations.runner import pk, ticket_mutation
 from schema.permissions import AGENT
 from schema.types.payloads import TicketPayload
 
@@ -76,47 +77,7 @@ class CreateHelpdeskTicketInput:
     )
 
 
-@strawberry.input(description="An agent takes an OPEN ticket: ONGOING, assigned to them.")
-class TakeOverTicketInput:
-    id: strawberry.ID = strawberry.field(description=docs.TICKET_ID)
-    assignee_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Defaults to the key's user."
-    )
-    expected_version: int | None = strawberry.field(default=None, description=docs.EXPECTED_VERSION)
-
-
-@strawberry.input(description="Close an OPEN, ONGOING or SNOOZED ticket (CLOSED).")
-class CompleteTicketInput:
-    id: strawberry.ID = strawberry.field(description=docs.TICKET_ID)
-    user_id: strawberry.ID | None = strawberry.field(default=None, description=docs.ACTING_USER)
-    expected_version: int | None = strawberry.field(default=None, description=docs.EXPECTED_VERSION)
-
-
-@strawberry.input(description="Open a CLOSED ticket again (OPEN).")
-class ReopenTicketInput:
-    id: strawberry.ID = strawberry.field(description=docs.TICKET_ID)
-    user_id: strawberry.ID | None = strawberry.field(default=None, description=docs.ACTING_USER)
-    expected_version: int | None = strawberry.field(default=None, description=docs.EXPECTED_VERSION)
-
-
-@strawberry.input(
-    description="Set an OPEN or ONGOING ticket aside until a time (SNOOZED); it wakes up OPEN."
-)
-class SnoozeTicketInput:
-    id: strawberry.ID = strawberry.field(description=docs.TICKET_ID)
-    until: datetime = strawberry.field(description="In the future, with a time zone.")
-    expected_version: int | None = strawberry.field(default=None, description=docs.EXPECTED_VERSION)
-
-
-@strawberry.input(description="Route a ticket to a team, or take its team away.")
-class SetTicketTeamInput:
-    id: strawberry.ID = strawberry.field(description=docs.TICKET_ID)
-    team_id: strawberry.ID | None = strawberry.field(description="null takes the team away.")
-    expected_version: int | None = strawberry.field(default=None, description=docs.EXPECTED_VERSION)
-
-
-@strawberry.type
-class HelpdeskMutations:
+class _Written:
     @strawberry.mutation(permission_classes=AGENT, description="OPEN (ONGOING for a TAKEOVER).")
     async def create_helpdesk_ticket(
         self, info: Info, input: Annotated[CreateHelpdeskTicketInput, docs.INPUT_ARGUMENT]
@@ -143,79 +104,7 @@ class HelpdeskMutations:
             _RENAMES,
         )
 
-    @strawberry.mutation(permission_classes=AGENT, description="OPEN -> ONGOING, assigned.")
-    async def take_over_ticket(
-        self, info: Info, input: Annotated[TakeOverTicketInput, docs.INPUT_ARGUMENT]
-    ) -> TicketPayload:
-        return await ticket_mutation(
-            info,
-            lambda env, me: helpdesk.take_over_ticket(
-                env,
-                me,
-                ticket_pk(input.id),
-                assignee_id=pk(input.assignee_id, "User", "assigneeId"),
-                expected_version=input.expected_version,
-            ),
-        )
 
-    @strawberry.mutation(permission_classes=AGENT, description="OPEN|ONGOING|SNOOZED -> CLOSED.")
-    async def complete_ticket(
-        self, info: Info, input: Annotated[CompleteTicketInput, docs.INPUT_ARGUMENT]
-    ) -> TicketPayload:
-        return await ticket_mutation(
-            info,
-            lambda env, me: helpdesk.complete_ticket(
-                env,
-                me,
-                ticket_pk(input.id),
-                user_id=pk(input.user_id, "User", "userId"),
-                expected_version=input.expected_version,
-            ),
-        )
-
-    @strawberry.mutation(permission_classes=AGENT, description="CLOSED -> OPEN.")
-    async def reopen_ticket(
-        self, info: Info, input: Annotated[ReopenTicketInput, docs.INPUT_ARGUMENT]
-    ) -> TicketPayload:
-        return await ticket_mutation(
-            info,
-            lambda env, me: helpdesk.reopen_ticket(
-                env,
-                me,
-                ticket_pk(input.id),
-                user_id=pk(input.user_id, "User", "userId"),
-                expected_version=input.expected_version,
-            ),
-        )
-
-    @strawberry.mutation(
-        permission_classes=AGENT, description="OPEN|ONGOING -> SNOOZED; wakes up OPEN."
-    )
-    async def snooze_ticket(
-        self, info: Info, input: Annotated[SnoozeTicketInput, docs.INPUT_ARGUMENT]
-    ) -> TicketPayload:
-        return await ticket_mutation(
-            info,
-            lambda env, me: helpdesk.snooze_ticket(
-                env,
-                me,
-                ticket_pk(input.id),
-                until=input.until,
-                expected_version=input.expected_version,
-            ),
-        )
-
-    @strawberry.mutation(permission_classes=AGENT, description="Route a ticket to a team.")
-    async def set_ticket_team(
-        self, info: Info, input: Annotated[SetTicketTeamInput, docs.INPUT_ARGUMENT]
-    ) -> TicketPayload:
-        return await ticket_mutation(
-            info,
-            lambda env, me: assignment.set_ticket_team(
-                env,
-                me,
-                ticket_pk(input.id),
-                team_id=pk(input.team_id, "Team", "teamId"),
-                expected_version=input.expected_version,
-            ),
-        )
+HelpdeskMutations = area_mutations(
+    "HelpdeskMutations", ["helpdesk"], _Written, after={"create_helpdesk_ticket": None}
+)

@@ -1,5 +1,5 @@
-"""Queue tickets waiting in a line: createQueueTicket, updateTicket, moveTicket, cancelTicket,
-reorderTicket (app.tickets.queue)."""
+"""Queue tickets waiting in a line: createQueueTicket, written here; updateTicket, moveTicket,
+cancelTicket, reorderTicket, made from their declarations in app.tickets.queue."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from app.context import Info
 from app.tickets import queue
 from app.tickets.extras import ExtraValue
 from schema import docs
-from schema.enums import QueuePosition, TicketSource
-from schema.mutations.runner import pk, required_pk, ticket_mutation, ticket_pk
+from schema.enums import TicketSource
+from schema.mutations.actions import area_mutations
+from schema.mutations.runner import required_pk, ticket_mutation
 from schema.permissions import AGENT
 from schema.types.payloads import TicketPayload
 
@@ -57,59 +58,7 @@ class CreateQueueTicketInput:
     )
 
 
-@strawberry.input(description="Visitor details: a field left out stays, an empty string clears.")
-class UpdateTicketInput:
-    id: strawberry.ID = strawberry.field(description=docs.TICKET_ID)
-    first_name: str | None = strawberry.field(
-        default=None, description='New first name; null keeps it, "" clears it.'
-    )
-    last_name: str | None = strawberry.field(
-        default=None, description='New last name; null keeps it, "" clears it.'
-    )
-    phone_number: str | None = strawberry.field(
-        default=None, description='New phone number; null keeps it, "" clears it.'
-    )
-    email: str | None = strawberry.field(
-        default=None, description='New email address; null keeps it, "" clears it.'
-    )
-    language_code: str | None = strawberry.field(
-        default=None, description='New language code; null keeps it, "" clears it.'
-    )
-    expected_version: int | None = strawberry.field(default=None, description=docs.EXPECTED_VERSION)
-
-
-@strawberry.input(description="Send a NEW or CALLED ticket to another line, where it waits last.")
-class MoveTicketInput:
-    id: strawberry.ID = strawberry.field(description=docs.TICKET_ID)
-    line_id: strawberry.ID = strawberry.field(description="The line to move it to (`Line.id`).")
-    user_id: strawberry.ID | None = strawberry.field(default=None, description=docs.ACTING_USER)
-    expected_version: int | None = strawberry.field(default=None, description=docs.EXPECTED_VERSION)
-
-
-@strawberry.input(description="Take a NEW ticket out of its line (CANCELLED_BY_CLERK).")
-class CancelTicketInput:
-    id: strawberry.ID = strawberry.field(description=docs.TICKET_ID)
-    user_id: strawberry.ID | None = strawberry.field(default=None, description=docs.ACTING_USER)
-    expected_version: int | None = strawberry.field(default=None, description=docs.EXPECTED_VERSION)
-
-
-@strawberry.input(description="Give either afterId (a waiting ticket of the line) or position.")
-class ReorderTicketInput:
-    id: strawberry.ID = strawberry.field(
-        description="The NEW ticket to move: its global ID (`Ticket.id`)."
-    )
-    after_id: strawberry.ID | None = strawberry.field(
-        default=None,
-        description="Put it right behind this waiting ticket of the same line (`Ticket.id`).",
-    )
-    position: QueuePosition | None = strawberry.field(
-        default=None, description="Or put it FIRST or LAST in its line."
-    )
-    expected_version: int | None = strawberry.field(default=None, description=docs.EXPECTED_VERSION)
-
-
-@strawberry.type
-class QueueMutations:
+class _Written:
     @strawberry.mutation(permission_classes=AGENT, description="A NEW ticket, last in its line.")
     async def create_queue_ticket(
         self, info: Info, input: Annotated[CreateQueueTicketInput, docs.INPUT_ARGUMENT]
@@ -131,70 +80,7 @@ class QueueMutations:
             ),
         )
 
-    @strawberry.mutation(permission_classes=AGENT, description="Edit a waiting visitor.")
-    async def update_ticket(
-        self, info: Info, input: Annotated[UpdateTicketInput, docs.INPUT_ARGUMENT]
-    ) -> TicketPayload:
-        return await ticket_mutation(
-            info,
-            lambda env, me: queue.update_ticket(
-                env,
-                me,
-                ticket_pk(input.id),
-                first_name=input.first_name,
-                last_name=input.last_name,
-                phone_number=input.phone_number,
-                email=input.email,
-                language_code=input.language_code,
-                expected_version=input.expected_version,
-            ),
-        )
 
-    @strawberry.mutation(
-        permission_classes=AGENT, description="NEW or CALLED -> NEW, last in another line."
-    )
-    async def move_ticket(
-        self, info: Info, input: Annotated[MoveTicketInput, docs.INPUT_ARGUMENT]
-    ) -> TicketPayload:
-        return await ticket_mutation(
-            info,
-            lambda env, me: queue.move_ticket(
-                env,
-                me,
-                ticket_pk(input.id),
-                line_id=required_pk(input.line_id, "Line", "lineId"),
-                user_id=pk(input.user_id, "User", "userId"),
-                expected_version=input.expected_version,
-            ),
-        )
-
-    @strawberry.mutation(permission_classes=AGENT, description="NEW -> CANCELLED_BY_CLERK.")
-    async def cancel_ticket(
-        self, info: Info, input: Annotated[CancelTicketInput, docs.INPUT_ARGUMENT]
-    ) -> TicketPayload:
-        return await ticket_mutation(
-            info,
-            lambda env, me: queue.cancel_ticket(
-                env,
-                me,
-                ticket_pk(input.id),
-                user_id=pk(input.user_id, "User", "userId"),
-                expected_version=input.expected_version,
-            ),
-        )
-
-    @strawberry.mutation(permission_classes=AGENT, description="Move a NEW ticket in its line.")
-    async def reorder_ticket(
-        self, info: Info, input: Annotated[ReorderTicketInput, docs.INPUT_ARGUMENT]
-    ) -> TicketPayload:
-        return await ticket_mutation(
-            info,
-            lambda env, me: queue.reorder_ticket(
-                env,
-                me,
-                ticket_pk(input.id),
-                after_id=pk(input.after_id, "Ticket", "afterId"),
-                position=input.position,
-                expected_version=input.expected_version,
-            ),
-        )
+QueueMutations = area_mutations(
+    "QueueMutations", ["queue"], _Written, after={"create_queue_ticket": None}
+)

@@ -13,8 +13,8 @@ from app.db import Ticket, TicketEvent
 from app.domain.enums import QueuePosition
 from app.domain.errors import DomainError, ErrorCode
 from app.domain.queue_order import TICK
-from app.tickets.queue import create_queue_ticket, reorder_ticket, return_ticket_to_queue
-from app.tickets.queue_desk import call_next_ticket, call_ticket
+from app.tickets.queue import create_queue_ticket, reorder_ticket
+from app.tickets.queue_desk import call_next_ticket, call_ticket, return_ticket_to_queue
 from tests.services.lifecycle_helpers import Ctx, event_count, fetch_ticket, make_ctx
 
 pytestmark = pytest.mark.anyio

@@ -13,7 +13,6 @@ from app.tickets.queue import (
     create_queue_ticket,
     move_ticket,
     reorder_ticket,
-    return_ticket_to_queue,
     update_ticket,
 )
 from app.tickets.queue_desk import (
@@ -21,6 +20,7 @@ from app.tickets.queue_desk import (
     mark_ticket_no_show,
     mark_ticket_served,
     recall_ticket,
+    return_ticket_to_queue,
 )
 from tests.services.lifecycle_helpers import (
     Ctx,
