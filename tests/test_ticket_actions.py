@@ -83,12 +83,24 @@ async def test_an_action_refuses_every_status_it_is_not_declared_to_start_from(
             await action(None, _ticket(spec.kind, start, spam=True))  # type: ignore[arg-type]  # never used
 
 
-async def test_an_action_that_misses_its_declared_status_is_a_bug_not_a_silent_change() -> None:
-    async def leaves_it(uow: UnitOfWork, ticket: Ticket) -> Ticket:
-        return ticket
+class _RecordingUow:
+    """Just what the declaration's wrapper touches: `record`."""
+
+    def __init__(self) -> None:
+        self.recorded: list[tuple[Any, ...]] = []
+
+    async def record(self, ticket: Ticket, type_: EventType, before: Any, **kw: Any) -> None:
+        self.recorded.append((type_, before["status"], ticket.status, kw))
+
+
+async def test_the_declaration_moves_the_status_and_writes_the_event() -> None:
+    calls: list[str] = []
+
+    async def only_notes_it(uow: Any, ticket: Ticket, *, user_id: int) -> None:
+        calls.append(ticket.status)
 
     spec = ActionSpec(
-        name="serve_badly",
+        name="serve_quietly",
         verb="serve",
         kind=TicketKind.QUEUE,
         event=EventType.SERVED,
@@ -96,10 +108,25 @@ async def test_an_action_that_misses_its_declared_status_is_a_bug_not_a_silent_c
         input_description="d",
         from_statuses=frozenset({QueueStatus.CALLED}),
         to_status=QueueStatus.SERVED,
+        actor_as="user_id",
     )
-    broken = TicketAction(spec, leaves_it, leaves_it)
-    with pytest.raises(RuntimeError, match="serve_badly left the ticket CALLED, not SERVED"):
-        await broken(None, _ticket(TicketKind.QUEUE, QueueStatus.CALLED))  # type: ignore[arg-type]  # never used
+    uow = _RecordingUow()
+    ticket = _ticket(TicketKind.QUEUE, QueueStatus.CALLED)
+    assert await TicketAction(spec, only_notes_it)(uow, ticket, user_id=7) is ticket  # type: ignore[arg-type]  # a stand-in
+    assert calls == ["CALLED"]  # the function sees the status it started from
+    assert uow.recorded == [
+        (EventType.SERVED, "CALLED", "SERVED", {"actor_id": 7, "changes": None, "touch": True})
+    ]
+
+
+async def test_an_action_with_nothing_to_do_writes_no_event() -> None:
+    uow = _RecordingUow()
+    spam = _ticket(TicketKind.HELPDESK, HelpdeskStatus.OPEN, spam=True)
+    await REGISTRY["mark_ticket_spam"](uow, spam)  # type: ignore[arg-type]  # a stand-in
+    assert uow.recorded == []
+    await REGISTRY["restore_ticket"](uow, spam)  # type: ignore[arg-type]  # a stand-in
+    assert [r[0] for r in uow.recorded] == [EventType.RESTORED]
+    assert spam.spam is False
 
 
 async def test_a_command_takes_only_the_declared_arguments() -> None:

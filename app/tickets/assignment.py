@@ -6,8 +6,8 @@ from __future__ import annotations
 from app.db import Team, Ticket, User
 from app.domain.enums import EventType
 from app.tickets.command import get_row
-from app.tickets.lifecycle import ACTING_USER_ARG, Arg, ticket_action
-from app.tickets.unit_of_work import UnitOfWork, snapshot
+from app.tickets.lifecycle import ACTING_USER_ARG, NO_EVENT, Arg, Outcome, ticket_action
+from app.tickets.unit_of_work import UnitOfWork
 
 
 @ticket_action(
@@ -19,15 +19,13 @@ from app.tickets.unit_of_work import UnitOfWork, snapshot
     input_description="Make a user responsible for a ticket; its status stays.",
     args=(Arg("assignee_id", "The user to assign (`User.id`).", ref="User"), ACTING_USER_ARG),
 )
-async def apply_assign(uow: UnitOfWork, ticket: Ticket, *, assignee_id: int) -> Ticket:
+async def apply_assign(uow: UnitOfWork, ticket: Ticket, *, assignee_id: int) -> Outcome:
     await get_row(uow, User, assignee_id, "assigneeId")
     if ticket.assignee_id == assignee_id:
-        return ticket
-    before = snapshot(ticket)
+        return NO_EVENT
     ticket.assignee_id = assignee_id
     ticket.assigner_id = uow.actor_id
-    await uow.record(ticket, EventType.ASSIGNED, before)
-    return ticket
+    return None
 
 
 @ticket_action(
@@ -39,14 +37,12 @@ async def apply_assign(uow: UnitOfWork, ticket: Ticket, *, assignee_id: int) -> 
     input_description="Take a ticket's assignee away; its status stays.",
     args=(ACTING_USER_ARG,),
 )
-async def apply_unassign(uow: UnitOfWork, ticket: Ticket) -> Ticket:
+async def apply_unassign(uow: UnitOfWork, ticket: Ticket) -> Outcome:
     if ticket.assignee_id is None:
-        return ticket
-    before = snapshot(ticket)
+        return NO_EVENT
     ticket.assignee_id = None
     ticket.assigner_id = None
-    await uow.record(ticket, EventType.UNASSIGNED, before)
-    return ticket
+    return None
 
 
 @ticket_action(
@@ -59,15 +55,13 @@ async def apply_unassign(uow: UnitOfWork, ticket: Ticket) -> Ticket:
     args=(Arg("team_id", "null takes the team away.", ref="Team", nullable=True),),
     area="helpdesk",
 )
-async def apply_set_team(uow: UnitOfWork, ticket: Ticket, *, team_id: int | None) -> Ticket:
+async def apply_set_team(uow: UnitOfWork, ticket: Ticket, *, team_id: int | None) -> Outcome:
     if team_id is not None:
         await get_row(uow, Team, team_id, "teamId")
     if ticket.team_id == team_id:
-        return ticket
-    before = snapshot(ticket)
+        return NO_EVENT
     ticket.team_id = team_id
-    await uow.record(ticket, EventType.TEAM_SET, before)
-    return ticket
+    return None
 
 
 assign_ticket = apply_assign.command

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from app.db import ExtraField, Ticket
 from app.domain.enums import EventType
 from app.domain.ticket_input import check_url, required_text
-from app.tickets.lifecycle import Arg, ticket_action
-from app.tickets.unit_of_work import UnitOfWork, snapshot
+from app.tickets.lifecycle import NO_EVENT, Arg, Outcome, ticket_action
+from app.tickets.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -50,17 +50,6 @@ async def put_extra(uow: UnitOfWork, ticket: Ticket, extra: ExtraValue) -> list[
     return [old, extra.value]
 
 
-async def apply_set_extra(uow: UnitOfWork, ticket: Ticket, extra: ExtraValue) -> Ticket:
-    """Setting a field to what it already holds is a no-op: no event."""
-    before = snapshot(ticket)
-    change = await put_extra(uow, ticket, extra)
-    if change is not None:
-        await uow.record(
-            ticket, EventType.EXTRA_SET, before, changes={f"extra:{extra.title.strip()}": change}
-        )
-    return ticket
-
-
 @ticket_action(
     "set_ticket_extra",
     verb="set extra fields of",
@@ -76,8 +65,16 @@ async def apply_set_extra(uow: UnitOfWork, ticket: Ticket, extra: ExtraValue) ->
 )
 async def apply_set_extra_field(
     uow: UnitOfWork, ticket: Ticket, *, title: str, value: str | None = None, url: str | None = None
-) -> Ticket:
-    return await apply_set_extra(uow, ticket, ExtraValue(title, value, url))
+) -> Outcome:
+    """Setting a field to what it already holds is a no-op: no event."""
+    change = await put_extra(uow, ticket, ExtraValue(title, value, url))
+    return NO_EVENT if change is None else {f"extra:{title.strip()}": change}
+
+
+async def apply_set_extra(uow: UnitOfWork, ticket: Ticket, extra: ExtraValue) -> Ticket:
+    return await apply_set_extra_field(
+        uow, ticket, title=extra.title, value=extra.value, url=extra.url
+    )
 
 
 set_ticket_extra = apply_set_extra_field.command

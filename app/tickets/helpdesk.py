@@ -21,7 +21,7 @@ from app.tickets.command import close_interaction, command, get_row, mark_new, o
 from app.tickets.labels import attach_label
 from app.tickets.lifecycle import ACTING_USER_ARG, Arg, ticket_action
 from app.tickets.messages import put_message
-from app.tickets.unit_of_work import ServiceEnv, UnitOfWork, snapshot
+from app.tickets.unit_of_work import ServiceEnv, UnitOfWork
 
 HELPDESK = TicketKind.HELPDESK
 OPEN, ONGOING, SNOOZED, CLOSED = (
@@ -146,16 +146,12 @@ async def apply_create_helpdesk_ticket(
         ),
     ),
 )
-async def apply_take_over(uow: UnitOfWork, ticket: Ticket, *, assignee_id: int) -> Ticket:
+async def apply_take_over(uow: UnitOfWork, ticket: Ticket, *, assignee_id: int) -> None:
     await get_row(uow, User, assignee_id, "assigneeId")
-    before = snapshot(ticket)
-    ticket.status = HelpdeskStatus.ONGOING
     ticket.ongoing_at = uow.now
     if ticket.assignee_id != assignee_id:
         ticket.assignee_id, ticket.assigner_id = assignee_id, uow.actor_id
     await open_interaction(uow, ticket, user_id=assignee_id)
-    await uow.record(ticket, EventType.TAKEN_OVER, before)
-    return ticket
 
 
 @ticket_action(
@@ -168,15 +164,12 @@ async def apply_take_over(uow: UnitOfWork, ticket: Ticket, *, assignee_id: int) 
     description="OPEN|ONGOING|SNOOZED -> CLOSED.",
     input_description="Close an OPEN, ONGOING or SNOOZED ticket (CLOSED).",
     args=(ACTING_USER_ARG,),
+    actor_as="user_id",
 )
-async def apply_complete(uow: UnitOfWork, ticket: Ticket, *, user_id: int | None = None) -> Ticket:
-    before = snapshot(ticket)
+async def apply_complete(uow: UnitOfWork, ticket: Ticket, *, user_id: int | None = None) -> None:
     await close_interaction(uow, ticket)
-    ticket.status = HelpdeskStatus.CLOSED
     ticket.closed_at = uow.now
     ticket.snooze_until = None
-    await uow.record(ticket, EventType.COMPLETED, before, actor_id=user_id)
-    return ticket
 
 
 @ticket_action(
@@ -190,13 +183,9 @@ async def apply_complete(uow: UnitOfWork, ticket: Ticket, *, user_id: int | None
     input_description="Open a CLOSED ticket again (OPEN).",
     args=(ACTING_USER_ARG,),
 )
-async def apply_reopen(uow: UnitOfWork, ticket: Ticket) -> Ticket:
-    before = snapshot(ticket)
-    ticket.status = HelpdeskStatus.OPEN
+async def apply_reopen(uow: UnitOfWork, ticket: Ticket) -> None:
     ticket.closed_at = None
     ticket.opened_at = uow.now
-    await uow.record(ticket, EventType.REOPENED, before)
-    return ticket
 
 
 @ticket_action(
@@ -212,15 +201,11 @@ async def apply_reopen(uow: UnitOfWork, ticket: Ticket) -> Ticket:
     ),
     args=(Arg("until", "In the future, with a time zone.", type=datetime),),
 )
-async def apply_snooze(uow: UnitOfWork, ticket: Ticket, *, until: datetime) -> Ticket:
+async def apply_snooze(uow: UnitOfWork, ticket: Ticket, *, until: datetime) -> None:
     """Snoozing ends the current session; the ticket wakes up OPEN (snooze.py)."""
     check_future(until, uow.now)
-    before = snapshot(ticket)
     await close_interaction(uow, ticket)
-    ticket.status = HelpdeskStatus.SNOOZED
     ticket.snooze_until = until
-    await uow.record(ticket, EventType.SNOOZED, before)
-    return ticket
 
 
 # --- commands ---

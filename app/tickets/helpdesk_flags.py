@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from app.db import Ticket
 from app.domain.enums import EventType, TicketKind
-from app.tickets.lifecycle import ticket_action
-from app.tickets.unit_of_work import UnitOfWork, snapshot
+from app.tickets.lifecycle import NO_EVENT, Outcome, ticket_action
+from app.tickets.unit_of_work import UnitOfWork
 
 HELPDESK = TicketKind.HELPDESK
 
@@ -22,12 +22,11 @@ HELPDESK = TicketKind.HELPDESK
         "Mark a helpdesk ticket as spam: state CANCELLED while marked, hidden from lists."
     ),
 )
-async def apply_mark_spam(uow: UnitOfWork, ticket: Ticket) -> Ticket:
-    if not ticket.spam:
-        before = snapshot(ticket)
-        ticket.spam = True
-        await uow.record(ticket, EventType.MARKED_SPAM, before)
-    return ticket
+async def apply_mark_spam(uow: UnitOfWork, ticket: Ticket) -> Outcome:
+    if ticket.spam:
+        return NO_EVENT
+    ticket.spam = True
+    return None
 
 
 @ticket_action(
@@ -40,12 +39,11 @@ async def apply_mark_spam(uow: UnitOfWork, ticket: Ticket) -> Ticket:
         "Move a helpdesk ticket to the trash: state CANCELLED while there, hidden from lists."
     ),
 )
-async def apply_trash(uow: UnitOfWork, ticket: Ticket) -> Ticket:
-    if ticket.trashed_at is None:
-        before = snapshot(ticket)
-        ticket.trashed_at = uow.now
-        await uow.record(ticket, EventType.TRASHED, before)
-    return ticket
+async def apply_trash(uow: UnitOfWork, ticket: Ticket) -> Outcome:
+    if ticket.trashed_at is not None:
+        return NO_EVENT
+    ticket.trashed_at = uow.now
+    return None
 
 
 @ticket_action(
@@ -58,13 +56,12 @@ async def apply_trash(uow: UnitOfWork, ticket: Ticket) -> Ticket:
         "Clear a helpdesk ticket's spam and trash flags: its state follows its status again."
     ),
 )
-async def apply_restore(uow: UnitOfWork, ticket: Ticket) -> Ticket:
-    if ticket.spam or ticket.trashed_at is not None:
-        before = snapshot(ticket)
-        ticket.spam = False
-        ticket.trashed_at = None
-        await uow.record(ticket, EventType.RESTORED, before)
-    return ticket
+async def apply_restore(uow: UnitOfWork, ticket: Ticket) -> Outcome:
+    if not ticket.spam and ticket.trashed_at is None:
+        return NO_EVENT
+    ticket.spam = False
+    ticket.trashed_at = None
+    return None
 
 
 @ticket_action(
@@ -75,13 +72,10 @@ async def apply_restore(uow: UnitOfWork, ticket: Ticket) -> Ticket:
     description="unread -> false.",
     input_description="Mark a helpdesk ticket as read (`unread` false).",
 )
-async def apply_mark_read(uow: UnitOfWork, ticket: Ticket) -> Ticket:
+async def apply_mark_read(uow: UnitOfWork, ticket: Ticket) -> None:
     """Always an event: the view time moves even when the ticket was already read."""
-    before = snapshot(ticket)
     ticket.unread = False
     ticket.last_viewed_at = uow.now
-    await uow.record(ticket, EventType.MARKED_READ, before)
-    return ticket
 
 
 mark_ticket_spam = apply_mark_spam.command

@@ -10,8 +10,8 @@ from app.db import Label, Ticket, TicketLabel
 from app.domain.enums import EventType
 from app.domain.ticket_input import check_color, required_text
 from app.tickets.command import memo
-from app.tickets.lifecycle import Arg, ticket_action
-from app.tickets.unit_of_work import UnitOfWork, snapshot
+from app.tickets.lifecycle import NO_EVENT, Arg, Outcome, ticket_action
+from app.tickets.unit_of_work import UnitOfWork
 
 
 async def find_label(uow: UnitOfWork, name: str) -> Label | None:
@@ -64,13 +64,10 @@ async def attach_label(
 )
 async def apply_add_label(
     uow: UnitOfWork, ticket: Ticket, *, name: str, color: str | None = None
-) -> Ticket:
-    before = snapshot(ticket)
-    if await attach_label(uow, ticket, name, color):
-        await uow.record(
-            ticket, EventType.LABEL_ADDED, before, changes={"label": [None, name.strip()]}
-        )
-    return ticket
+) -> Outcome:
+    if not await attach_label(uow, ticket, name, color):
+        return NO_EVENT
+    return {"label": [None, name.strip()]}
 
 
 @ticket_action(
@@ -82,16 +79,15 @@ async def apply_add_label(
     input_description="Take a label off a ticket; a label it does not carry is no error.",
     args=(Arg("name", "The label's name."),),
 )
-async def apply_remove_label(uow: UnitOfWork, ticket: Ticket, *, name: str) -> Ticket:
+async def apply_remove_label(uow: UnitOfWork, ticket: Ticket, *, name: str) -> Outcome:
     name = required_text(name, "name")
     label = await find_label(uow, name)
     link = None if label is None else await uow.session.get(TicketLabel, (ticket.id, label.id))
-    if link is not None:
-        before = snapshot(ticket)
-        await uow.session.delete(link)
-        memo(uow).pop(("link", ticket.id, label.id), None)  # type: ignore[union-attr]
-        await uow.record(ticket, EventType.LABEL_REMOVED, before, changes={"label": [name, None]})
-    return ticket
+    if link is None:
+        return NO_EVENT
+    await uow.session.delete(link)
+    memo(uow).pop(("link", ticket.id, label.id), None)  # type: ignore[union-attr]
+    return {"label": [name, None]}
 
 
 add_ticket_label = apply_add_label.command

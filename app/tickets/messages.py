@@ -11,7 +11,7 @@ from app.domain.errors import validation
 from app.domain.ticket_input import optional_text, required_text
 from app.tickets.command import get_row
 from app.tickets.lifecycle import Arg, ticket_action
-from app.tickets.unit_of_work import UnitOfWork, snapshot
+from app.tickets.unit_of_work import UnitOfWork
 
 QUEUE_CHANNEL = "sms"
 
@@ -57,23 +57,6 @@ async def put_message(
     return message
 
 
-async def apply_add_message(
-    uow: UnitOfWork,
-    ticket: Ticket,
-    *,
-    body: str,
-    direction: MessageDirection | str = MessageDirection.INCOMING,
-    channel: str | None = None,
-    author_id: int | None = None,
-) -> Ticket:
-    before = snapshot(ticket)
-    await put_message(
-        uow, ticket, body=body, direction=direction, channel=channel, author_id=author_id
-    )
-    await uow.record(ticket, EventType.MESSAGE_ADDED, before)
-    return ticket
-
-
 @ticket_action(
     "add_ticket_message",
     verb="add a message to",
@@ -105,21 +88,21 @@ async def apply_add_message(
         ),
     ),
 )
-async def apply_agent_message(
+async def apply_add_message(
     uow: UnitOfWork,
     ticket: Ticket,
     *,
     body: str,
-    direction: MessageDirection | str = MessageDirection.OUTGOING,
+    direction: MessageDirection | str = MessageDirection.INCOMING,
     channel: str | None = None,
     author_id: int | None = None,
-) -> Ticket:
-    """An agent writing is the usual case: OUTGOING, authored by the caller unless named."""
+) -> None:
+    """An OUTGOING message is the acting user's unless it names its author."""
     if author_id is None and parse_direction(direction) == MessageDirection.OUTGOING:
         author_id = uow.actor_id
-    return await apply_add_message(
+    await put_message(
         uow, ticket, body=body, direction=direction, channel=channel, author_id=author_id
     )
 
 
-add_ticket_message = apply_agent_message.command
+add_ticket_message = apply_add_message.command

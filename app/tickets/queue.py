@@ -20,7 +20,7 @@ from app.tickets.extras import ExtraValue, put_extra
 from app.tickets.labels import attach_label
 from app.tickets.lifecycle import ACTING_USER_ARG, Arg, ticket_action
 from app.tickets.queue_line import next_number, waiting_after, waiting_bounds
-from app.tickets.unit_of_work import ServiceEnv, UnitOfWork, snapshot
+from app.tickets.unit_of_work import ServiceEnv, UnitOfWork
 
 QUEUE = TicketKind.QUEUE
 NEW, CALLED = QueueStatus.NEW, QueueStatus.CALLED
@@ -103,6 +103,7 @@ def _detail(name: str, what: str) -> Arg:
     kind=QUEUE,
     from_statuses={NEW, CALLED},
     event=EventType.UPDATED,
+    only_if_changed=True,
     description="Edit a waiting visitor.",
     input_description="Visitor details: a field left out stays, an empty string clears.",
     args=(
@@ -113,9 +114,8 @@ def _detail(name: str, what: str) -> Arg:
         _detail("language_code", "language code"),
     ),
 )
-async def apply_update_ticket(uow: UnitOfWork, ticket: Ticket, **fields: str | None) -> Ticket:
+async def apply_update_ticket(uow: UnitOfWork, ticket: Ticket, **fields: str | None) -> None:
     """Visitor details; a field left None stays as it is, an empty string clears it."""
-    before = snapshot(ticket)
     for name, value in fields.items():
         if value is None:
             continue
@@ -125,9 +125,6 @@ async def apply_update_ticket(uow: UnitOfWork, ticket: Ticket, **fields: str | N
             field, max_length = _VISITOR_FIELDS[name]
             setattr(ticket, name, optional_text(value, field, max_length=max_length))
     ticket.title = visitor_title(ticket)
-    if snapshot(ticket) != before:
-        await uow.record(ticket, EventType.UPDATED, before)
-    return ticket
 
 
 def back_in_line(ticket: Ticket, key: datetime) -> None:
@@ -164,16 +161,13 @@ async def _line(uow: UnitOfWork, line_id: int, field: str) -> Line:
         ACTING_USER_ARG,
     ),
 )
-async def apply_move_ticket(uow: UnitOfWork, ticket: Ticket, *, line: Line) -> Ticket:
+async def apply_move_ticket(uow: UnitOfWork, ticket: Ticket, *, line: Line) -> None:
     if line.id == ticket.line_id:
         raise validation("The ticket is already in this line.", "lineId")
-    before = snapshot(ticket)
     await close_interaction(uow, ticket)
     _, tail = await waiting_bounds(uow, line.id)  # type: ignore[arg-type]
     ticket.line_id = line.id
     back_in_line(ticket, key_last(tail, uow.now))
-    await uow.record(ticket, EventType.MOVED, before)
-    return ticket
 
 
 @ticket_action(
@@ -187,12 +181,8 @@ async def apply_move_ticket(uow: UnitOfWork, ticket: Ticket, *, line: Line) -> T
     input_description="Take a NEW ticket out of its line (CANCELLED_BY_CLERK).",
     args=(ACTING_USER_ARG,),
 )
-async def apply_cancel_ticket(uow: UnitOfWork, ticket: Ticket) -> Ticket:
-    before = snapshot(ticket)
-    ticket.status = QueueStatus.CANCELLED_BY_CLERK
+async def apply_cancel_ticket(uow: UnitOfWork, ticket: Ticket) -> None:
     ticket.closed_at = uow.now
-    await uow.record(ticket, EventType.CANCELLED, before)
-    return ticket
 
 
 async def _ticket_to_follow(uow: UnitOfWork, ticket_id: int, field: str) -> Ticket:
@@ -234,11 +224,10 @@ async def apply_reorder_ticket(
     *,
     after: Ticket | None = None,
     position: QueuePosition | None = None,
-) -> Ticket:
+) -> None:
     """Put a waiting ticket right after another waiting ticket of its line, or first / last."""
     if (after is None) == (position is None):
         raise validation("Give either a ticket to go after or a position.", "afterId")
-    before = snapshot(ticket)
     if after is not None:
         if after.id == ticket.id or after.line_id != ticket.line_id:
             raise validation("The ticket to go after must wait in the same line.", "afterId")
@@ -250,8 +239,6 @@ async def apply_reorder_ticket(
         first = QueuePosition(position) == QueuePosition.FIRST
         ticket.queue_key = key_first(head, uow.now) if first else key_last(tail, uow.now)
     ticket.order_after = ticket.queue_key
-    await uow.record(ticket, EventType.REORDERED, before)
-    return ticket
 
 
 async def _place_after(uow: UnitOfWork, ticket: Ticket, anchor: Ticket) -> None:

@@ -22,7 +22,7 @@ from app.tickets.command import close_interaction, command, get_row, open_intera
 from app.tickets.lifecycle import ACTING_USER_ARG, DESK, Arg, ticket_action
 from app.tickets.queue import back_in_line
 from app.tickets.queue_line import waiting_bounds
-from app.tickets.unit_of_work import ServiceEnv, UnitOfWork, snapshot
+from app.tickets.unit_of_work import ServiceEnv, UnitOfWork
 
 QUEUE = TicketKind.QUEUE
 NEW, CALLED = QueueStatus.NEW, QueueStatus.CALLED
@@ -71,18 +71,14 @@ async def apply_call(
     user_id: int,
     desk: int | None = None,
     keep_previous: bool = False,
-) -> Ticket:
+) -> None:
     check_desk(desk)
     if not keep_previous:
         await _serve_previous(uow, user_id, ticket)
-    before = snapshot(ticket)
-    ticket.status = QueueStatus.CALLED
     ticket.called_at = uow.now
     ticket.called_by_id = user_id
     ticket.desk = desk
     await open_interaction(uow, ticket, user_id=user_id, desk=desk)
-    await uow.record(ticket, EventType.CALLED, before, actor_id=user_id)
-    return ticket
 
 
 async def next_waiting(uow: UnitOfWork, line_ids: Sequence[int]) -> Ticket | None:
@@ -128,11 +124,10 @@ async def apply_call_next(
     input_description="Call a CALLED visitor again (they are notified again).",
     args=(ACTING_USER_ARG,),
     actor_as="user_id",
+    touch=False,
 )
-async def apply_recall(uow: UnitOfWork, ticket: Ticket, *, user_id: int) -> Ticket:
+async def apply_recall(uow: UnitOfWork, ticket: Ticket, *, user_id: int) -> None:
     """Notify the visitor again: an event, the ticket row is unchanged."""
-    await uow.record(ticket, EventType.RECALLED, snapshot(ticket), actor_id=user_id, touch=False)
-    return ticket
 
 
 @ticket_action(
@@ -156,14 +151,11 @@ async def apply_recall(uow: UnitOfWork, ticket: Ticket, *, user_id: int) -> Tick
 )
 async def apply_return_to_queue(
     uow: UnitOfWork, ticket: Ticket, *, position: QueuePosition = QueuePosition.FIRST
-) -> Ticket:
-    before = snapshot(ticket)
+) -> None:
     await close_interaction(uow, ticket)
     head, tail = await waiting_bounds(uow, ticket.line_id, excluding=ticket.id)  # type: ignore[arg-type]
     first = QueuePosition(position) == QueuePosition.FIRST
     back_in_line(ticket, key_first(head, uow.now) if first else key_last(tail, uow.now))
-    await uow.record(ticket, EventType.RETURNED_TO_QUEUE, before)
-    return ticket
 
 
 @ticket_action(
@@ -178,13 +170,9 @@ async def apply_return_to_queue(
     args=(ACTING_USER_ARG,),
     actor_as="user_id",
 )
-async def apply_mark_served(uow: UnitOfWork, ticket: Ticket, *, user_id: int) -> Ticket:
-    before = snapshot(ticket)
+async def apply_mark_served(uow: UnitOfWork, ticket: Ticket, *, user_id: int) -> None:
     await close_interaction(uow, ticket)
-    ticket.status = QueueStatus.SERVED
     ticket.served_at = ticket.closed_at = uow.now
-    await uow.record(ticket, EventType.SERVED, before, actor_id=user_id)
-    return ticket
 
 
 @ticket_action(
@@ -199,13 +187,9 @@ async def apply_mark_served(uow: UnitOfWork, ticket: Ticket, *, user_id: int) ->
     args=(ACTING_USER_ARG,),
     actor_as="user_id",
 )
-async def apply_mark_no_show(uow: UnitOfWork, ticket: Ticket, *, user_id: int) -> Ticket:
-    before = snapshot(ticket)
+async def apply_mark_no_show(uow: UnitOfWork, ticket: Ticket, *, user_id: int) -> None:
     await close_interaction(uow, ticket)
-    ticket.status = QueueStatus.NOSHOW
     ticket.closed_at = uow.now
-    await uow.record(ticket, EventType.NO_SHOW, before, actor_id=user_id)
-    return ticket
 
 
 # --- commands ---
