@@ -18,8 +18,8 @@ from app.domain.errors import ErrorCode
 from app.domain.principal import Principal
 from app.live.broker import Broker
 from app.live.feed_view import ResumingFeed, SubscriptionFeed
+from app.live.service_env import ServiceEnv
 from app.loaders import Loaders
-from app.tickets.unit_of_work import ServiceEnv
 
 UNAUTHENTICATED_MESSAGE = "An API key is required: send 'Authorization: Bearer <key>'."
 INVALID_KEY_MESSAGE = (

@@ -12,7 +12,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from app.access.live_keys import LiveKeys
-from app.access.rate_limit import create_rate_limiter
+from app.access.rate_limiter import create_rate_limiter
 from app.access.workspaces import principal_of_key_hash
 from app.config import Settings
 from app.db.engine import Database
@@ -25,10 +25,10 @@ from app.http.graphql_app import GraphQLApp, cors_options, outage_response
 from app.http.outages import AnswerOutages
 from app.live.broker import create_broker
 from app.live.event_feed import EventFeed
+from app.live.service_env import ServiceEnv
 from app.observability.middleware import ObserveRequests
 from app.socket_guard import SocketGuard
 from app.tickets.maintenance import Maintenance
-from app.tickets.unit_of_work import ServiceEnv
 from schema import build_schema, schema, schema_sdl
 
 __all__ = ["create_app", "schema_sdl"]  # schema_sdl: what `ticketgw export-schema` prints

@@ -12,8 +12,9 @@ import time
 from app.db import Line
 from app.db.engine import Database
 from app.live.broker import create_broker
+from app.live.service_env import ServiceEnv
 from app.tickets.queue import apply_create_queue_ticket
-from app.tickets.unit_of_work import ServiceEnv, unit_of_work
+from app.tickets.unit_of_work import unit_of_work
 
 
 async def write_burst(

@@ -31,7 +31,7 @@ from app.config import normalize_database_url
 from app.db.engine import Database
 from app.db.schema_setup import migrate
 from app.ingest.importer import import_file
-from app.tickets.unit_of_work import ServiceEnv
+from app.live.service_env import ServiceEnv
 
 AGENTS = [
     {"id": 900 + n, "name": f"Agent {n}", "email": f"agent{n}@example.com"} for n in range(20)

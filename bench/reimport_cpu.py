@@ -30,7 +30,7 @@ from app.access.workspaces import create_workspace
 from app.db.engine import Database
 from app.db.schema_setup import migrate
 from app.ingest.importer import ImportSummary, import_file
-from app.tickets.unit_of_work import ServiceEnv
+from app.live.service_env import ServiceEnv
 from bench.ingest_throughput import _create_pg_database, _drop_pg_database, write_ndjson
 from bench.servers import cluster_pids
 

@@ -28,7 +28,8 @@ from app.domain.enums import EventType, HelpdeskStatus, TicketKind
 from app.domain.event_filter import EventFilter
 from app.live.broker.memory import MemoryBroker
 from app.live.event_feed import EventFeed
-from app.tickets.unit_of_work import ServiceEnv, unit_of_work
+from app.live.service_env import ServiceEnv
+from app.tickets.unit_of_work import unit_of_work
 
 
 async def write(env: ServiceEnv, ws: int, events: int, per_commit: int, at: dict[int, float]):

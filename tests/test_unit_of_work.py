@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from app.db import Ticket, TicketEvent, Workspace
 from app.domain.enums import EventType, HelpdeskStatus, TicketKind
 from app.domain.errors import DomainError, ErrorCode
-from app.tickets.unit_of_work import ServiceEnv, snapshot, unit_of_work
+from app.live.service_env import ServiceEnv
+from app.tickets.unit_of_work import snapshot, unit_of_work
 
 pytestmark = pytest.mark.anyio
 

@@ -68,14 +68,3 @@ class MemoryRateLimiter:
 
     async def close(self) -> None:
         self._buckets.clear()
-
-
-def create_rate_limiter(points_per_minute: int, broker_url: str) -> RateLimiter | None:
-    """None when rate limiting is off (0); Redis-backed when the broker is Redis."""
-    if points_per_minute <= 0:
-        return None
-    if broker_url.startswith(("redis://", "rediss://")):
-        from app.access.rate_limit_redis import RedisRateLimiter
-
-        return RedisRateLimiter(broker_url, points_per_minute)
-    return MemoryRateLimiter(points_per_minute)

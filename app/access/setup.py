@@ -9,7 +9,8 @@ from app.db import Line, Team, User
 from app.domain.errors import DomainError, ErrorCode
 from app.domain.principal import Principal
 from app.domain.ticket_input import check_email, check_prefix, optional_text, required_text
-from app.tickets.unit_of_work import ServiceEnv, UnitOfWork, unit_of_work
+from app.live.service_env import ServiceEnv
+from app.tickets.unit_of_work import UnitOfWork, unit_of_work
 
 
 async def _taken(uow: UnitOfWork, column, value: str) -> bool:  # type: ignore[no-untyped-def]

@@ -1,4 +1,7 @@
-"""SQLModel tables, the engine and sessions, and the Alembic migrations."""
+"""SQLModel tables, the engine and sessions, and the Alembic migrations.
+
+May import: app.config, app.outages, app.domain; nothing that runs a command or reads for GraphQL.
+"""
 
 from app.db.events import TicketEvent
 from app.db.labels import Label, TicketLabel

@@ -1,4 +1,4 @@
 """Demo data: two workspaces of queue and helpdesk tickets, made through the real commands.
 
-May import: app.tickets, app.access, app.ingest, app.domain, app.db.
+May import: app.tickets, app.access, app.live, app.domain, app.db.
 """

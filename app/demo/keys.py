@@ -11,7 +11,7 @@ from app.db import User
 from app.demo.cast import WORKSPACES
 from app.demo.seed import DemoWorkspace
 from app.domain.enums import Role
-from app.tickets.unit_of_work import ServiceEnv
+from app.live.service_env import ServiceEnv
 
 KEY_NAME = "demo"
 

@@ -29,7 +29,8 @@ from app.demo.cast import WORKSPACES, WorkspaceSpec
 from app.demo.helpdesk import plan_conversations
 from app.demo.queue import Cast, Step, plan_visits
 from app.domain.errors import DomainError, ErrorCode
-from app.tickets.unit_of_work import ServiceEnv, unit_of_work
+from app.live.service_env import ServiceEnv
+from app.tickets.unit_of_work import unit_of_work
 
 # Tickets per transaction: big enough to load quickly, small enough to keep locks short.
 BATCH = 40

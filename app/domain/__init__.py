@@ -1,1 +1,4 @@
-"""Pure domain rules: enums, state machines, error codes, event records. No I/O."""
+"""Pure domain rules: enums, the unified state, error codes, input rules, event records.
+
+No I/O and no framework: imports nothing else of app (checked: pyproject.toml).
+"""

@@ -54,7 +54,7 @@ from app.http.json_body import json_bytes
 from app.http.outages import http_status, outage_headers, outage_status
 from app.http.websocket.legacy import LegacyWSHandler
 from app.http.websocket.limits import LimitedTransportWSHandler, LimitedWebSocketAdapter
-from app.tickets.unit_of_work import ServiceEnv
+from app.live.service_env import ServiceEnv
 
 JSON_UTF8 = "application/json; charset=utf-8"
 GRAPHQL_RESPONSE = "application/graphql-response+json"

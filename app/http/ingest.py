@@ -43,7 +43,7 @@ from app.http import json_input
 from app.http.outages import http_status, outage_headers
 from app.ingest import ingest, ingest_place
 from app.ingest.connectors import PayloadError, get_connector
-from app.tickets.unit_of_work import ServiceEnv
+from app.live.service_env import ServiceEnv
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 DELIVERY_HEADERS = ("x-ticketgw-delivery", "x-qminder-delivery", "x-gorgias-delivery")

@@ -10,6 +10,9 @@ and the others go on.
 Modules: ordering (stale or repeated payloads), refs (vendor id -> row), transitions (which
 events), children (child lists), update (a newer payload's phases), upsert (one record,
 `ingest`), batch (`ingest_many`), places (vendor lines and locations, `ingest_place`).
+
+May import: app.tickets (the lifecycle's apply functions, the unit of work), app.live, app.db,
+app.domain. connectors/ imports only app.domain.
 """
 
 from app.ingest.batch import BATCH_SIZE, ingest_many

@@ -32,7 +32,8 @@ from app.ingest.upsert import (
     target_columns,
     upsert,
 )
-from app.tickets.unit_of_work import ServiceEnv, unit_of_work
+from app.live.service_env import ServiceEnv
+from app.tickets.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
 

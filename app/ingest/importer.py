@@ -32,7 +32,7 @@ from app.ingest import (
 from app.ingest.connectors import PayloadError, get_connector
 from app.ingest.connectors.base import Connector
 from app.ingest.connectors.jsonstream import JsonRecordSplitter, Malformed, Record
-from app.tickets.unit_of_work import ServiceEnv
+from app.live.service_env import ServiceEnv
 
 CHUNK_BYTES = 256 * 1024
 

@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db import Line, Location
 from app.domain.records import LineRecord, LocationRecord
 from app.ingest.upsert import CREATED, UNCHANGED, UPDATED
-from app.tickets.unit_of_work import ServiceEnv, unit_of_work
+from app.live.service_env import ServiceEnv
+from app.tickets.unit_of_work import unit_of_work
 
 
 @dataclass(frozen=True)

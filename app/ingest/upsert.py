@@ -16,7 +16,8 @@ from app.ingest.children import BulkRows, open_or_close_interaction, sync_childr
 from app.ingest.ordering import digests_after, skips
 from app.ingest.refs import IngestRefs
 from app.ingest.update import apply_update
-from app.tickets.unit_of_work import ServiceEnv, UnitOfWork, unit_of_work
+from app.live.service_env import ServiceEnv
+from app.tickets.unit_of_work import UnitOfWork, unit_of_work
 
 CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
 

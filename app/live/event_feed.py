@@ -26,8 +26,8 @@ from app.live import event_log
 from app.live.broker import Broker
 from app.live.event_match import event_matches, load_ticket_facts
 from app.live.feed_subscriber import FeedClosed, Subscriber
+from app.live.service_env import ServiceEnv
 from app.observability import metrics
-from app.tickets.unit_of_work import ServiceEnv
 
 __all__ = ["EventFeed", "FeedClosed", "FeedStats"]
 

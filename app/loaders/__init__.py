@@ -1,7 +1,7 @@
 """DataLoaders: every relation of the GraphQL read side, batched, scoped to one workspace.
 
 Build a fresh `Loaders` per request (and per subscription event): loaders cache, and a cache
-that outlives its request would serve stale rows.
+that outlives its request would serve stale rows. May import: app.db, app.domain.
 """
 
 from __future__ import annotations

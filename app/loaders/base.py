@@ -9,13 +9,11 @@ through a Python-level key lookup and exception, ~900 times per dashboard page.
 from __future__ import annotations
 
 import asyncio
-from collections import namedtuple
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import Result, Row, Table
+from sqlalchemy import Row, Table
 
 from app.db.engine import Database
 
@@ -91,17 +89,6 @@ def _retrieve_all(futures: list[asyncio.Future[Any]]) -> None:
     for future in futures:
         if future.done():
             _retrieve(future)
-
-
-@lru_cache(maxsize=256)
-def record_type(keys: tuple[str, ...]) -> Any:
-    return namedtuple("Record", keys)  # type: ignore[misc]
-
-
-def records(result: Result[Any]) -> list[Any]:
-    """A result's rows as named tuples with the same field names (one class per column set)."""
-    make = record_type(tuple(result.keys()))._make
-    return [make(row) for row in result.all()]
 
 
 def load_ready(loader: DataLoader[Any, Any], key: Any) -> Any:

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import Select
 
 from app.db.engine import Database, count_statement
-from app.loaders.base import record_type, records
+from app.loaders.records import record_type, records
 
 Processor = Callable[[Any], Any]
 

@@ -14,7 +14,8 @@ from app.db import Contact, Interaction, Line, Team, Ticket, User
 from app.domain.enums import TicketKind
 from app.domain.errors import DomainError, ErrorCode, not_found
 from app.domain.principal import Principal
-from app.tickets.unit_of_work import ServiceEnv, UnitOfWork, unit_of_work
+from app.live.service_env import ServiceEnv
+from app.tickets.unit_of_work import UnitOfWork, unit_of_work
 
 Row = TypeVar("Row", Contact, Line, Team, User)
 _WHAT: dict[type[Any], str] = {Contact: "Contact", Line: "Line", Team: "Team", User: "User"}

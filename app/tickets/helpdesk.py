@@ -1,4 +1,4 @@
-"""Helpdesk tickets (Gorgias, Zaia): create, take over, complete, reopen, snooze.
+"""Helpdesk tickets (Gorgias, Zaia): create, take over, complete, reopen, snooze, wake up.
 
 Spam, trash and restore are in helpdesk_flags.py. While a ticket is marked spam or trashed its
 lifecycle is frozen: restore it first. Each action on an existing ticket is declared once with
@@ -13,15 +13,17 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.db import Contact, Team, Ticket, User
+from app.db.types import utcnow
 from app.domain.enums import Circumstance, EventType, HelpdeskStatus, TicketKind
 from app.domain.errors import validation
 from app.domain.principal import Principal
 from app.domain.ticket_input import check_email, check_future, optional_text
+from app.live.service_env import ServiceEnv
 from app.tickets.command import close_interaction, command, get_row, mark_new, open_interaction
 from app.tickets.labels import attach_label
 from app.tickets.lifecycle import ACTING_USER_ARG, Arg, ticket_action
 from app.tickets.messages import put_message
-from app.tickets.unit_of_work import ServiceEnv, UnitOfWork
+from app.tickets.unit_of_work import UnitOfWork, snapshot, unit_of_work
 
 HELPDESK = TicketKind.HELPDESK
 OPEN, ONGOING, SNOOZED, CLOSED = (
@@ -202,10 +204,53 @@ async def apply_reopen(uow: UnitOfWork, ticket: Ticket) -> None:
     args=(Arg("until", "In the future, with a time zone.", type=datetime),),
 )
 async def apply_snooze(uow: UnitOfWork, ticket: Ticket, *, until: datetime) -> None:
-    """Snoozing ends the current session; the ticket wakes up OPEN (snooze.py)."""
+    """Snoozing ends the current session; the ticket wakes up OPEN (wake_due_tickets)."""
     check_future(until, uow.now)
     await close_interaction(uow, ticket)
     ticket.snooze_until = until
+
+
+# --- waking snoozed tickets: SNOOZED -> OPEN, event WOKEN, no actor ---
+# The server runs it about once a minute (maintenance.py); safe to run from several processes.
+
+
+def _due(now: datetime):  # type: ignore[no-untyped-def]
+    return (
+        Ticket.kind == TicketKind.HELPDESK,
+        Ticket.status == HelpdeskStatus.SNOOZED,
+        Ticket.snooze_until <= now,  # type: ignore[operator]
+    )
+
+
+async def apply_wake_due(uow: UnitOfWork, now: datetime) -> int:
+    """Wake this workspace's due tickets (re-read under the lock: another process may have)."""
+    stmt = (
+        select(Ticket)
+        .where(Ticket.workspace_id == uow.workspace_id, *_due(now))
+        .order_by(Ticket.snooze_until, Ticket.id)  # type: ignore[arg-type]
+        .with_for_update()
+    )
+    woken = 0
+    for ticket in (await uow.session.execute(stmt)).scalars():
+        before = snapshot(ticket)
+        ticket.status = HelpdeskStatus.OPEN
+        ticket.snooze_until = None
+        await uow.record(ticket, EventType.WOKEN, before, actor_id=None)
+        woken += 1
+    return woken
+
+
+async def wake_due_tickets(env: ServiceEnv, now: datetime | None = None) -> int:
+    """Wake every due ticket of every workspace, one transaction per workspace."""
+    now = now or utcnow()
+    async with env.db.read_session() as session:
+        stmt = select(Ticket.workspace_id).where(*_due(now)).distinct()
+        workspace_ids = list((await session.execute(stmt)).scalars())
+    total = 0
+    for workspace_id in sorted(workspace_ids):
+        async with unit_of_work(env, workspace_id, None) as uow:
+            total += await apply_wake_due(uow, now)
+    return total
 
 
 # --- commands ---

@@ -27,8 +27,9 @@ from app.db import Ticket
 from app.domain.enums import EventType, HelpdeskStatus, QueueStatus, Role, TicketKind
 from app.domain.errors import DomainError, ErrorCode, invalid_transition
 from app.domain.principal import Principal
+from app.live.service_env import ServiceEnv
 from app.tickets.command import ticket_command
-from app.tickets.unit_of_work import ServiceEnv, UnitOfWork, snapshot
+from app.tickets.unit_of_work import UnitOfWork, snapshot
 
 P = ParamSpec("P")
 Status = QueueStatus | HelpdeskStatus

@@ -14,8 +14,9 @@ from sqlalchemy import delete, func, select, update
 from app.background import finish, log_failed_step, sleep_unless_stopped
 from app.db import TicketEvent, Workspace
 from app.db.types import utcnow
-from app.tickets.snooze import wake_due_tickets
-from app.tickets.unit_of_work import ServiceEnv, unit_of_work
+from app.live.service_env import ServiceEnv
+from app.tickets.helpdesk import wake_due_tickets
+from app.tickets.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,13 @@ from app.domain.errors import validation
 from app.domain.principal import Principal
 from app.domain.queue_order import key_between, key_first, key_last, respace
 from app.domain.ticket_input import check_email, optional_text
+from app.live.service_env import ServiceEnv
 from app.tickets.command import close_interaction, command, get_row, load_ticket, mark_new
 from app.tickets.extras import ExtraValue, put_extra
 from app.tickets.labels import attach_label
 from app.tickets.lifecycle import ACTING_USER_ARG, Arg, ticket_action
 from app.tickets.queue_line import next_number, waiting_after, waiting_bounds
-from app.tickets.unit_of_work import ServiceEnv, UnitOfWork
+from app.tickets.unit_of_work import UnitOfWork
 
 QUEUE = TicketKind.QUEUE
 NEW, CALLED = QueueStatus.NEW, QueueStatus.CALLED

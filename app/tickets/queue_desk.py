@@ -18,11 +18,12 @@ from app.domain.errors import validation
 from app.domain.principal import Principal
 from app.domain.queue_order import key_first, key_last
 from app.domain.ticket_input import check_desk
+from app.live.service_env import ServiceEnv
 from app.tickets.command import close_interaction, command, get_row, open_interaction
 from app.tickets.lifecycle import ACTING_USER_ARG, DESK, Arg, ticket_action
 from app.tickets.queue import back_in_line
 from app.tickets.queue_line import waiting_bounds
-from app.tickets.unit_of_work import ServiceEnv, UnitOfWork
+from app.tickets.unit_of_work import UnitOfWork
 
 QUEUE = TicketKind.QUEUE
 NEW, CALLED = QueueStatus.NEW, QueueStatus.CALLED

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -19,11 +18,11 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import Ticket, TicketEvent, Workspace
-from app.db.engine import Database
 from app.db.types import utcnow
 from app.domain.enums import EventType
 from app.domain.states import unified_state
-from app.live.broker import Broker, Wakeup
+from app.live.broker import Wakeup
+from app.live.service_env import ServiceEnv
 from app.observability import metrics
 
 # Columns that change with every write and say nothing about what the command did.
@@ -121,14 +120,6 @@ class UnitOfWork:
         )
         await self.session.flush()
         self.last_seq = self._seq
-
-
-@dataclass(frozen=True)
-class ServiceEnv:
-    """What every command needs: the database, and the broker to wake subscribers after commit."""
-
-    db: Database
-    broker: Broker | None = None
 
 
 @asynccontextmanager

@@ -17,7 +17,7 @@ from app.context import Info
 from app.db import Ticket
 from app.domain.errors import DomainError, not_found, validation
 from app.domain.principal import Principal
-from app.tickets.unit_of_work import ServiceEnv
+from app.live.service_env import ServiceEnv
 from schema.ids import decode_id
 from schema.types.payloads import TicketPayload, UserError
 

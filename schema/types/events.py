@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -18,7 +18,9 @@ from schema.ids import encode_id
 from schema.types.node import Node, RowType
 from schema.types.pagination import PageInfo
 from schema.types.people import User
-from schema.types.ticket import Ticket
+
+if TYPE_CHECKING:  # ticket.py imports this module (Ticket.history): the way back is lazy
+    from schema.types.ticket import Ticket
 
 
 @strawberry.type(description="Something that happened to a ticket.")
@@ -58,7 +60,9 @@ class TicketEvent(RowType, Node):
         return encode_event_cursor(self.seq)  # type: ignore[attr-defined]
 
     @strawberry.field(description="The ticket as it is now (not as it was at the event).")
-    def ticket(self, info: Info) -> Ticket:
+    def ticket(
+        self, info: Info
+    ) -> Annotated[Ticket, strawberry.lazy("schema.types.ticket")]:  # ticket.py imports this
         return info.context.loaders.ticket.load(self.ticket_id)  # type: ignore[attr-defined,no-any-return]
 
     @strawberry.field(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -21,14 +21,12 @@ from schema.executor import relations
 from schema.executor.relations import RelationField, relation_field
 from schema.ids import TICKET, encode_id
 from schema.permissions import AGENT
+from schema.types.events import TicketEventConnection
 from schema.types.messages import MessageConnection
 from schema.types.node import Node, ticket_type_name
 from schema.types.people import Contact, Team, User
 from schema.types.places import Label
 from schema.types.work import ExtraField, Interaction
-
-if TYPE_CHECKING:
-    from schema.types.events import TicketEventConnection
 
 
 def _check_message_page(arguments: dict[str, Any]) -> None:
@@ -194,9 +192,7 @@ class Ticket(Node):
         info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST_100)] = None,
         after: Annotated[str | None, strawberry.argument(description=docs.AFTER)] = None,
-    ) -> Annotated[TicketEventConnection, strawberry.lazy("schema.types.events")]:
-        from schema.types.events import TicketEventConnection
-
+    ) -> TicketEventConnection:
         check_page_size(first, "first")
         if after is not None:
             _check_cursor(decode_event_cursor, after)

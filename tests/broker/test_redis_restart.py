@@ -11,7 +11,7 @@ import pytest
 from app.domain.event_filter import EventFilter
 from app.live.broker.redis import RedisBroker
 from app.live.event_feed import EventFeed
-from app.tickets.unit_of_work import ServiceEnv
+from app.live.service_env import ServiceEnv
 from tests.helpers_redis import RedisServer, unique_channel
 from tests.services.feed_helpers import wait_until, write_events
 

@@ -22,7 +22,7 @@ from app.access.workspaces import authenticate
 from app.config import Settings
 from app.context import Context
 from app.demo.seed import load_demo
-from app.tickets.unit_of_work import ServiceEnv
+from app.live.service_env import ServiceEnv
 from schema import build_schema
 from schema.executor.execution import FastLeavesExecutionContext
 from schema.executor.leaves import isoformat, leaf_plan

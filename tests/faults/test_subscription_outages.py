@@ -20,8 +20,8 @@ from app.access.workspaces import NewWorkspace, create_workspace
 from app.config import Settings
 from app.db.engine import Database
 from app.domain.cursors import decode_event_cursor, encode_event_cursor
+from app.live.service_env import ServiceEnv
 from app.loaders.statements import LoaderStatement
-from app.tickets.unit_of_work import ServiceEnv
 from schema.subscriptions import event_retry
 from tests.faults.clusters import PostgresCluster
 from tests.faults.injected import RefusingDatabase

@@ -10,7 +10,7 @@ import pytest
 from app.db import Ticket
 from app.ingest.connectors import jsonstream
 from app.ingest.importer import ImportSummary, Rejection, import_file
-from app.tickets.unit_of_work import ServiceEnv
+from app.live.service_env import ServiceEnv
 from tests.ingest.helpers import children, count, fixture
 
 pytestmark = pytest.mark.anyio

@@ -10,7 +10,7 @@ import pytest
 from app.db import Contact, Label, Line, Message, Team, Ticket, TicketEvent, User
 from app.ingest import ingest, ingest_many
 from app.ingest.connectors import CONNECTORS
-from app.tickets.unit_of_work import ServiceEnv
+from app.live.service_env import ServiceEnv
 from tests.ingest.helpers import by_external, children, count, events, fixture, ticket
 
 pytestmark = pytest.mark.anyio

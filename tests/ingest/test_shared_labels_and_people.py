@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.db import Label, User
 from app.ingest import ingest
 from app.ingest.connectors import CONNECTORS
-from app.tickets.unit_of_work import ServiceEnv
+from app.live.service_env import ServiceEnv
 from tests.ingest.helpers import by_external, fixture
 
 pytestmark = pytest.mark.anyio

@@ -19,7 +19,7 @@ import pytest
 from app.access.workspaces import set_webhook_secret
 from app.db import TicketEvent
 from app.ingest.importer import import_file
-from app.tickets.unit_of_work import ServiceEnv
+from app.live.service_env import ServiceEnv
 from tests.ingest.helpers import count
 
 pytestmark = pytest.mark.anyio

@@ -16,7 +16,7 @@ from app.access.workspaces import set_webhook_secret
 from app.config import Settings
 from app.db import IngestDelivery, Ticket, TicketEvent
 from app.http.ingest import routes
-from app.tickets.unit_of_work import ServiceEnv
+from app.live.service_env import ServiceEnv
 from tests.ingest.helpers import count, events, fixture
 
 pytestmark = pytest.mark.anyio

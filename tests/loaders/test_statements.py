@@ -9,11 +9,11 @@ import pytest
 
 from app.db.engine import StatementCounter, statement_counter
 from app.loaders import Loaders
-from app.loaders.base import records
 from app.loaders.by_id import RowByIdLoader
 from app.loaders.by_ticket import _ListByTicketIdLoader
 from app.loaders.pages import MessagesByTicketIdLoader, TicketEventsByTicketIdLoader
 from app.loaders.positions import QueuePositionByTicketIdLoader
+from app.loaders.records import records
 from app.loaders.statements import _DRIVERS, LoaderStatement
 from tests.factories import Factory, at
 

@@ -8,7 +8,8 @@ from contextlib import aclosing
 
 from app.db import Ticket, TicketEvent
 from app.domain.enums import EventType, HelpdeskStatus, QueueStatus, TicketKind
-from app.tickets.unit_of_work import ServiceEnv, snapshot, unit_of_work
+from app.live.service_env import ServiceEnv
+from app.tickets.unit_of_work import snapshot, unit_of_work
 
 
 async def create_tickets(

@@ -10,7 +10,7 @@ from app.access.setup import create_line, create_team, create_user
 from app.db import Interaction, Line, Team, Ticket, TicketEvent, User
 from app.domain.enums import Role
 from app.domain.principal import Principal
-from app.tickets.unit_of_work import ServiceEnv
+from app.live.service_env import ServiceEnv
 
 
 @dataclass

@@ -12,7 +12,7 @@ from app.db import Interaction, Message, Ticket, TicketEvent
 from app.db.types import utcnow
 from app.demo.seed import load_demo
 from app.domain.errors import DomainError, ErrorCode
-from app.tickets.unit_of_work import ServiceEnv
+from app.live.service_env import ServiceEnv
 
 pytestmark = pytest.mark.anyio
 

@@ -18,7 +18,7 @@ from app.domain.event_filter import EventFilter
 from app.live.broker.memory import MemoryBroker
 from app.live.event_feed import EventFeed, FeedClosed
 from app.live.event_log import read_events
-from app.tickets.unit_of_work import ServiceEnv
+from app.live.service_env import ServiceEnv
 from tests.services.feed_helpers import (
     change_ticket,
     create_tickets,

@@ -13,7 +13,7 @@ import asyncio
 import pytest
 
 from app.live.event_log import read_events
-from app.tickets.unit_of_work import ServiceEnv
+from app.live.service_env import ServiceEnv
 from tests.services.feed_helpers import create_tickets
 
 pytestmark = pytest.mark.anyio

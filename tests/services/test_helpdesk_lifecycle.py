@@ -18,6 +18,7 @@ from app.tickets.helpdesk import (
     reopen_ticket,
     snooze_ticket,
     take_over_ticket,
+    wake_due_tickets,
 )
 from app.tickets.helpdesk_flags import (
     mark_ticket_read,
@@ -26,7 +27,6 @@ from app.tickets.helpdesk_flags import (
     trash_ticket,
 )
 from app.tickets.queue import create_queue_ticket
-from app.tickets.snooze import wake_due_tickets
 from tests.services.lifecycle_helpers import (
     Ctx,
     assert_refused,

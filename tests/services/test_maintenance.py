@@ -9,8 +9,8 @@ import pytest
 from app.db.types import utcnow
 from app.domain.errors import DomainError, ErrorCode
 from app.live.event_log import read_events
+from app.live.service_env import ServiceEnv
 from app.tickets.maintenance import Maintenance, prune_events
-from app.tickets.unit_of_work import ServiceEnv
 from tests.services.feed_helpers import write_events
 
 pytestmark = pytest.mark.anyio

@@ -13,9 +13,9 @@ from app.access.workspaces import NewWorkspace, authenticate
 from app.config import Settings
 from app.db.engine import Database
 from app.domain.principal import Principal
+from app.live.service_env import ServiceEnv
 from app.main import create_app
 from app.tickets import queue, queue_desk
-from app.tickets.unit_of_work import ServiceEnv
 
 
 def free_port() -> int:

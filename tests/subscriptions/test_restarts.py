@@ -10,7 +10,7 @@ import pytest
 from app.config import Settings
 from app.domain.cursors import decode_event_cursor, encode_event_cursor
 from app.live.broker import create_broker
-from app.tickets.unit_of_work import ServiceEnv
+from app.live.service_env import ServiceEnv
 from tests.helpers_redis import private_redis  # noqa: F401 (fixture)
 from tests.subscriptions.client import EVENTS, LEGACY_WS, TRANSPORT_WS, WsClient
 from tests.subscriptions.helpers import Desk, Gateway

@@ -1,4 +1,7 @@
-"""Vendor connectors: one package per vendor format, each pure (no I/O), none importing another."""
+"""Vendor connectors: one package per vendor format, each pure (no I/O), none importing another.
+
+May import: app.domain and connectors.base only (checked: pyproject.toml).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,9 @@
-"""Wake-up channel for subscribers. The event log is the truth; a broker only says "look now"."""
+"""Wake-up channel for subscribers. The event log is the truth; a broker only says "look now".
 
-from app.live.broker.base import Broker, Wakeup, create_broker
+base (the port and `Wakeup`), factory (`create_broker` by URL scheme), memory, redis (optional).
+"""
+
+from app.live.broker.base import Broker, Wakeup
+from app.live.broker.factory import create_broker
 
 __all__ = ["Broker", "Wakeup", "create_broker"]

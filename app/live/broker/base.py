@@ -1,4 +1,4 @@
-"""The broker port and the factory that picks a backend by URL scheme."""
+"""The broker port: what the event feed needs from a wake-up channel (factory.py picks one)."""
 
 from __future__ import annotations
 
@@ -29,16 +29,3 @@ class Broker(Protocol):
 
     def listen(self) -> AbstractAsyncContextManager[AsyncIterator[Wakeup]]:
         """All wake-ups of every workspace, from now on, while the context is open."""
-
-
-def create_broker(url: str) -> Broker:
-    scheme = url.split("://", 1)[0]
-    if scheme == "memory":
-        from app.live.broker.memory import MemoryBroker
-
-        return MemoryBroker()
-    if scheme in ("redis", "rediss"):
-        from app.live.broker.redis import RedisBroker  # imported lazily: redis is an optional extra
-
-        return RedisBroker(url)
-    raise ValueError(f"Unknown broker URL scheme: {scheme!r} (use memory:// or redis://)")
