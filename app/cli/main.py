@@ -239,7 +239,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 
 def cmd_export_schema(args: argparse.Namespace) -> None:
-    from app.main import schema_sdl
+    from schema import schema_sdl
 
     sdl = schema_sdl()
     if args.output:
