@@ -12,8 +12,6 @@ from app.tickets.unit_of_work import UnitOfWork
 
 @ticket_action(
     "assign_ticket",
-    verb="assign",
-    kind=None,
     event=EventType.ASSIGNED,
     description="Keeps the status.",
     input_description="Make a user responsible for a ticket; its status stays.",
@@ -30,8 +28,6 @@ async def apply_assign(uow: UnitOfWork, ticket: Ticket, *, assignee_id: int) -> 
 
 @ticket_action(
     "unassign_ticket",
-    verb="unassign",
-    kind=None,
     event=EventType.UNASSIGNED,
     description="Take the assignee away; keeps the status.",
     input_description="Take a ticket's assignee away; its status stays.",
@@ -47,8 +43,6 @@ async def apply_unassign(uow: UnitOfWork, ticket: Ticket) -> Outcome:
 
 @ticket_action(
     "set_ticket_team",
-    verb="set the team of",
-    kind=None,
     event=EventType.TEAM_SET,
     description="Route a ticket to a team.",
     input_description="Route a ticket to a team, or take its team away.",

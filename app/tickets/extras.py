@@ -52,8 +52,6 @@ async def put_extra(uow: UnitOfWork, ticket: Ticket, extra: ExtraValue) -> list[
 
 @ticket_action(
     "set_ticket_extra",
-    verb="set extra fields of",
-    kind=None,
     event=EventType.EXTRA_SET,
     description="Set (or replace) an extra field of a ticket, by title.",
     input_description="Set the extra field with this title (made if missing).",

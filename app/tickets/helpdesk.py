@@ -130,8 +130,6 @@ async def apply_create_helpdesk_ticket(
 
 @ticket_action(
     "take_over_ticket",
-    verb="take over",
-    kind=HELPDESK,
     from_statuses={OPEN},
     to_status=ONGOING,
     event=EventType.TAKEN_OVER,
@@ -158,8 +156,6 @@ async def apply_take_over(uow: UnitOfWork, ticket: Ticket, *, assignee_id: int) 
 
 @ticket_action(
     "complete_ticket",
-    verb="complete",
-    kind=HELPDESK,
     from_statuses={OPEN, ONGOING, SNOOZED},
     to_status=CLOSED,
     event=EventType.COMPLETED,
@@ -176,8 +172,6 @@ async def apply_complete(uow: UnitOfWork, ticket: Ticket, *, user_id: int | None
 
 @ticket_action(
     "reopen_ticket",
-    verb="reopen",
-    kind=HELPDESK,
     from_statuses={CLOSED},
     to_status=OPEN,
     event=EventType.REOPENED,
@@ -192,8 +186,6 @@ async def apply_reopen(uow: UnitOfWork, ticket: Ticket) -> None:
 
 @ticket_action(
     "snooze_ticket",
-    verb="snooze",
-    kind=HELPDESK,
     from_statuses={OPEN, ONGOING},
     to_status=SNOOZED,
     event=EventType.SNOOZED,

@@ -14,7 +14,6 @@ HELPDESK = TicketKind.HELPDESK
 
 @ticket_action(
     "mark_ticket_spam",
-    verb="mark spam",
     kind=HELPDESK,
     event=EventType.MARKED_SPAM,
     description="State CANCELLED while set.",
@@ -31,7 +30,6 @@ async def apply_mark_spam(uow: UnitOfWork, ticket: Ticket) -> Outcome:
 
 @ticket_action(
     "trash_ticket",
-    verb="trash",
     kind=HELPDESK,
     event=EventType.TRASHED,
     description="State CANCELLED while set.",
@@ -48,7 +46,6 @@ async def apply_trash(uow: UnitOfWork, ticket: Ticket) -> Outcome:
 
 @ticket_action(
     "restore_ticket",
-    verb="restore",
     kind=HELPDESK,
     event=EventType.RESTORED,
     description="Clear the spam and trash flags.",
@@ -66,7 +63,6 @@ async def apply_restore(uow: UnitOfWork, ticket: Ticket) -> Outcome:
 
 @ticket_action(
     "mark_ticket_read",
-    verb="mark read",
     kind=HELPDESK,
     event=EventType.MARKED_READ,
     description="unread -> false.",

@@ -49,8 +49,6 @@ async def attach_label(
 
 @ticket_action(
     "add_ticket_label",
-    verb="label",
-    kind=None,
     event=EventType.LABEL_ADDED,
     description="Put a label on a ticket (made on first use); adding one it has is no error.",
     input_description="The label is made on first use (with this color).",
@@ -72,8 +70,6 @@ async def apply_add_label(
 
 @ticket_action(
     "remove_ticket_label",
-    verb="label",
-    kind=None,
     event=EventType.LABEL_REMOVED,
     description="Take a label off a ticket.",
     input_description="Take a label off a ticket; a label it does not carry is no error.",

@@ -243,17 +243,25 @@ def _bind(spec: ActionSpec, values: dict[str, Any]) -> dict[str, Any]:
 REGISTRY: dict[str, TicketAction[Any]] = {}
 
 
+def _kind_of(statuses: frozenset[Status] | None) -> TicketKind | None:
+    if not statuses:
+        return None
+    return (
+        TicketKind.QUEUE if isinstance(next(iter(statuses)), QueueStatus) else TicketKind.HELPDESK
+    )
+
+
 def ticket_action(
     name: str,
     *,
-    verb: str,
-    kind: TicketKind | None,
     event: EventType,
     description: str,
     input_description: str,
     args: tuple[Arg, ...] = (),
     from_statuses: frozenset[Status] | set[Status] | None = None,
     to_status: Status | None = None,
+    kind: TicketKind | None = None,
+    verb: str | None = None,
     role: Role = Role.AGENT,
     actor_as: str | None = None,
     touch: bool = True,
@@ -261,20 +269,25 @@ def ticket_action(
     id_description: str = TICKET_ID,
     area: str | None = None,
 ) -> Callable[[ApplyFn[P]], TicketAction[P]]:
-    """Declare the action the decorated `apply_*(uow, ticket, **keywords)` function applies."""
+    """Declare the action the decorated `apply_*(uow, ticket, **keywords)` function applies.
+
+    The kind of ticket follows from the statuses (else `kind`; None: either kind); the verb of
+    refusals ("Cannot <verb> a ticket ...") from the name ("mark_ticket_served": "mark served").
+    """
+    statuses = None if from_statuses is None else frozenset(from_statuses)
 
     def declare(apply: ApplyFn[P]) -> TicketAction[P]:
         if name in REGISTRY:
             raise ValueError(f"the action {name} is declared twice")
         spec = ActionSpec(
             name=name,
-            verb=verb,
-            kind=kind,
+            verb=verb or name.replace("_ticket", "").replace("_", " "),
+            kind=kind or _kind_of(statuses),
             event=event,
             description=description,
             input_description=input_description,
             args=args,
-            from_statuses=None if from_statuses is None else frozenset(from_statuses),
+            from_statuses=statuses,
             to_status=to_status,
             role=role,
             actor_as=actor_as,

@@ -59,8 +59,6 @@ async def put_message(
 
 @ticket_action(
     "add_ticket_message",
-    verb="add a message to",
-    kind=None,
     event=EventType.MESSAGE_ADDED,
     description="Add a message; an INCOMING one on a helpdesk ticket makes it unread.",
     input_description="Add a message to a ticket's conversation.",

@@ -100,8 +100,6 @@ def _detail(name: str, what: str) -> Arg:
 
 @ticket_action(
     "update_ticket",
-    verb="update",
-    kind=QUEUE,
     from_statuses={NEW, CALLED},
     event=EventType.UPDATED,
     only_if_changed=True,
@@ -144,8 +142,6 @@ async def _line(uow: UnitOfWork, line_id: int, field: str) -> Line:
 
 @ticket_action(
     "move_ticket",
-    verb="move",
-    kind=QUEUE,
     from_statuses={NEW, CALLED},
     to_status=NEW,
     event=EventType.MOVED,
@@ -173,8 +169,6 @@ async def apply_move_ticket(uow: UnitOfWork, ticket: Ticket, *, line: Line) -> N
 
 @ticket_action(
     "cancel_ticket",
-    verb="cancel",
-    kind=QUEUE,
     from_statuses={NEW},
     to_status=QueueStatus.CANCELLED_BY_CLERK,
     event=EventType.CANCELLED,
@@ -192,8 +186,6 @@ async def _ticket_to_follow(uow: UnitOfWork, ticket_id: int, field: str) -> Tick
 
 @ticket_action(
     "reorder_ticket",
-    verb="reorder",
-    kind=QUEUE,
     from_statuses={NEW},
     to_status=NEW,
     event=EventType.REORDERED,

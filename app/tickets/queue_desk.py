@@ -51,8 +51,6 @@ async def _serve_previous(uow: UnitOfWork, user_id: int, keep: Ticket) -> None:
 
 @ticket_action(
     "call_ticket",
-    verb="call",
-    kind=QUEUE,
     from_statuses={NEW},
     to_status=CALLED,
     event=EventType.CALLED,
@@ -116,8 +114,6 @@ async def apply_call_next(
 
 @ticket_action(
     "recall_ticket",
-    verb="recall",
-    kind=QUEUE,
     from_statuses={CALLED},
     to_status=CALLED,
     event=EventType.RECALLED,
@@ -133,8 +129,6 @@ async def apply_recall(uow: UnitOfWork, ticket: Ticket, *, user_id: int) -> None
 
 @ticket_action(
     "return_ticket_to_queue",
-    verb="return to queue",
-    kind=QUEUE,
     from_statuses={CALLED},
     to_status=NEW,
     event=EventType.RETURNED_TO_QUEUE,
@@ -161,8 +155,6 @@ async def apply_return_to_queue(
 
 @ticket_action(
     "mark_ticket_served",
-    verb="mark served",
-    kind=QUEUE,
     from_statuses={CALLED},
     to_status=QueueStatus.SERVED,
     event=EventType.SERVED,
@@ -179,7 +171,6 @@ async def apply_mark_served(uow: UnitOfWork, ticket: Ticket, *, user_id: int) ->
 @ticket_action(
     "mark_ticket_no_show",
     verb="mark no-show",
-    kind=QUEUE,
     from_statuses={CALLED},
     to_status=QueueStatus.NOSHOW,
     event=EventType.NO_SHOW,
