@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Concatenate, Generic, ParamSpec
+from typing import Any, Concatenate, Generic, ParamSpec, cast
 
 from app.db import Ticket
 from app.domain.enums import EventType, HelpdeskStatus, QueueStatus, Role, TicketKind
@@ -181,7 +181,8 @@ class TicketAction(Generic[P]):
             ticket.status = spec.to_status
         if spec.only_if_changed and snapshot(ticket) == before:
             return ticket
-        actor = kwargs.get(spec.actor_as) if spec.actor_as is not None else None
+        # The acting user's id, when the function takes it as a keyword (a desk's clerk, say).
+        actor = cast("int | None", kwargs.get(spec.actor_as)) if spec.actor_as else None
         await uow.record(
             ticket, spec.event, before, actor_id=actor, changes=outcome, touch=spec.touch
         )
