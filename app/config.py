@@ -105,7 +105,7 @@ class Settings:
             else:
                 values[f.name] = raw
         values.update({k: v for k, v in overrides.items() if v is not None})
-        settings = cls(**values)  # type: ignore[arg-type]
+        settings = cls(**values)
         object.__setattr__(settings, "database_url", normalize_database_url(settings.database_url))
         return settings
 

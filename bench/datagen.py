@@ -225,7 +225,7 @@ async def generate(url: str, tickets: int) -> dict[str, Any]:
     assert ws is not None
     rng = random.Random(SEED)
     refs = await _directory(db, rng, ws, tickets)
-    t = Ticket.__table__  # type: ignore[attr-defined]
+    t = Ticket.__table__
     totals = {"tickets": 0, "messages": 0, "labels": 0, "interactions": 0, "events": 0}
     last_id = 0
     # A bar on a terminal, nothing when piped (then the per-chunk line below says as much).

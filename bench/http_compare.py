@@ -84,7 +84,7 @@ class Target:
             headers={"Content-Type": "application/json", **self.headers}, method="POST",
         )  # fmt: skip
         with urllib.request.urlopen(req, timeout=30) as response:
-            return json.loads(response.read())  # type: ignore[no-any-return]
+            return json.loads(response.read())
 
 
 _TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
@@ -147,7 +147,7 @@ def run_wrk(target: Target, query: str, duration: float, connections: int) -> di
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     os.unlink(script.name)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     lat = {
         p: float(v) * _UNIT[u] for p, v, u in re.findall(r"\s(50|99)%\s+([\d.]+)(us|ms|s)\b", out)
     }
@@ -220,7 +220,9 @@ def make_targets(state: dict[str, Any], ticket_id: int) -> list[Target]:
             "raw-floor",
             8403,
             [
-                sys.executable, "-m", "uvicorn",
+                sys.executable,
+                "-m",
+                "uvicorn",
                 "bench.raw_floor:app",
                 "--port",
                 "{port}",

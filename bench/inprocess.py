@@ -143,7 +143,7 @@ async def floor(state: dict[str, Any], seconds: float) -> None:
         await fetch_dashboard(pool, state["workspace_id"])
         return (time.perf_counter() - start) * 1000, 5
 
-    await Runner.measure(None, "raw floor", seconds, op)  # type: ignore[arg-type]
+    await Runner.measure(None, "raw floor", seconds, op)
     await pool.close()
 
 

@@ -222,7 +222,7 @@ def main() -> None:
     try:
         from uvloop import run as run_loop
     except ImportError:
-        run_loop = asyncio.run  # type: ignore[assignment]
+        run_loop = asyncio.run
     print(json.dumps(run_loop(run(plan))), flush=True)
 
 

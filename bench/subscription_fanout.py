@@ -42,7 +42,7 @@ async def write(env: ServiceEnv, ws: int, events: int, per_commit: int, at: dict
                 )
                 await uow.record(ticket, EventType.CREATED, None)
         now = time.monotonic()  # committed (and the wake-up published)
-        for seq in range(uow.last_seq - n + 1, uow.last_seq + 1):  # type: ignore[operator]
+        for seq in range(uow.last_seq - n + 1, uow.last_seq + 1):
             at[seq] = now
         written += n
 
@@ -72,7 +72,7 @@ async def main(args: argparse.Namespace) -> None:
     at: dict[int, float] = {}
     latencies: list[float] = []
     readers = [
-        asyncio.create_task(subscriber(feed, ws.id, args.events, latencies, at))  # type: ignore[arg-type]
+        asyncio.create_task(subscriber(feed, ws.id, args.events, latencies, at))
         for _ in range(args.subscribers)
     ]
     while not (feed.stats().subscribers == args.subscribers and feed.stats().behind == 0):
@@ -89,7 +89,7 @@ async def main(args: argparse.Namespace) -> None:
 
     sampler = asyncio.create_task(sample())
     started = time.monotonic()
-    await write(env, ws.id, args.events, args.per_commit, at)  # type: ignore[arg-type]
+    await write(env, ws.id, args.events, args.per_commit, at)
     written = time.monotonic()
     await asyncio.gather(*readers)
     finished = time.monotonic()

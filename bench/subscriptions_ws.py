@@ -89,7 +89,7 @@ async def main(args: argparse.Namespace) -> None:
     ws = await create_workspace(db, name="Bench", slug=f"bench-{uuid.uuid4().hex[:8]}")
     await db.dispose()
     redis = None if args.broker_url else await asyncio.to_thread(redis_server().start)
-    args.broker = args.broker_url or f"redis://127.0.0.1:{redis.port}/0"  # type: ignore[union-attr]
+    args.broker = args.broker_url or f"redis://127.0.0.1:{redis.port}/0"
     subs = gateway("subs", args.sqla_url, args.broker, 1)
     writes = (
         subs if args.writer_gateway == "same" else gateway("writes", args.sqla_url, args.broker, 1)

@@ -102,7 +102,7 @@ async def count_phase(
             out["held"][name] = held_summary(requests)
         loaded = min(16, len(fixture.one))
         for name, server, make in (("gateway", gw, message_client), ("floor", floor, floor_client)):
-            count.trace.clear()  # type: ignore[union-attr]
+            count.trace.clear()
             clients = [make(slot) for slot in fixture.one[:loaded]]
             await run_load(server.port, clients, args.trace_seconds, args.warmup, 1)
             spans = lock_spans(count.trace or [])
@@ -146,7 +146,7 @@ async def main(args: argparse.Namespace) -> None:
     workspaces = await make_workspaces(sqla)
     print(f"PostgreSQL: {await server_settings(plain)}", flush=True)
     redis = None if args.broker_url else await asyncio.to_thread(redis_server().start)
-    broker = args.broker_url or f"redis://127.0.0.1:{redis.port}/0"  # type: ignore[union-attr]
+    broker = args.broker_url or f"redis://127.0.0.1:{redis.port}/0"
     gw = gateway("gw", sqla, broker, 2)
     floor = floor_server(plain, broker)
     report: dict[str, Any] = {"started": started, "uptime_start": uptime(), "runs": []}

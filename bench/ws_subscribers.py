@@ -32,7 +32,7 @@ from app.domain.cursors import decode_event_cursor
 
 
 async def subscribe(url: str, key: str, query: str) -> ClientConnection:
-    ws = await connect(url, subprotocols=["graphql-transport-ws"], max_size=None)  # type: ignore[list-item]
+    ws = await connect(url, subprotocols=["graphql-transport-ws"], max_size=None)
     await ws.send(
         json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {key}"}})
     )
@@ -121,7 +121,7 @@ def main() -> None:
     try:
         from uvloop import run as run_loop
     except ImportError:
-        run_loop = asyncio.run  # type: ignore[assignment]
+        run_loop = asyncio.run
     print(json.dumps(run_loop(run(plan))), flush=True)
 
 

@@ -18,10 +18,10 @@ from app.domain import enums as domain
 
 
 def _mirror(source: type[StrEnum], name: str, description: str, values: Mapping[str, str]) -> Any:
-    copy = StrEnum(name, {member.name: member.value for member in source})  # type: ignore[misc]
+    copy = StrEnum(name, {member.name: member.value for member in source})
     mirrored = strawberry.enum(copy, description=description)
     # strawberry.enum's return type does not show the definition it attaches.
-    for value in mirrored.__strawberry_definition__.values:  # type: ignore[attr-defined]
+    for value in mirrored.__strawberry_definition__.values:
         value.description = values.get(value.name)
     return mirrored
 

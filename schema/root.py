@@ -91,7 +91,7 @@ def build_schema(*, introspection: bool = True, fast_paths: bool = True) -> stra
         (subscription, SUBSCRIPTION_DESCRIPTION),
     ):
         # merge_types takes no description; its result is a Strawberry type like any other.
-        root.__strawberry_definition__.description = description  # type: ignore[attr-defined]
+        root.__strawberry_definition__.description = description
     built = GatewaySchema(
         query=query,
         mutation=mutation,

@@ -59,7 +59,7 @@ class MemoryRateLimiter:
 
     async def take(self, bucket: str, cost: int) -> Decision:
         async with self._lock:
-            now = self._clock()  # type: ignore[operator]
+            now = self._clock()
             tokens, at = self._buckets.get(bucket, (float(self.capacity), now))
             tokens = refill(tokens, now - at, self.capacity, self.rate)
             decision = decide(tokens, cost, self.capacity, self.rate)

@@ -1,4 +1,11 @@
-"""SQLModel tables, the engine and sessions, and the Alembic migrations."""
+"""SQLModel tables, the engine and sessions, and the Alembic migrations.
+
+Primary keys are typed `id: int = Field(default=None, ...)`, as SQLAlchemy's own `Mapped[int]`
+would be: the database assigns the id at flush, and the code reads it only after one, so the type
+says what every reader sees (an `int | None` there would need a check or an ignore at each use).
+In queries, wrap a column in `sqlmodel.col()`: the class attribute is typed as its value
+(`Ticket.id` is an `int` to mypy), `col(Ticket.id)` as the column expression it is at run time.
+"""
 
 from app.db.events import TicketEvent
 from app.db.labels import Label, TicketLabel

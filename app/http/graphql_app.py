@@ -162,7 +162,7 @@ def outage_response(scope: Scope, error: Unavailable) -> Response:
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI view with our Context and API-key authentication (header or ws init)."""
 
-    websocket_adapter_class = LimitedWebSocketAdapter  # type: ignore[assignment]
+    websocket_adapter_class = LimitedWebSocketAdapter
     graphql_transport_ws_handler_class = LimitedTransportWSHandler
     graphql_ws_handler_class = LegacyWSHandler
 
@@ -248,12 +248,12 @@ class GraphQLApp(GraphQL[Context, None]):
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         response = await super().get_sub_response(request)
         accept = request.headers.get("accept")
-        response.graphql_response = wants_graphql_response(accept)  # type: ignore[attr-defined]
-        response.event_stream = None  # type: ignore[attr-defined]
+        response.graphql_response = wants_graphql_response(accept)
+        response.event_stream = None
         if isinstance(request, Request) and accepts_event_stream(accept):
             stream = self._event_stream(request)
-            response.event_stream = stream  # type: ignore[attr-defined]
-            response.resume_seq = resume_seq(request.headers.get("last-event-id"))  # type: ignore[attr-defined]
+            response.event_stream = stream
+            response.resume_seq = resume_seq(request.headers.get("last-event-id"))
         return response
 
     def _event_stream(self, request: Request) -> EventStream:
@@ -265,7 +265,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self, request: Request, result: Any, protocol: Any, sub_response: Response
     ) -> Response:
         """A subscription over graphql-sse (Strawberry calls this for streaming protocols)."""
-        stream: EventStream = sub_response.event_stream  # type: ignore[attr-defined]
+        stream: EventStream = sub_response.event_stream
         return stream.results(result, lambda value: self.process_result(request, value))
 
     async def render_graphql_ide(self, request: Request) -> Response:

@@ -50,8 +50,8 @@ class HeaderDeadline:
     _header_bytes = 0
     _cycle_seen: Any = None
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)  # type: ignore[misc]
+    def connection_made(self, transport: asyncio.Transport) -> None:
+        super().connection_made(transport)
         self._arm()
 
     def data_received(self, data: bytes) -> None:
@@ -62,20 +62,20 @@ class HeaderDeadline:
                 self._refuse_headers()
                 return
             self._header_bytes += len(data)
-        super().data_received(data)  # type: ignore[misc]
+        super().data_received(data)
         if self.cycle is not self._cycle_seen or self.transport.get_protocol() is not self:
             self._cycle_seen = self.cycle  # headers complete (or upgraded to a WebSocket)
             self._disarm()
 
     def on_response_complete(self) -> None:
-        super().on_response_complete()  # type: ignore[misc]
+        super().on_response_complete()
         # The next request's headers, unless it arrived already (pipelined) and is running.
         if not self.transport.is_closing() and self._idle():
             self._arm()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
-        super().connection_lost(exc)  # type: ignore[misc]
+        super().connection_lost(exc)
 
     def _arm(self) -> None:
         self._disarm()
@@ -106,5 +106,5 @@ class HeaderDeadline:
             self.transport.close()
 
 
-class HeaderDeadlineProtocol(HeaderDeadline, AutoHTTPProtocol):  # type: ignore[misc, valid-type]
+class HeaderDeadlineProtocol(HeaderDeadline, AutoHTTPProtocol):
     pass

@@ -51,7 +51,7 @@ async def insert_tickets(s: AsyncSession, rows: list[dict[str, Any]]) -> list[Si
     """Insert the rows; returns stand-ins (the values plus `id`) in the same order."""
     if not rows:
         return []
-    table = Ticket.__table__  # type: ignore[attr-defined]
+    table = Ticket.__table__
     stmt = insert(table).returning(table.c.id, table.c.origin_system, table.c.external_id)
     result = await s.execute(stmt, rows)
     ids = {(r.origin_system, r.external_id): r.id for r in result}

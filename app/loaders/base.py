@@ -27,7 +27,7 @@ V = TypeVar("V")
 
 
 def table_of(model: Any) -> Table:
-    return model.__table__  # type: ignore[no-any-return]
+    return model.__table__
 
 
 NOT_LOADED: Any = object()
@@ -95,7 +95,7 @@ def _retrieve_all(futures: list[asyncio.Future[Any]]) -> None:
 
 @lru_cache(maxsize=256)
 def record_type(keys: tuple[str, ...]) -> Any:
-    return namedtuple("Record", keys)  # type: ignore[misc]
+    return namedtuple("Record", keys)
 
 
 def records(result: Result[Any]) -> list[Any]:

@@ -23,12 +23,12 @@ Processor = Callable[[Any], Any]
 
 
 async def _asyncpg_rows(driver: Any, sql: str, args: list[Any]) -> Sequence[Any]:
-    return await driver.fetch(sql, *args)  # type: ignore[no-any-return]
+    return await driver.fetch(sql, *args)
 
 
 async def _aiosqlite_rows(driver: Any, sql: str, args: list[Any]) -> Sequence[Any]:
     async with driver.execute(sql, args) as cursor:
-        return await cursor.fetchall()  # type: ignore[no-any-return]
+        return await cursor.fetchall()
 
 
 _DRIVERS = {"asyncpg": _asyncpg_rows, "aiosqlite": _aiosqlite_rows}

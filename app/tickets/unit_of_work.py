@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.db import Ticket, TicketEvent, Workspace
 from app.db.engine import Database
@@ -59,7 +60,9 @@ class UnitOfWork:
 
     async def lock_workspace(self) -> None:
         stmt = (
-            select(Workspace.event_seq).where(Workspace.id == self.workspace_id).with_for_update()
+            select(col(Workspace.event_seq))
+            .where(col(Workspace.id) == self.workspace_id)
+            .with_for_update()
         )
         self._seq = (await self.session.execute(stmt)).scalar_one()
 
@@ -97,7 +100,7 @@ class UnitOfWork:
         event = TicketEvent(
             workspace_id=self.workspace_id,
             seq=self._seq,
-            ticket_id=ticket.id,  # type: ignore[arg-type]
+            ticket_id=ticket.id,
             type=type_.value,
             from_state=before["state"] if before else None,
             to_state=ticket.state,
@@ -117,7 +120,9 @@ class UnitOfWork:
         rows = [event.model_dump(exclude={"id"}) for event in self.events]
         await self.session.execute(insert(TicketEvent), rows)
         await self.session.execute(
-            update(Workspace).where(Workspace.id == self.workspace_id).values(event_seq=self._seq)
+            update(Workspace)
+            .where(col(Workspace.id) == self.workspace_id)
+            .values(event_seq=self._seq)
         )
         await self.session.flush()
         self.last_seq = self._seq

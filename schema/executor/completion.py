@@ -91,12 +91,12 @@ class CompiledCompletion:
                     return completer(result, info, path)
                 except Abandon:
                     self._skip_compiled = isinstance(return_type, GraphQLNonNull)
-        return super().complete_value(  # type: ignore[misc]
+        return super().complete_value(
             return_type, field_details_list, info, path, result, position_context
         )
 
     def build_response(self, data: Any) -> Any:
-        result = super().build_response(data)  # type: ignore[misc]
+        result = super().build_response(data)
         if isinstance(result, ExecutionResult):  # the last step: nothing runs on this any more
             # The plans are closures over this context, and graphql-core's async helpers are
             # its bound methods: cycles that kept the request's context, loaders and rows
@@ -123,7 +123,7 @@ class CompiledCompletion:
 
     def _leaf(self, leaf_type: Any) -> Completer:
         coerce = leaf_coercer(leaf_type)
-        is_awaitable = self.is_awaitable  # type: ignore[attr-defined]
+        is_awaitable = self.is_awaitable
 
         def leaf(value: Any, _info: Any, _path: Path) -> Any:
             if value is None or value is Undefined:
@@ -136,8 +136,8 @@ class CompiledCompletion:
         return _marked(leaf, needs_info=False, needs_path=False)
 
     def _abstract(self, abstract_type: Any, field_details_list: Any) -> Completer:
-        resolve_type = abstract_type.resolve_type or self.type_resolver  # type: ignore[attr-defined]
-        is_awaitable = self.is_awaitable  # type: ignore[attr-defined]
+        resolve_type = abstract_type.resolve_type or self.type_resolver
+        is_awaitable = self.is_awaitable
         by_type: dict[Any, Completer | None] = {}
 
         def abstract(value: Any, info: Any, path: Path) -> Any:
@@ -150,7 +150,7 @@ class CompiledCompletion:
                 _discard(name)
                 raise Abandon
             try:
-                object_type = self.ensure_valid_runtime_type(  # type: ignore[attr-defined]
+                object_type = self.ensure_valid_runtime_type(
                     name, abstract_type, field_details_list, info, value
                 )
             except Exception:
@@ -165,9 +165,7 @@ class CompiledCompletion:
         return abstract
 
     def _object(self, object_type: GraphQLObjectType, field_details_list: Any) -> Completer | None:
-        grouped, defer_usages, _forbidden = self.collect_subfields(  # type: ignore[attr-defined]
-            object_type, field_details_list
-        )
+        grouped, defer_usages, _forbidden = self.collect_subfields(object_type, field_details_list)
         if defer_usages:
             return None
         steps = []
@@ -179,7 +177,7 @@ class CompiledCompletion:
         is_type_of = object_type.is_type_of
         if getattr(is_type_of, "accepts_everything", False):
             is_type_of = None  # it would answer True (schema/types/node.py)
-        is_awaitable = self.is_awaitable  # type: ignore[attr-defined]
+        is_awaitable = self.is_awaitable
 
         def complete_object(value: Any, info: Any, path: Path) -> Any:
             if value is None or value is Undefined:
@@ -212,9 +210,9 @@ class CompiledCompletion:
         field_def = object_type.fields.get(field_name)
         if field_def is None:
             return None
-        plan = self._leaf_plan_for(object_type, field_name)  # type: ignore[attr-defined]
+        plan = self._leaf_plan_for(object_type, field_name)
         if plan is not None:
-            return response_name, _column_step(plan, self.is_awaitable)  # type: ignore[attr-defined]
+            return response_name, _column_step(plan, self.is_awaitable)
         definition = field_def.extensions.get("strawberry-definition")
         if definition is None or getattr(definition, "is_async", True):
             return None  # an async resolver always hands back an awaitable: not worth a try
@@ -227,8 +225,8 @@ class CompiledCompletion:
             return response_name, relation
         without_info = getattr(field_def.resolve, "without_info", None)
         if without_info is not None:
-            return response_name, _info_free_step(without_info, field, completer, self.is_awaitable)  # type: ignore[attr-defined]
-        return response_name, _resolver_step(field, completer, self.is_awaitable)  # type: ignore[attr-defined]
+            return response_name, _info_free_step(without_info, field, completer, self.is_awaitable)
+        return response_name, _resolver_step(field, completer, self.is_awaitable)
 
     def _relation_step(
         self, definition: Any, field: _Field, completer: Completer
@@ -252,7 +250,7 @@ class CompiledCompletion:
             return None  # the resolver reports it, at its path
         with_info = needs_info(completer)
         with_path = with_info or needs_path(completer)
-        loader = getattr(self.context_value.loaders, spec.relation.loader)  # type: ignore[attr-defined]
+        loader = getattr(self.context_value.loaders, spec.relation.loader)
         ready = spec.ready
 
         def relation(value: Any, path: Path) -> Any:
@@ -394,11 +392,11 @@ def _list(inner: Completer | None) -> Completer | None:
 
 
 def needs_info(completer: Callable[..., Any]) -> bool:
-    return getattr(completer, "needs_info", True)  # type: ignore[no-any-return]
+    return getattr(completer, "needs_info", True)
 
 
 def needs_path(completer: Callable[..., Any]) -> bool:
-    return getattr(completer, "needs_path", True)  # type: ignore[no-any-return]
+    return getattr(completer, "needs_path", True)
 
 
 def _marked(function: Any, *, needs_info: bool = True, needs_path: bool = True) -> Any:

@@ -68,7 +68,7 @@ def leaf_coercer(leaf_type: GraphQLLeafType) -> Coercer:
     without the call (strings, IDs, booleans, 32-bit ints) or remembered (an enum's values:
     Strawberry's enum coercion searches its values one by one)."""
     coerce = leaf_type.coerce_output_value
-    unchanged = _UNCHANGED.get(leaf_type)  # type: ignore[call-overload]
+    unchanged = _UNCHANGED.get(leaf_type)
     if unchanged is not None:
 
         def same_or_coerced(value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
@@ -152,5 +152,5 @@ def leaf_plan(field_def: GraphQLField) -> LeafPlan | None:
     if not is_leaf_type(leaf):
         return None
     assert isinstance(leaf, GraphQLLeafType)
-    unchanged = _UNCHANGED.get(leaf)  # type: ignore[call-overload]
+    unchanged = _UNCHANGED.get(leaf)
     return LeafPlan(definition.python_name, leaf_coercer(leaf), nullable, unchanged)

@@ -98,7 +98,7 @@ class QueryLimits(SchemaExtension):
 
     async def _check(self, schema: Any) -> list[GraphQLError]:
         ctx, settings = self.execution_context, self.settings
-        shape = measure(schema, ctx.graphql_document, ctx.operation_name, ctx.variables)  # type: ignore[arg-type]
+        shape = measure(schema, ctx.graphql_document, ctx.operation_name, ctx.variables)
         if shape is None:
             return []
         self.shape = shape

@@ -18,19 +18,19 @@ from schema.types.workspace import Viewer
 class DirectoryQueries:
     @strawberry.field(permission_classes=AUTHENTICATED, description="All lines, by name.")
     async def lines(self, info: Info) -> list[Line]:
-        return await list_rows(info.context.db, info.context.workspace_id, "line")  # type: ignore[return-value]
+        return await list_rows(info.context.db, info.context.workspace_id, "line")
 
     @strawberry.field(permission_classes=AUTHENTICATED, description="All users, by name.")
     async def users(self, info: Info) -> list[User]:
-        return await list_rows(info.context.db, info.context.workspace_id, "user")  # type: ignore[return-value]
+        return await list_rows(info.context.db, info.context.workspace_id, "user")
 
     @strawberry.field(permission_classes=AUTHENTICATED, description="All teams, by name.")
     async def teams(self, info: Info) -> list[Team]:
-        return await list_rows(info.context.db, info.context.workspace_id, "team")  # type: ignore[return-value]
+        return await list_rows(info.context.db, info.context.workspace_id, "team")
 
     @strawberry.field(permission_classes=AUTHENTICATED, description="All labels, by name.")
     async def labels(self, info: Info) -> list[Label]:
-        return await list_rows(info.context.db, info.context.workspace_id, "label")  # type: ignore[return-value]
+        return await list_rows(info.context.db, info.context.workspace_id, "label")
 
     @strawberry.field(permission_classes=AUTHENTICATED, description="Who the API key is.")
     async def viewer(self, info: Info) -> Viewer:
@@ -39,4 +39,4 @@ class DirectoryQueries:
         user, workspace = await asyncio.gather(
             ctx.loaders.user.load(principal.user_id), workspace_row(ctx.db, principal.workspace_id)
         )
-        return Viewer(user=user, workspace=workspace, role=principal.role)  # type: ignore[arg-type]
+        return Viewer(user=user, workspace=workspace, role=principal.role)

@@ -75,7 +75,7 @@ class TicketConnection:
 
     @strawberry.field(description="The tickets of this page, without cursors.")
     def nodes(self) -> list[Ticket]:
-        return self.page.rows  # type: ignore[return-value]
+        return self.page.rows
 
     @strawberry.field(description=docs.PAGE_INFO)
     def page_info(self) -> PageInfo:
@@ -147,4 +147,4 @@ class TicketQueries:
         row = await info.context.loaders.ticket.load(decode_pk(id, TICKET))
         if row is not None:
             await prefetch_for_field(info, [row])
-        return row  # type: ignore[no-any-return]
+        return row

@@ -41,7 +41,7 @@ class RetriesSpoiledEvents:
     _event = False  # set on the copies that resolve one subscription event
 
     def build_per_event_executor(self, payload: Any) -> Any:
-        executor = super().build_per_event_executor(payload)  # type: ignore[misc]
+        executor = super().build_per_event_executor(payload)
         executor._event = True
         return executor
 
@@ -50,7 +50,7 @@ class RetriesSpoiledEvents:
         return self._resolved(result, serially) if self._event else result
 
     def _execute_once(self, serially: bool | None) -> Any:
-        return super().execute_operation(serially)  # type: ignore[misc]
+        return super().execute_operation(serially)
 
     async def _resolved(self, first: Any, serially: bool | None) -> ExecutionResult:
         result: ExecutionResult = await first if self.is_awaitable(first) else first
@@ -60,7 +60,7 @@ class RetriesSpoiledEvents:
             log.info("event resolution hit an outage; trying again in %.2f s", delay)
             await asyncio.sleep(delay)
             self.context_value.fresh_loaders()
-            again = super().build_per_event_executor(self.root_value)  # type: ignore[misc]
+            again = super().build_per_event_executor(self.root_value)
             attempt = again._execute_once(serially)
             result = await attempt if self.is_awaitable(attempt) else attempt
         return result

@@ -60,7 +60,7 @@ class TicketStatusChangedSubscription:
             async with aclosing(snapshot) as tickets:
                 async for item in tickets:
                     ctx.fresh_loaders()
-                    yield item  # type: ignore[misc]
+                    yield item
         async with aclosing(feed_events(info, event_filter, after_seq)) as events:
             async for event in events:
                 yield event

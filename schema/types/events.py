@@ -51,15 +51,15 @@ class TicketEvent(RowType, Node):
 
     @strawberry.field(description=docs.ID)
     def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("TicketEvent", self.id))  # type: ignore[arg-type]
+        return strawberry.ID(encode_id("TicketEvent", self.id))
 
     @strawberry.field(description="Pass it as `after` to read or subscribe from here on.")
     def cursor(self) -> str:
-        return encode_event_cursor(self.seq)  # type: ignore[attr-defined]
+        return encode_event_cursor(self.seq)
 
     @strawberry.field(description="The ticket as it is now (not as it was at the event).")
     def ticket(self, info: Info) -> Ticket:
-        return info.context.loaders.ticket.load(self.ticket_id)  # type: ignore[attr-defined,no-any-return]
+        return info.context.loaders.ticket.load(self.ticket_id)
 
     @strawberry.field(
         description=(
@@ -67,7 +67,7 @@ class TicketEvent(RowType, Node):
         )
     )
     def actor(self, info: Info) -> User | None:
-        actor_id = self.actor_id  # type: ignore[attr-defined]
+        actor_id = self.actor_id
         return None if actor_id is None else info.context.loaders.user.load(actor_id)
 
 

@@ -174,7 +174,7 @@ class HelpdeskTicket(Ticket):
 
     @classmethod
     def is_type_of(cls, obj: Any, info: Any) -> bool:
-        return obj.kind == DomainTicketKind.HELPDESK  # type: ignore[no-any-return]
+        return obj.kind == DomainTicketKind.HELPDESK
 
     @relation_field(relations.CONTACT, description="The customer (same as contact).")
     def customer(self, info: Info) -> Contact | None: ...
@@ -185,7 +185,7 @@ class HelpdeskTicket(Ticket):
         )
     )
     def responder(self) -> Responder | None:
-        name, version = self.responder_name, self.responder_version  # type: ignore[attr-defined]
+        name, version = self.responder_name, self.responder_version
         if name is None and version is None:
             return None
         return Responder(name=name, version=version)

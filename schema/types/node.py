@@ -36,7 +36,7 @@ _TYPE_BY_MODEL: dict[type, str] = {
     TicketEvent: "TicketEvent",
     Workspace: "Workspace",
 }
-_TYPE_BY_COLUMNS = {tuple(m.__table__.c.keys()): name for m, name in _TYPE_BY_MODEL.items()}  # type: ignore[attr-defined]
+_TYPE_BY_COLUMNS = {tuple(m.__table__.c.keys()): name for m, name in _TYPE_BY_MODEL.items()}
 
 
 def ticket_type_name(obj: Any) -> str:
@@ -57,7 +57,7 @@ def accept_any(cls: type, obj: Any, info: Any) -> bool:
 
 
 # Compiled completion (schema/executor/completion.py) knows the answer without the call.
-accept_any.accepts_everything = True  # type: ignore[attr-defined]
+accept_any.accepts_everything = True
 
 
 class RowType:

@@ -35,7 +35,7 @@ _MEANINGS = {
     ErrorCode.FORBIDDEN: "The API key's role may not do this.",
 }
 UserErrorCode: Any = strawberry.enum(
-    StrEnum("UserErrorCode", {code.name: code.value for code in _USER_ERROR_CODES}),  # type: ignore[misc]
+    StrEnum("UserErrorCode", {code.name: code.value for code in _USER_ERROR_CODES}),
     description="Why a mutation was refused (same values as the domain's error codes).",
 )
 for _value in UserErrorCode.__strawberry_definition__.values:

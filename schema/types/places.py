@@ -22,7 +22,7 @@ class Location(RowType, Node):
 
     @strawberry.field(description=docs.ID)
     def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("Location", self.id))  # type: ignore[arg-type]
+        return strawberry.ID(encode_id("Location", self.id))
 
 
 @strawberry.type(description="A queue line: where walk-in visitors wait to be called.")
@@ -34,7 +34,7 @@ class Line(RowType, Node):
 
     @strawberry.field(description=docs.ID)
     def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("Line", self.id))  # type: ignore[arg-type]
+        return strawberry.ID(encode_id("Line", self.id))
 
     @relation_field(
         relations.LOCATION,
@@ -57,4 +57,4 @@ class Label(RowType, Node):
 
     @strawberry.field(description=docs.ID)
     def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("Label", self.id))  # type: ignore[arg-type]
+        return strawberry.ID(encode_id("Label", self.id))

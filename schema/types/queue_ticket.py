@@ -80,7 +80,7 @@ class QueueTicket(Ticket):
 
     @classmethod
     def is_type_of(cls, obj: Any, info: Any) -> bool:
-        return obj.kind == DomainTicketKind.QUEUE  # type: ignore[no-any-return]
+        return obj.kind == DomainTicketKind.QUEUE
 
     @relation_field(
         relations.LINE, description="The line the visitor waits in (or was served from)."
@@ -106,4 +106,4 @@ class QueueTicket(Ticket):
     def position(self, info: Info) -> int | None:
         if self.status != DomainQueueStatus.NEW:
             return None
-        return info.context.loaders.queue_position.load(self.id)  # type: ignore[arg-type,return-value]
+        return info.context.loaders.queue_position.load(self.id)

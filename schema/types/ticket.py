@@ -127,7 +127,7 @@ class Ticket(Node):
 
     @strawberry.field(description=docs.ID)
     def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id(TICKET, self.id))  # type: ignore[arg-type]
+        return strawberry.ID(encode_id(TICKET, self.id))
 
     # Relation fields (schema/executor/relations.py) return the value when the loader holds it, else
     # its future (no coroutine per field); the executor awaits it.
@@ -181,11 +181,11 @@ class Ticket(Node):
     @strawberry.field(description="Where the ticket came from, and the vendor's own view of it.")
     def origin(self) -> TicketOrigin:
         return TicketOrigin(
-            system=self.origin_system,  # type: ignore[attr-defined]
-            external_id=self.external_id,  # type: ignore[attr-defined]
-            raw_status=self.raw_status,  # type: ignore[attr-defined]
-            vendor_updated_at=self.vendor_updated_at,  # type: ignore[attr-defined]
-            ticket_id=self.id,  # type: ignore[attr-defined]
+            system=self.origin_system,
+            external_id=self.external_id,
+            raw_status=self.raw_status,
+            vendor_updated_at=self.vendor_updated_at,
+            ticket_id=self.id,
         )
 
     @strawberry.field(description="The ticket's events in log order; at most 100 per page.")
@@ -200,7 +200,7 @@ class Ticket(Node):
         check_page_size(first, "first")
         if after is not None:
             _check_cursor(decode_event_cursor, after)
-        key = PageKey(self.id, first or relations.DEFAULT_PAGE, after)  # type: ignore[arg-type]
+        key = PageKey(self.id, first or relations.DEFAULT_PAGE, after)
         return relations.wrap_when_done(
             info.context.loaders.history.load(key), TicketEventConnection.from_page
         )

@@ -51,11 +51,11 @@ class LegacyWSHandler(ClosesOnOutage, BaseGraphQLWSHandler[Any, Any]):
                 root_value=self.root_value,
                 operation_name=operation_name,
             )
-            self.subscriptions[operation_id] = results  # type: ignore[assignment]
+            self.subscriptions[operation_id] = results
             first = True
             async for result in results:
                 if first and isinstance(result, PreExecutionError):
-                    await self._send_error(operation_id, result.errors[0])  # type: ignore[index]
+                    await self._send_error(operation_id, result.errors[0])
                     return
                 if not isinstance(result, ExecutionResult):  # @defer/@stream frames
                     await self._send_error(operation_id, GraphQLError(NO_INCREMENTAL))
@@ -72,5 +72,5 @@ class LegacyWSHandler(ClosesOnOutage, BaseGraphQLWSHandler[Any, Any]):
 
     async def _send_error(self, operation_id: str, error: GraphQLError) -> None:
         await self.send_message(
-            ErrorMessage(type="error", id=operation_id, payload=error.formatted)  # type: ignore[typeddict-item]
+            ErrorMessage(type="error", id=operation_id, payload=error.formatted)
         )

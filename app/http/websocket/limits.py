@@ -103,10 +103,10 @@ class ClosesOnOutage:
             with contextlib.suppress(Exception):  # closed already: nothing to tell anyone
                 await self.websocket.close(CLOSE_TRY_AGAIN, TRY_AGAIN_REASON)
             return
-        await super().send_message(message)  # type: ignore[misc]
+        await super().send_message(message)
 
 
-class LimitedTransportWSHandler(ClosesOnOutage, BaseGraphQLTransportWSHandler):  # type: ignore[type-arg]
+class LimitedTransportWSHandler(ClosesOnOutage, BaseGraphQLTransportWSHandler):
     async def handle(self) -> None:
         self._last_message = time.monotonic()
         watchdog = asyncio.create_task(self._close_when_idle())
@@ -126,7 +126,7 @@ class LimitedTransportWSHandler(ClosesOnOutage, BaseGraphQLTransportWSHandler): 
             resolved = with_document_text(message)
             if resolved is None:
                 await self.send_message(
-                    {"id": message.get("id"), "type": "error", "payload": [NOT_FOUND]}  # type: ignore[typeddict-item]
+                    {"id": message.get("id"), "type": "error", "payload": [NOT_FOUND]}
                 )
                 return
             message = resolved
