@@ -454,7 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ticketgw {version('ticketgw')}")
     parser.add_argument("--database-url", help="overrides TICKETGW_DATABASE_URL")
     # Every command also takes --database-url after its name.
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--database-url", default=argparse.SUPPRESS, help="overrides TICKETGW_DATABASE_URL"
     )

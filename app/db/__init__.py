@@ -7,6 +7,9 @@ In queries, wrap a column in `sqlmodel.col()`: the class attribute is typed as i
 (`Ticket.id` is an `int` to mypy), `col(Ticket.id)` as the column expression it is at run time.
 """
 
+from sqlalchemy import Table
+from sqlmodel import SQLModel
+
 from app.db.events import TicketEvent
 from app.db.labels import Label, TicketLabel
 from app.db.lines import Line, Location
@@ -33,4 +36,10 @@ __all__ = [
     "User",
     "WebhookSecret",
     "Workspace",
+    "table_of",
 ]
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's Core table: for Core statements (bulk inserts, the loaders' queries)."""
+    return model.__table__  # type: ignore[attr-defined, no-any-return]  # SQLModel sets it untyped

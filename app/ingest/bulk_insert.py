@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db import Ticket
+from app.db import Ticket, table_of
 from app.domain.records import TicketRecord
 from app.domain.states import unified_state
 from app.tickets.unit_of_work import UnitOfWork
@@ -51,7 +51,7 @@ async def insert_tickets(s: AsyncSession, rows: list[dict[str, Any]]) -> list[Si
     """Insert the rows; returns stand-ins (the values plus `id`) in the same order."""
     if not rows:
         return []
-    table = Ticket.__table__
+    table = table_of(Ticket)
     stmt = insert(table).returning(table.c.id, table.c.origin_system, table.c.external_id)
     result = await s.execute(stmt, rows)
     ids = {(r.origin_system, r.external_id): r.id for r in result}

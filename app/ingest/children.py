@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.db import ExtraField, Interaction, Label, Message, Ticket, TicketLabel
+from app.db import ExtraField, Interaction, Label, Message, Ticket, TicketLabel, table_of
 from app.domain.enums import EventType
 from app.domain.records import TicketRecord
 from app.ingest.refs import IngestRefs
@@ -44,7 +44,7 @@ class BulkRows:
 
     async def insert(self, s: AsyncSession) -> None:
         for model, rows in self.rows.items():
-            await s.execute(insert(model.__table__), rows)
+            await s.execute(insert(table_of(model)), rows)
         self.rows.clear()
 
 

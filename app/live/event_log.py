@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import col
 
 from app.db import Ticket, TicketEvent, Workspace
@@ -15,7 +15,7 @@ from app.domain.event_filter import EventFilter
 
 def events_query(
     workspace_id: int, after_seq: int, event_filter: EventFilter
-) -> Select[tuple[TicketEvent]]:
+) -> Select[TicketEvent]:
     stmt = select(TicketEvent).where(
         col(TicketEvent.workspace_id) == workspace_id, col(TicketEvent.seq) > after_seq
     )
@@ -35,7 +35,7 @@ def events_query(
             )
         )
     if f.needs_ticket:
-        conditions = [Ticket.id == TicketEvent.ticket_id]
+        conditions: list[ColumnElement[bool]] = [col(Ticket.id) == col(TicketEvent.ticket_id)]
         if f.kinds:
             conditions.append(col(Ticket.kind).in_([k.value for k in f.kinds]))
         if f.line_ids:

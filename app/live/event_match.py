@@ -32,7 +32,7 @@ async def load_ticket_facts(
     if not ids:
         return {}
     stmt = select(
-        Ticket.id,
+        col(Ticket.id),
         col(Ticket.kind),
         col(Ticket.line_id),
         col(Ticket.team_id),

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import Result, Row, Table
+from sqlalchemy import Result, Row
 
 from app.db.engine import Database
 
@@ -24,10 +24,6 @@ if TYPE_CHECKING:
 
 K = TypeVar("K")
 V = TypeVar("V")
-
-
-def table_of(model: Any) -> Table:
-    return model.__table__
 
 
 NOT_LOADED: Any = object()

@@ -6,9 +6,8 @@ from typing import Any
 
 from sqlalchemy import Row, select
 
-from app.db import Label, Line, Team, User, Workspace
+from app.db import Label, Line, Team, User, Workspace, table_of
 from app.db.engine import Database
-from app.loaders.base import table_of
 
 _ORDER = {"line": Line, "user": User, "team": Team, "label": Label}
 

@@ -37,8 +37,7 @@ from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
 
-from app.db import Contact, Message, Ticket
-from app.loaders.base import table_of
+from app.db import Contact, Message, Ticket, table_of
 
 _ticket, _message, _contact = table_of(Ticket), table_of(Message), table_of(Contact)
 

@@ -21,6 +21,7 @@ from app.db import (
     TicketEvent,
     User,
     Workspace,
+    table_of,
 )
 from app.domain.enums import TicketKind
 from schema import docs
@@ -36,7 +37,7 @@ _TYPE_BY_MODEL: dict[type, str] = {
     TicketEvent: "TicketEvent",
     Workspace: "Workspace",
 }
-_TYPE_BY_COLUMNS = {tuple(m.__table__.c.keys()): name for m, name in _TYPE_BY_MODEL.items()}
+_TYPE_BY_COLUMNS = {tuple(table_of(m).c.keys()): name for m, name in _TYPE_BY_MODEL.items()}
 
 
 def ticket_type_name(obj: Any) -> str:
