@@ -42,4 +42,4 @@ __all__ = [
 
 def table_of(model: type[SQLModel]) -> Table:
     """A table model's Core table: for Core statements (bulk inserts, the loaders' queries)."""
-    return model.__table__  # type: ignore[attr-defined, no-any-return]  # SQLModel sets it untyped
+    return model.__table__  # type: ignore[attr-defined]  # SQLModel sets it, undeclared

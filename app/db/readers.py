@@ -104,7 +104,7 @@ class Readers:
     def _detached(self) -> _Kept:
         pooled = self._pool.connect()
         pooled.detach()  # the engine's pool no longer counts it: writes keep their connections
-        return _Kept(pooled, pooled.dbapi_connection.driver_connection)
+        return _Kept(pooled, pooled.driver_connection)
 
     def _wake(self) -> None:
         while self._waiters:

@@ -95,7 +95,8 @@ async def _prefetch(s: AsyncSession, ws: int, batch: list[TicketRecord]) -> dict
     for system, ids in _by_system(batch).items():
         stmt = select(Ticket).where(*_where(ws, system, ids))
         for ticket in (await s.execute(stmt)).scalars():
-            found[(system, ticket.external_id)] = ticket
+            if ticket.external_id is not None:  # always: the query matched on it
+                found[(system, ticket.external_id)] = ticket
     return found
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Row, select
+from sqlmodel import SQLModel
 
 from app.db import Label, Line, Team, User, Workspace, table_of
 from app.db.engine import Database
 
-_ORDER = {"line": Line, "user": User, "team": Team, "label": Label}
+_ORDER: dict[str, type[SQLModel]] = {"line": Line, "user": User, "team": Team, "label": Label}
 
 
 async def list_rows(db: Database, workspace_id: int, what: str) -> list[Row[Any]]:

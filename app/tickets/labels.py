@@ -67,7 +67,7 @@ async def apply_remove_label(uow: UnitOfWork, ticket: Ticket, *, name: str) -> T
     if link is not None:
         before = snapshot(ticket)
         await uow.session.delete(link)
-        memo(uow).pop(("link", ticket.id, label.id), None)
+        memo(uow).pop(("link", ticket.id, link.label_id), None)
         await uow.record(ticket, EventType.LABEL_REMOVED, before, changes={"label": [name, None]})
     return ticket
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlmodel import col
 
 from app.background import finish, log_failed_step, sleep_unless_stopped
@@ -38,10 +39,14 @@ async def prune_events(
     pruned = 0
     for ws_id, through_seq in cutoffs:
         async with unit_of_work(env, ws_id, None) as uow:
-            result = await uow.session.execute(
-                delete(TicketEvent).where(
-                    col(TicketEvent.workspace_id) == ws_id, col(TicketEvent.seq) <= through_seq
-                )
+            # A DELETE's result is a CursorResult (with rowcount); Session.execute is typed Result.
+            result = cast(
+                "CursorResult[Any]",
+                await uow.session.execute(
+                    delete(TicketEvent).where(
+                        col(TicketEvent.workspace_id) == ws_id, col(TicketEvent.seq) <= through_seq
+                    )
+                ),
             )
             await uow.session.execute(
                 update(Workspace)

@@ -54,7 +54,7 @@ class LegacyWSHandler(ClosesOnOutage, BaseGraphQLWSHandler[Any, Any]):
             self.subscriptions[operation_id] = results
             first = True
             async for result in results:
-                if first and isinstance(result, PreExecutionError):
+                if first and isinstance(result, PreExecutionError) and result.errors:
                     await self._send_error(operation_id, result.errors[0])
                     return
                 if not isinstance(result, ExecutionResult):  # @defer/@stream frames
