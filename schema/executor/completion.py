@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import (
     ExecutionResult,
@@ -39,7 +39,8 @@ from app.loaders.base import NOT_LOADED
 from schema.executor.leaves import STEP_ASIDE, LeafPlan, leaf_coercer
 from schema.executor.relations import RELATION_FIELD
 
-Completer = Callable[[Any, Any, Path], Any]  # (value, info of its field, path) -> result
+# (value, info of its field, path) -> result; info and path are None when it needs neither.
+Completer = Callable[[Any, Any, Path | None], Any]
 
 
 class Abandon(Exception):
@@ -49,7 +50,14 @@ class Abandon(Exception):
 _TYPENAME = "__typename"
 
 
-class CompiledCompletion:
+if TYPE_CHECKING:
+    # mypy checks the mixin against what it is mixed into (the execution context it extends).
+    from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext as _MixinBase
+else:
+    _MixinBase = object
+
+
+class CompiledCompletion(_MixinBase):
     """Mixed into the execution context (see schema/executor/execution.py)."""
 
     # Set by the execution context: whether to compile (not with middleware wrapping
@@ -59,6 +67,9 @@ class CompiledCompletion:
     _compile_values: bool
     _completers: dict[tuple[Any, int], tuple[Any, Completer | None]]
     _skip_compiled = False
+
+    def _leaf_plan_for(self, parent_type: GraphQLObjectType, name: str) -> LeafPlan | None:
+        raise NotImplementedError  # the execution context's own (schema/executor/execution.py)
 
     def _compiled(self, return_type: Any, field_details_list: Any) -> Completer | None:
         cache = self._completers
@@ -103,7 +114,7 @@ class CompiledCompletion:
             # alive until the collector's next pass over old objects. Under load that piled
             # up tens of MB (with TICKETGW_TUNE_GC's rare full passes, ~80 MB).
             self._completers.clear()
-            self.async_helpers = None
+            self.async_helpers = None  # type: ignore[assignment]  # dropped: nothing runs after
         return result
 
     # --- compiling --------------------------------------------------------------------------
@@ -125,7 +136,7 @@ class CompiledCompletion:
         coerce = leaf_coercer(leaf_type)
         is_awaitable = self.is_awaitable
 
-        def leaf(value: Any, _info: Any, _path: Path) -> Any:
+        def leaf(value: Any, _info: Any, _path: Path | None) -> Any:
             if value is None or value is Undefined:
                 return None
             coerced = coerce(value, is_awaitable)
@@ -140,7 +151,7 @@ class CompiledCompletion:
         is_awaitable = self.is_awaitable
         by_type: dict[Any, Completer | None] = {}
 
-        def abstract(value: Any, info: Any, path: Path) -> Any:
+        def abstract(value: Any, info: Any, path: Path | None) -> Any:
             if value is None or value is Undefined:
                 return None
             if isinstance(value, Exception):
@@ -179,7 +190,7 @@ class CompiledCompletion:
             is_type_of = None  # it would answer True (schema/types/node.py)
         is_awaitable = self.is_awaitable
 
-        def complete_object(value: Any, info: Any, path: Path) -> Any:
+        def complete_object(value: Any, info: Any, path: Path | None) -> Any:
             if value is None or value is Undefined:
                 return None
             if isinstance(value, Exception):
@@ -201,7 +212,7 @@ class CompiledCompletion:
 
     def _field_step(
         self, object_type: GraphQLObjectType, response_name: str, sub_list: Any
-    ) -> tuple[str, Callable[[Any, Path], Any]] | None:
+    ) -> tuple[str, Callable[[Any, Path | None], Any]] | None:
         node = sub_list[0].node
         field_name = node.name.value
         if field_name == _TYPENAME:
@@ -230,7 +241,7 @@ class CompiledCompletion:
 
     def _relation_step(
         self, definition: Any, field: _Field, completer: Completer
-    ) -> Callable[[Any, Path], Any] | None:
+    ) -> Callable[[Any, Path | None], Any] | None:
         """A relation field (schema/executor/relations.py) read from its loader's cache: no resolver
         call, so no Info and no argument conversion. Not ready: the standard steps resolve it."""
         spec = definition.metadata.get(RELATION_FIELD)
@@ -253,11 +264,13 @@ class CompiledCompletion:
         loader = getattr(self.context_value.loaders, spec.relation.loader)
         ready = spec.ready
 
-        def relation(value: Any, path: Path) -> Any:
+        def relation(value: Any, path: Path | None) -> Any:
             found = ready(loader, value, arguments)
             if found is NOT_LOADED:
                 raise Abandon
-            field_path = Path(path, field.response_name, field.type_name) if with_path else None
+            if not with_path:
+                return completer(found, None, None)
+            field_path = Path(path, field.response_name, field.type_name)
             return completer(found, field.info(field_path) if with_info else None, field_path)
 
         return _marked(relation, needs_path=with_path)
@@ -299,11 +312,11 @@ class _Field:
 
 def _resolver_step(
     field: _Field, completer: Completer, is_awaitable: Any
-) -> Callable[[Any, Path], Any]:
+) -> Callable[[Any, Path | None], Any]:
     """The field's resolver called as execute_field calls it."""
     resolve = field.field_def.resolve
 
-    def call(value: Any, path: Path) -> Any:
+    def call(value: Any, path: Path | None) -> Any:
         field_path = Path(path, field.response_name, field.type_name)
         info = field.info(field_path)
         try:
@@ -320,12 +333,12 @@ def _resolver_step(
 
 def _info_free_step(
     resolve: Callable[[Any], Any], field: _Field, completer: Completer, is_awaitable: Any
-) -> Callable[[Any, Path], Any]:
+) -> Callable[[Any, Path | None], Any]:
     """A plain resolver that takes no Info (schema/executor/resolvers.py), called with the row alone."""
     with_info = needs_info(completer)
     with_path = with_info or needs_path(completer)
 
-    def call(value: Any, path: Path) -> Any:
+    def call(value: Any, path: Path | None) -> Any:
         try:
             result = resolve(value)
         except Exception:
@@ -333,18 +346,20 @@ def _info_free_step(
         if is_awaitable(result):
             _discard(result)
             raise Abandon
-        field_path = Path(path, field.response_name, field.type_name) if with_path else None
+        if not with_path:
+            return completer(result, None, None)
+        field_path = Path(path, field.response_name, field.type_name)
         return completer(result, field.info(field_path) if with_info else None, field_path)
 
     return _marked(call, needs_path=with_path)
 
 
-def _column_step(plan: LeafPlan, is_awaitable: Any) -> Callable[[Any, Path], Any]:
+def _column_step(plan: LeafPlan, is_awaitable: Any) -> Callable[[Any, Path | None], Any]:
     """A column read as FastLeavesExecutionContext.execute_field reads it; a value the type
     hands back unchanged (most are strings) without a call."""
     attribute, unchanged, complete = plan.attribute, plan.unchanged, plan.complete
 
-    def column(value: Any, _path: Path) -> Any:
+    def column(value: Any, _path: Path | None) -> Any:
         found = getattr(value, attribute, STEP_ASIDE)
         if type(found) is not unchanged:
             found = complete(found, is_awaitable)
@@ -359,7 +374,7 @@ def _non_null(inner: Completer | None) -> Completer | None:
     if inner is None:
         return None
 
-    def non_null(value: Any, info: Any, path: Path) -> Any:
+    def non_null(value: Any, info: Any, path: Path | None) -> Any:
         completed = inner(value, info, path)
         if completed is None:
             raise Abandon
@@ -372,7 +387,7 @@ def _list(inner: Completer | None) -> Completer | None:
     if inner is None:
         return None
 
-    def complete_list(value: Any, info: Any, path: Path) -> Any:
+    def complete_list(value: Any, info: Any, path: Path | None) -> Any:
         if value is None or value is Undefined:
             return None
         if not isinstance(value, list | tuple):

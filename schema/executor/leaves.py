@@ -26,6 +26,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLString,
     Undefined,
+    get_nullable_type,
     is_leaf_type,
 )
 from strawberry.schema.types import base_scalars
@@ -37,7 +38,7 @@ STEP_ASIDE: Any = object()  # the standard path must complete this value
 Coercer = Callable[[Any, Callable[[Any], bool]], Any]
 
 # Built-in scalars that hand a value of exactly this Python type back unchanged.
-_UNCHANGED = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
+_UNCHANGED: dict[GraphQLLeafType, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
 # Strawberry's Date, DateTime and Time serialize with this; None where a version has no such
 # helper (then they take the general path).
 _ISOFORMAT = getattr(base_scalars, "isoformat", None)
@@ -148,7 +149,7 @@ def leaf_plan(field_def: GraphQLField) -> LeafPlan | None:
     ):
         return None
     nullable = not isinstance(field_def.type, GraphQLNonNull)
-    leaf = field_def.type if nullable else field_def.type.of_type
+    leaf = get_nullable_type(field_def.type)
     if not is_leaf_type(leaf):
         return None
     assert isinstance(leaf, GraphQLLeafType)

@@ -177,7 +177,8 @@ class HelpdeskTicket(Ticket):
         return obj.kind == DomainTicketKind.HELPDESK
 
     @relation_field(relations.CONTACT, description="The customer (same as contact).")
-    def customer(self, info: Info) -> Contact | None: ...
+    def customer(self, info: Info) -> Contact | None:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @strawberry.field(
         description=(

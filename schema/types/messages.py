@@ -159,7 +159,8 @@ class Message(RowType, Node):
             "The staff member who wrote it; null for customers' messages and automatic ones."
         ),
     )
-    def author(self, info: Info) -> User | None: ...
+    def author(self, info: Info) -> User | None:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @strawberry.field(description="Files attached to the message; empty when none.")
     def attachments(self) -> list[Attachment]:

@@ -40,7 +40,8 @@ class Line(RowType, Node):
         relations.LOCATION,
         description="Where the line is (Qminder line_changed / location_changed), if known.",
     )
-    def location(self, info: Info) -> Location | None: ...
+    def location(self, info: Info) -> Location | None:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
 
 @strawberry.type(description="A label (Qminder) or tag (Gorgias, Zaia).")

@@ -85,13 +85,15 @@ class QueueTicket(Ticket):
     @relation_field(
         relations.LINE, description="The line the visitor waits in (or was served from)."
     )
-    def line(self, info: Info) -> Line: ...
+    def line(self, info: Info) -> Line:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @relation_field(
         relations.CALLED_BY,
         description="The clerk who last called the ticket; null when never called.",
     )
-    def called_by(self, info: Info) -> User | None: ...
+    def called_by(self, info: Info) -> User | None:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @relation_field(
         relations.ASSIGNER,
@@ -100,7 +102,8 @@ class QueueTicket(Ticket):
             "unassigned or not recorded."
         ),
     )
-    def assigner(self, info: Info) -> User | None: ...
+    def assigner(self, info: Info) -> User | None:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @strawberry.field(description="1-based place among the waiting tickets of its line.")
     def position(self, info: Info) -> int | None:

@@ -132,21 +132,25 @@ class Ticket(Node):
     # Relation fields (schema/executor/relations.py) return the value when the loader holds it, else
     # its future (no coroutine per field); the executor awaits it.
     @relation_field(relations.CONTACT, description="The visitor or customer.")
-    def contact(self, info: Info) -> Contact | None: ...
+    def contact(self, info: Info) -> Contact | None:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @relation_field(
         relations.ASSIGNEE,
         description="The user responsible for the ticket now; null when unassigned.",
     )
-    def assignee(self, info: Info) -> User | None: ...
+    def assignee(self, info: Info) -> User | None:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @relation_field(relations.TEAM, description="The team the ticket is routed to; null when none.")
-    def team(self, info: Info) -> Team | None: ...
+    def team(self, info: Info) -> Team | None:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @relation_field(
         relations.LABELS, description="The ticket's labels (tags), by name; empty when none."
     )
-    def labels(self, info: Info) -> list[Label]: ...
+    def labels(self, info: Info) -> list[Label]:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @relation_field(
         RelationField(
@@ -161,7 +165,8 @@ class Ticket(Node):
         info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST_100)] = None,
         after: Annotated[str | None, strawberry.argument(description=docs.AFTER)] = None,
-    ) -> MessageConnection: ...
+    ) -> MessageConnection:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @relation_field(
         relations.INTERACTIONS,
@@ -170,13 +175,15 @@ class Ticket(Node):
             "each take-over of a helpdesk ticket."
         ),
     )
-    def interactions(self, info: Info) -> list[Interaction]: ...
+    def interactions(self, info: Info) -> list[Interaction]:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @relation_field(
         relations.EXTRA,
         description="Extra fields (Qminder) and external info, by title; empty when none.",
     )
-    def extra(self, info: Info) -> list[ExtraField]: ...
+    def extra(self, info: Info) -> list[ExtraField]:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @strawberry.field(description="Where the ticket came from, and the vendor's own view of it.")
     def origin(self) -> TicketOrigin:
