@@ -14,6 +14,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.tools import merge_types
+from strawberry.types.base import get_object_definition
 
 from app.observability.graphql_extension import ObserveOperation
 from schema.executor.execution import FastLeavesExecutionContext, install_direct_resolvers
@@ -91,7 +92,7 @@ def build_schema(*, introspection: bool = True, fast_paths: bool = True) -> stra
         (subscription, SUBSCRIPTION_DESCRIPTION),
     ):
         # merge_types takes no description; its result is a Strawberry type like any other.
-        root.__strawberry_definition__.description = description
+        get_object_definition(root, strict=True).description = description
     built = GatewaySchema(
         query=query,
         mutation=mutation,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 
@@ -179,6 +179,10 @@ class HelpdeskTicket(Ticket):
     @relation_field(relations.CONTACT, description="The customer (same as contact).")
     def customer(self, info: Info) -> Contact | None:
         raise NotImplementedError  # a stub: relation_field resolves it
+
+    if TYPE_CHECKING:  # columns of the row (the root) that resolvers read; not fields
+        responder_name: str | None
+        responder_version: int | None
 
     @strawberry.field(
         description=(

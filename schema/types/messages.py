@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import strawberry
 
@@ -123,6 +123,9 @@ class Message(RowType, Node):
         description="The message's id in a foreign system (Gorgias message external_id)."
     )
 
+    if TYPE_CHECKING:  # a column of the row (the root) that resolvers read; not a field
+        routing: Any
+
     @strawberry.field(
         description="How the message was routed (Gorgias source.type: email, chat, "
         "internal-note, ...)."
@@ -180,11 +183,14 @@ class MessageConnection:
 
     @strawberry.field(description=docs.EDGES)
     def edges(self) -> list[MessageEdge]:
-        return [MessageEdge(cursor=message_cursor(row), node=row) for row in self.page.rows]
+        return [
+            MessageEdge(cursor=message_cursor(row), node=cast("Message", row))
+            for row in self.page.rows
+        ]
 
     @strawberry.field(description="The messages of this page, without cursors.")
     def nodes(self) -> list[Message]:
-        return self.page.rows
+        return cast("list[Message]", self.page.rows)
 
     @strawberry.field(description=docs.PAGE_INFO)
     def page_info(self) -> PageInfo:

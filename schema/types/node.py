@@ -62,7 +62,10 @@ vars(accept_any)["accepts_everything"] = True  # a marker on the function (read 
 
 
 class RowType:
-    """Mixin for types whose roots are rows: any root is accepted (fields are read by name)."""
+    """Mixin for types whose roots are rows: any root is accepted (fields are read by name).
+
+    Resolvers hand out rows, or loaders' futures of rows, where their annotation names a GraphQL
+    type: they `cast` to it for mypy (the executor awaits a future and reads fields by name)."""
 
     is_type_of: ClassVar[classmethod[Any, [Any, Any], bool]] = classmethod(accept_any)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 
@@ -109,4 +109,4 @@ class QueueTicket(Ticket):
     def position(self, info: Info) -> int | None:
         if self.status != DomainQueueStatus.NEW:
             return None
-        return info.context.loaders.queue_position.load(self.id)
+        return cast("int | None", info.context.loaders.queue_position.load(self.id))

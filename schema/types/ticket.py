@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -121,6 +121,12 @@ class Ticket(Node):
         )
     )
 
+    if TYPE_CHECKING:  # columns of the row (the root) that resolvers read; not fields
+        origin_system: str
+        external_id: str | None
+        raw_status: str | None
+        vendor_updated_at: datetime | None
+
     @classmethod
     def resolve_type(cls, obj: Any, info: Any, abstract_type: Any) -> str:
         return ticket_type_name(obj)
@@ -208,6 +214,9 @@ class Ticket(Node):
         if after is not None:
             _check_cursor(decode_event_cursor, after)
         key = PageKey(self.id, first or relations.DEFAULT_PAGE, after)
-        return relations.wrap_when_done(
-            info.context.loaders.history.load(key), TicketEventConnection.from_page
+        return cast(
+            "TicketEventConnection",
+            relations.wrap_when_done(
+                info.context.loaders.history.load(key), TicketEventConnection.from_page
+            ),
         )
