@@ -30,6 +30,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import col
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
 from sqlalchemy import select, text, update
@@ -256,7 +258,7 @@ async def generate(url: str, tickets: int) -> dict[str, Any]:
     progress.close()
     async with db.transaction() as session:  # the log's head, as the services keep it
         await session.execute(
-            update(Workspace).where(Workspace.id == ws).values(event_seq=totals["events"])
+            update(Workspace).where(col(Workspace.id) == ws).values(event_seq=totals["events"])
         )
     loaded = time.monotonic()
     async with db.engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:

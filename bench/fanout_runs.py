@@ -68,6 +68,7 @@ async def start_subscribers(
         proc.stdin.write(json.dumps(plan).encode() + b"\n")
         procs.append(proc)
     for proc in procs:
+        assert proc.stdout is not None
         line = await proc.stdout.readline()
         if line.strip() != b"ready":
             raise RuntimeError(f"a subscriber process did not start: {line!r}")
@@ -81,9 +82,11 @@ async def stop_subscribers(
     line = json.dumps(stop).encode() + b"\n"
     every: list[dict[str, Any]] = []
     for proc in procs:
+        assert proc.stdin is not None
         proc.stdin.write(line)
         await proc.stdin.drain()
     for proc in procs:
+        assert proc.stdout is not None
         while (out := await proc.stdout.readline()).strip() in (b"full", b"timeout"):
             pass
         every += json.loads(out)
@@ -159,6 +162,7 @@ async def burst(
         args.sqla_url, args.broker, workspace_id, admin_id, line_pk, args.burst_events
     )
     for proc in procs:  # each says "full" (or "timeout") once its connections have them all
+        assert proc.stdout is not None
         await proc.stdout.readline()
     cpu_after = cpu_ms(subs.pids())
     server_ms = sum(v - cpu_before.get(p, 0) for p, v in cpu_after.items())

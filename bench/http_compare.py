@@ -147,7 +147,10 @@ def run_wrk(target: Target, query: str, duration: float, connections: int) -> di
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     os.unlink(script.name)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if found is None:
+        raise RuntimeError(f"wrk printed no Requests/sec:\n{out}")
+    rps = float(found.group(1))
     lat = {
         p: float(v) * _UNIT[u] for p, v, u in re.findall(r"\s(50|99)%\s+([\d.]+)(us|ms|s)\b", out)
     }
@@ -185,7 +188,7 @@ def make_targets(state: dict[str, Any], ticket_id: int) -> list[Target]:
     pg = state["url"].replace("postgresql+asyncpg://", "postgresql://")
     ws, key = state["workspace_id"], state["api_key"]
     gid = encode_id(TICKET, ticket_id)
-    gw_requests = {
+    gw_requests: dict[str, tuple[str, dict[str, Any]]] = {
         "dashboard": ("/graphql", {"query": DASHBOARD}),
         "single": ("/graphql", {"query": SINGLE, "variables": {"id": gid}}),
     }

@@ -61,7 +61,8 @@ class Runner:
         assert result.errors is None, result.errors
         return result.data, elapsed, counter.count
 
-    async def measure(self, name: str, seconds: float, op: Any) -> None:
+    @staticmethod
+    async def measure(name: str, seconds: float, op: Any) -> None:
         for _ in range(5):
             await op()
         timings, counts = [], set()
@@ -143,7 +144,7 @@ async def floor(state: dict[str, Any], seconds: float) -> None:
         await fetch_dashboard(pool, state["workspace_id"])
         return (time.perf_counter() - start) * 1000, 5
 
-    await Runner.measure(None, "raw floor", seconds, op)
+    await Runner.measure("raw floor", seconds, op)
     await pool.close()
 
 

@@ -100,7 +100,7 @@ async def main(tickets: int, runs: int) -> None:
         result = await schema.execute(DASHBOARD, context_value=context)
         elapsed = time.perf_counter() - start
         statement_counter.reset(token)
-        assert result.errors is None, result.errors
+        assert result.errors is None and result.data is not None, result.errors
         assert len(result.data["tickets"]["edges"]) == 50
         return elapsed, counter.count
 
