@@ -73,8 +73,8 @@ class StandardExecution(RetriesSpoiledEvents, StrawberryGraphQLCoreExecutionCont
 
 
 def build_schema(*, introspection: bool = True, fast_paths: bool = True) -> strawberry.Schema:
-    """`fast_paths=False` leaves out schema/executor/execution.py (the standard executor and Strawberry's
-    resolver chain, to compare against)."""
+    """`fast_paths=False` leaves out schema/executor/execution.py (the standard executor and
+    Strawberry's resolver chain, to compare against)."""
     query = merge_types("Query", tuple(QUERIES))
     # ObserveOperation first: it hands the operation to the request log and metrics.
     # MaskUnexpectedErrors right after ObserveOperation: it leaves last and sees every error.

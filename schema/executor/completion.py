@@ -334,7 +334,8 @@ def _resolver_step(
 def _info_free_step(
     resolve: Callable[[Any], Any], field: _Field, completer: Completer, is_awaitable: Any
 ) -> Callable[[Any, Path | None], Any]:
-    """A plain resolver that takes no Info (schema/executor/resolvers.py), called with the row alone."""
+    """A plain resolver that takes no Info (schema/executor/resolvers.py), called with the row
+    alone."""
     with_info = needs_info(completer)
     with_path = with_info or needs_path(completer)
 

@@ -1,8 +1,9 @@
 """Leaf values completed the way graphql-core's complete_leaf_value would, or left to it.
 
-Both fast paths (schema/executor/execution.py for single fields, schema/executor/completion.py for whole
-selections) read leaves through here, so they agree with each other and with the standard path:
-whatever the standard path would report as an error or wait for comes back as STEP_ASIDE.
+Both fast paths (schema/executor/execution.py for single fields, schema/executor/completion.py
+for whole selections) read leaves through here, so they agree with each other and with the
+standard path: whatever the standard path would report as an error or wait for comes back as
+STEP_ASIDE.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ it by default (Python's `gql` WebsocketsTransport, Apollo's old SubscriptionClie
 even fetch the schema. Here a `start` goes to `schema.stream`, which runs any operation: a query
 or mutation answers one `data` message, then `complete`. A message of the wrong shape
 (app.http.websocket.messages) gets an `error` when it names an operation, and is skipped otherwise.
-A result spoiled by an outage closes the socket with 1013 (app.http.websocket.limits.ClosesOnOutage).
+A result spoiled by an outage closes the socket with 1013
+(app.http.websocket.limits.ClosesOnOutage).
 """
 
 from __future__ import annotations

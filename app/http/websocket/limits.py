@@ -4,8 +4,8 @@ and no result spoiled by an outage ever goes out.
 Strawberry's own knobs cover the connection_init timeout and subscriptions per socket; this
 adds what it lacks. A message over the size limit closes the socket with 1009 (message too
 big); a graphql-transport-ws socket with no operation open and no message for the idle timeout
-closes with 4408; a message of the wrong shape (app.http.websocket.messages) closes with 4400, as the
-protocol says; a connection_init refused (unknown or revoked key) closes with 4403 and the
+closes with 4408; a message of the wrong shape (app.http.websocket.messages) closes with 4400,
+as the protocol says; a connection_init refused (unknown or revoked key) closes with 4403 and the
 reason in words. A `subscribe` naming a trusted document by id gets the document's text (the
 schema's TrustedDocumentsGuard then applies to sockets as to HTTP).
 
