@@ -14,6 +14,21 @@ from app.tickets.command import memo
 from app.tickets.unit_of_work import UnitOfWork
 
 
+def line_of(ticket: Ticket) -> int:
+    """A queue ticket's line: every queue ticket waits in one (the column is shared with
+    helpdesk tickets, which have none)."""
+    if ticket.line_id is None:
+        raise ValueError(f"Queue ticket {ticket.id} has no line")
+    return ticket.line_id
+
+
+def queue_key_of(ticket: Ticket) -> datetime:
+    """A waiting ticket's place in its line (set whenever a ticket starts waiting)."""
+    if ticket.queue_key is None:
+        raise ValueError(f"Waiting ticket {ticket.id} has no queue key")
+    return ticket.queue_key
+
+
 async def workspace_zone(uow: UnitOfWork) -> ZoneInfo:
     zone = memo(uow).get("zone")
     if zone is None:

@@ -58,6 +58,14 @@ class UnitOfWork:
         self._seq = 0
         self.last_seq: int | None = None
 
+    @property
+    def actor(self) -> int:
+        """The acting user of a command (the API key's, or the user it names): always set there.
+        The system's own runs (snooze wake-ups, ingest) have none, and never ask."""
+        if self.actor_id is None:
+            raise RuntimeError("A unit of work without an actor has no acting user")
+        return self.actor_id
+
     async def lock_workspace(self) -> None:
         stmt = (
             select(col(Workspace.event_seq))
