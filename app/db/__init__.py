@@ -1,8 +1,9 @@
 """SQLModel tables, the engine and sessions, and the Alembic migrations.
 
 Primary keys are typed `id: int = Field(default=None, ...)`, as SQLAlchemy's own `Mapped[int]`
-would be: the database assigns the id at flush, and the code reads it only after one, so the type
-says what every reader sees (an `int | None` there would need a check or an ignore at each use).
+would be: the id is None only until the row's first flush (the database assigns it), and only
+the code that adds rows looks before that (`if ticket.id is None: flush`); every other reader
+sees an int, and an `int | None` would need a check or an ignore at each use.
 In queries, wrap a column in `sqlmodel.col()`: the class attribute is typed as its value
 (`Ticket.id` is an `int` to mypy), `col(Ticket.id)` as the column expression it is at run time.
 """
