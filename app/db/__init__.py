@@ -37,8 +37,7 @@ __all__ = [
     "User",
     "WebhookSecret",
     "Workspace",
-    "table_of",
-]
+]  # the tables only (code that walks every table reads this list)
 
 
 def table_of(model: type[SQLModel]) -> Table:
