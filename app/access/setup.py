@@ -13,7 +13,7 @@ from app.live.service_env import ServiceEnv
 from app.tickets.unit_of_work import UnitOfWork, unit_of_work
 
 
-async def _taken(uow: UnitOfWork, column, value: str) -> bool:  # type: ignore[no-untyped-def]
+async def _taken(uow: UnitOfWork, column, value: str) -> bool:
     model = column.class_
     stmt = select(model.id).where(
         model.workspace_id == uow.workspace_id, func.lower(column) == value.lower()

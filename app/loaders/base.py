@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import Row, Table
+from sqlalchemy import Row
 
 from app.db.engine import Database
 
@@ -22,10 +22,6 @@ if TYPE_CHECKING:
 
 K = TypeVar("K")
 V = TypeVar("V")
-
-
-def table_of(model: Any) -> Table:
-    return model.__table__  # type: ignore[no-any-return]
 
 
 NOT_LOADED: Any = object()

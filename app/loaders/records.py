@@ -11,7 +11,7 @@ from sqlalchemy import Result
 
 @lru_cache(maxsize=256)
 def record_type(keys: tuple[str, ...]) -> Any:
-    return namedtuple("Record", keys)  # type: ignore[misc]
+    return namedtuple("Record", keys)
 
 
 def records(result: Result[Any]) -> list[Any]:

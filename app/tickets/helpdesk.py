@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.db import Contact, Team, Ticket, User
 from app.db.types import utcnow
@@ -49,7 +50,7 @@ async def find_or_make_contact(
     phone = optional_text(phone_number, "phoneNumber", max_length=64)
     if email is not None:
         stmt = select(Contact).where(
-            Contact.workspace_id == uow.workspace_id, Contact.email == email
+            col(Contact.workspace_id) == uow.workspace_id, col(Contact.email) == email
         )
         found = (await uow.session.execute(stmt.limit(1))).scalar_one_or_none()
         if found is not None:
@@ -206,11 +207,11 @@ async def apply_snooze(uow: UnitOfWork, ticket: Ticket, *, until: datetime) -> N
 # The server runs it about once a minute (maintenance.py); safe to run from several processes.
 
 
-def _due(now: datetime):  # type: ignore[no-untyped-def]
+def _due(now: datetime):
     return (
         Ticket.kind == TicketKind.HELPDESK,
         Ticket.status == HelpdeskStatus.SNOOZED,
-        Ticket.snooze_until <= now,  # type: ignore[operator]
+        col(Ticket.snooze_until) <= now,
     )
 
 
@@ -218,8 +219,8 @@ async def apply_wake_due(uow: UnitOfWork, now: datetime) -> int:
     """Wake this workspace's due tickets (re-read under the lock: another process may have)."""
     stmt = (
         select(Ticket)
-        .where(Ticket.workspace_id == uow.workspace_id, *_due(now))
-        .order_by(Ticket.snooze_until, Ticket.id)  # type: ignore[arg-type]
+        .where(col(Ticket.workspace_id) == uow.workspace_id, *_due(now))
+        .order_by(col(Ticket.snooze_until), col(Ticket.id))
         .with_for_update()
     )
     woken = 0
@@ -236,7 +237,7 @@ async def wake_due_tickets(env: ServiceEnv, now: datetime | None = None) -> int:
     """Wake every due ticket of every workspace, one transaction per workspace."""
     now = now or utcnow()
     async with env.db.read_session() as session:
-        stmt = select(Ticket.workspace_id).where(*_due(now)).distinct()
+        stmt = select(col(Ticket.workspace_id)).where(*_due(now)).distinct()
         workspace_ids = list((await session.execute(stmt)).scalars())
     total = 0
     for workspace_id in sorted(workspace_ids):
@@ -267,6 +268,7 @@ async def create_helpdesk_ticket(
     labels: Sequence[str] = (),
 ) -> Ticket:
     async with command(env, principal) as uow:
+        contact: Contact | None
         if contact_id is not None:
             contact = await get_row(uow, Contact, contact_id, "contactId")
         else:

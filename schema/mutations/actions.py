@@ -112,7 +112,7 @@ def area_mutations(
         (action.spec.name, mutation(action)) for area in areas for action in in_area(area)
     ]
     for field_name, place in (after or {}).items():
-        field = written.__dict__[field_name]  # type: ignore[union-attr]  # after implies written
+        field = vars(written)[field_name]  # `after` names mutations of `written`
         at = 0 if place is None else [n for n, _ in fields].index(place) + 1
         fields.insert(at, (field_name, field))
     return strawberry.type(type(name, (), dict(fields)))
