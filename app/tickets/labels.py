@@ -4,6 +4,7 @@ on first use. Adding a label a ticket has, or removing one it lacks, is a no-op:
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from app.db import Label, Ticket, TicketLabel
 from app.domain.enums import EventType
@@ -22,6 +23,48 @@ async def find_label(uow: UnitOfWork, name: str) -> Label | None:
     return label  # type: ignore[no-any-return]
 
 
+async def _find_label_and_link(
+    uow: UnitOfWork, ticket: Ticket, name: str
+) -> tuple[Label | None, bool]:
+    """The label and whether the ticket has it, in one statement."""
+    label = memo(uow).get(("label", name))
+    if label is not None:
+        linked = memo(uow).get(("link", ticket.id, label.id)) or bool(
+            await uow.session.get(TicketLabel, (ticket.id, label.id))
+        )
+        return label, linked
+    stmt = (
+        select(Label, TicketLabel.ticket_id)
+        .outerjoin(
+            TicketLabel,
+            (TicketLabel.label_id == Label.id) & (TicketLabel.ticket_id == ticket.id),  # type: ignore[arg-type]
+        )
+        .where(Label.workspace_id == uow.workspace_id, Label.name == name)
+    )
+    row = (await uow.session.execute(stmt)).one_or_none()
+    if row is None:
+        return None, False
+    memo(uow)[("label", name)] = row[0]
+    return row[0], row[1] is not None
+
+
+async def _make_label(uow: UnitOfWork, name: str, color: str | None) -> Label:
+    """A new label; on PostgreSQL a command running beside this one may make it first (ticket
+    commands are not serial), so the insert takes theirs instead of failing."""
+    if not uow.postgres:
+        label = Label(workspace_id=uow.workspace_id, name=name, color=color)
+        uow.session.add(label)
+        await uow.session.flush()
+        return label
+    stmt = (
+        pg_insert(Label)
+        .values(workspace_id=uow.workspace_id, name=name, color=color)
+        .on_conflict_do_update(index_elements=["workspace_id", "name"], set_={"name": name})
+        .returning(Label)
+    )
+    return (await uow.session.execute(stmt)).scalar_one()
+
+
 async def attach_label(
     uow: UnitOfWork, ticket: Ticket, name: str, color: str | None, *, new_ticket: bool = False
 ) -> bool:
@@ -29,15 +72,15 @@ async def attach_label(
     `new_ticket`: the ticket was made in this transaction and has no labels yet."""
     name = required_text(name, "name")
     color = check_color(color)
-    label = await find_label(uow, name)
+    if new_ticket:
+        label, linked = await find_label(uow, name), False
+        linked = label is not None and bool(memo(uow).get(("link", ticket.id, label.id)))
+    else:
+        label, linked = await _find_label_and_link(uow, ticket, name)
     if label is None:
-        label = Label(workspace_id=uow.workspace_id, name=name, color=color)
-        uow.session.add(label)
-        await uow.session.flush()
+        label = await _make_label(uow, name, color)
         memo(uow)[("label", name)] = label
-    elif memo(uow).get(("link", ticket.id, label.id)) or (
-        not new_ticket and await uow.session.get(TicketLabel, (ticket.id, label.id))
-    ):
+    elif linked:
         return False
     memo(uow)[("link", ticket.id, label.id)] = True
     uow.session.add(
