@@ -63,6 +63,10 @@ class Settings:
     ws_init_timeout: float = 10.0
     ws_max_subscriptions: int = 100
     ws_idle_timeout: float = 300.0
+    # permessage-deflate on WebSockets: off by default, since compressing is per socket (its
+    # own zlib context), ~40 us of CPU a message, the largest cost of fan-out once results are
+    # shared; events are small. Turn on where bandwidth costs more than CPU.
+    ws_compression: bool = False
     # Seconds between keep-alive comments on a graphql-sse stream (proxies drop quiet ones).
     sse_keepalive: float = 15.0
     # Slow clients: seconds a connection has to send a request's headers, and then its body.

@@ -40,6 +40,7 @@ class Server:
     env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
     ready_path: str | None = "/healthz"  # None: wait for the port to accept
+    cwd: Path = ROOT  # another checkout runs its own code (`python -m` imports from here)
     proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -50,7 +51,7 @@ class Server:
         command = [str(self.port) if part == "{port}" else part for part in self.command]
         self.proc = subprocess.Popen(
             command,
-            cwd=ROOT,
+            cwd=self.cwd,
             env={**os.environ, **self.env},
             stdout=subprocess.DEVNULL,
             stderr=self.log_path.open("wb"),
@@ -101,8 +102,18 @@ class Server:
         return f"http://127.0.0.1:{self.port}{path}"
 
 
-def gateway(name: str, database_url: str, broker_url: str, workers: int, **env: str) -> Server:
-    """`ticketgw serve` from this checkout, no rate limit (refusals would count as answers)."""
+def gateway(
+    name: str,
+    database_url: str,
+    broker_url: str,
+    workers: int,
+    tree: Path | None = None,
+    **env: str,
+) -> Server:
+    """`ticketgw serve` from this checkout (or the checkout at `tree`, e.g. the code before a
+    change, for before/after in one run), no rate limit (refusals would count as answers)."""
+    if tree is not None:
+        env = {"PYTHONPATH": str(tree), **env}
     return Server(
         name,
         [
@@ -122,6 +133,7 @@ def gateway(name: str, database_url: str, broker_url: str, workers: int, **env: 
             "TICKETGW_RATE_LIMIT": "0",
             **env,
         },
+        cwd=tree or ROOT,
     )
 
 

@@ -94,7 +94,7 @@ async def main(args: argparse.Namespace) -> None:
     else:
         redis = await asyncio.to_thread(redis_server().start)
         args.broker = f"redis://127.0.0.1:{redis.port}/0"
-    subs = gateway("subs", args.sqla_url, args.broker, 1)
+    subs = gateway("subs", args.sqla_url, args.broker, 1, tree=args.subscriber_tree)
     writes = (
         subs if args.writer_gateway == "same" else gateway("writes", args.sqla_url, args.broker, 1)
     )
@@ -157,6 +157,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--burst-events", type=int, default=1000)
     parser.add_argument("--burst-timeout", type=float, default=120.0)
     parser.add_argument("--lean", action="store_true", help="don't select the ticket")
+    parser.add_argument(
+        "--subscriber-tree",
+        type=Path,
+        help="run the subscribers' gateway from this checkout (the code before a change)",
+    )
     parser.add_argument("--quick", action="store_true", help="a smoke run: small and short")
     parser.add_argument("--json-out")
     args = parser.parse_args(argv)

@@ -153,17 +153,22 @@ async def main(args: argparse.Namespace) -> None:
         redis = await asyncio.to_thread(redis_server().start)
         broker = f"redis://127.0.0.1:{redis.port}/0"
     gw = gateway("gw", sqla, broker, 2)
+    before = (
+        gateway("before", sqla, broker, 2, tree=args.baseline_tree) if args.baseline_tree else None
+    )
     floor = floor_server(plain, broker)
     report: dict[str, Any] = {"started": started, "uptime_start": uptime(), "runs": []}
     try:
         await asyncio.to_thread(gw.start)
         await asyncio.to_thread(floor.start)
+        if before is not None:
+            await asyncio.to_thread(before.start)
         slots = max(args.clients)
         fixture = await seed(gw.url(), workspaces, slots, args.tickets_each)
         print(f"seeded {slots} slots in one workspace and {slots} over 16; {uptime()}", flush=True)
         if not args.skip_counts:
             report.update(await count_phase(args, plain, sqla, broker, fixture))
-        configs = _configs(args, gw, floor, fixture)
+        configs = _configs(args, gw, floor, fixture, before)
         for rnd in range(args.rounds):
             for clients in args.clients:
                 order = configs if rnd % 2 == 0 else configs[::-1]
@@ -174,7 +179,7 @@ async def main(args: argparse.Namespace) -> None:
                     report["runs"].append(run)
                     write_report.print_run(run)
     finally:
-        for running in (gw, floor, redis):
+        for running in (gw, before, floor, redis):
             if running is not None:
                 await asyncio.to_thread(running.stop)
     report["uptime_end"] = uptime()
@@ -185,7 +190,11 @@ async def main(args: argparse.Namespace) -> None:
 
 
 def _configs(
-    args: argparse.Namespace, gw: Server, floor: Server, fixture: Fixture
+    args: argparse.Namespace,
+    gw: Server,
+    floor: Server,
+    fixture: Fixture,
+    before: Server | None = None,
 ) -> list[tuple[str, Server, Any, list[Slot]]]:
     configs = []
     for workload in args.workloads:
@@ -194,6 +203,11 @@ def _configs(
             (f"gateway {workload}, 1 workspace", gw, make, fixture.one),
             (f"gateway {workload}, 16 workspaces", gw, make, fixture.spread),
         ]
+        if before is not None:  # the same writes through the code before the change
+            configs += [
+                (f"before {workload}, 1 workspace", before, make, fixture.one),
+                (f"before {workload}, 16 workspaces", before, make, fixture.spread),
+            ]
     if not args.no_floor:
         configs += [
             ("floor message, 1 workspace", floor, floor_client, fixture.one),
@@ -221,6 +235,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=10, help="requests per mutation counted")
     parser.add_argument("--trace-seconds", type=float, default=3.0)
     parser.add_argument("--no-floor", action="store_true")
+    parser.add_argument(
+        "--baseline-tree",
+        type=Path,
+        help="a checkout of the code before a change (`git archive main | tar -x -C DIR`): "
+        "its gateway runs the same writes in the same rounds, as 'before ...'",
+    )
     parser.add_argument("--skip-counts", action="store_true")
     parser.add_argument("--quick", action="store_true", help="a smoke run: small and short")
     parser.add_argument("--json-out")

@@ -121,10 +121,13 @@ def print_ratios(runs: list[dict[str, Any]], configs: list[str]) -> None:
         if a != b and a.endswith("1 workspace") and b == a.replace("1 workspace", "16 workspaces")
     ]
     pairs += [
+        (a, b) for a in configs for b in configs if b == a.replace("gateway", "before", 1) != a
+    ]
+    pairs += [
         (a, b)
         for a in configs
         for b in configs
-        if a.startswith("gateway message")
+        if a.startswith(("gateway message", "before message"))
         and b.startswith("floor")
         and a.split(", ")[1] == b.split(", ")[1]
     ]

@@ -41,6 +41,13 @@ class MaskUnexpectedErrors(MaskErrors):
     def __init__(self) -> None:
         super().__init__(should_mask_error=lambda error: not is_expected(error))
 
+    def _process_result(self, result: object) -> None:
+        # As MaskErrors does, without its isinstance() on a runtime-checkable Protocol: that
+        # check cost ~20 us, on every event sent to every subscriber.
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
+
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
         if isinstance(original, Unavailable):

@@ -137,6 +137,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         timeout_graceful_shutdown=settings.shutdown_grace if args.grace is None else args.grace,
         # Oversized WebSocket frames are refused by uvicorn itself (the app checks messages too).
         ws_max_size=settings.ws_max_message_bytes or 16 * 1024 * 1024,
+        ws_per_message_deflate=settings.ws_compression,
     )
 
 

@@ -1,5 +1,11 @@
 """What every ticket command starts with: the transaction, the ticket loaded for update, the
-rows it refers to checked against the workspace, and the interaction bookkeeping."""
+rows it refers to checked against the workspace, and the interaction bookkeeping.
+
+A ticket command (`ticket_command`) is not serial: it locks its ticket's row, so writes to one
+ticket queue up (version checks and lifecycle rules see the previous write) while writes to
+other tickets of the workspace run beside it; the workspace row is taken only by the last
+statement (app.tickets.unit_of_work). Other commands are serial unless they say otherwise.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +29,8 @@ _WHAT: dict[type[Any], str] = {Contact: "Contact", Line: "Line", Team: "Team", U
 
 
 # Per-transaction memo (time zone, labels, today's numbers): a batch of steps in one unit of
-# work (demo, import) looks the same rows up again and again. Safe: the workspace is locked.
+# work (demo, import) looks the same rows up again and again. Safe: those batches are serial
+# (the workspace is locked); a single-ticket command looks each row up once anyway.
 _MEMOS: WeakKeyDictionary[UnitOfWork, dict[Any, Any]] = WeakKeyDictionary()
 
 
@@ -33,19 +40,29 @@ def memo(uow: UnitOfWork) -> dict[Any, Any]:
 
 @asynccontextmanager
 async def command(
-    env: ServiceEnv, principal: Principal, user_id: int | None = None
+    env: ServiceEnv, principal: Principal, user_id: int | None = None, *, serial: bool = True
 ) -> AsyncIterator[UnitOfWork]:
-    """A unit of work whose actor is `user_id` when given (checked), else the caller."""
+    """A unit of work whose actor is `user_id` when given (checked), else the caller.
+    `serial=False` for a command that locks what its rules depend on itself."""
     actor = principal.user_id if user_id is None else user_id
-    async with unit_of_work(env, principal.workspace_id, actor) as uow:
+    async with unit_of_work(env, principal.workspace_id, actor, serial=serial) as uow:
         if user_id is not None:
             await get_row(uow, User, user_id, "userId")
         yield uow
 
 
-async def get_row(uow: UnitOfWork, model: type[Row], row_id: int, field: str) -> Row:
-    """A line, team or user of this workspace; another workspace's is NOT_FOUND."""
-    row = await uow.session.get(model, row_id)
+async def get_row(
+    uow: UnitOfWork, model: type[Row], row_id: int, field: str, *, lock: bool = False
+) -> Row:
+    """A line, team or user of this workspace; another workspace's is NOT_FOUND.
+
+    `lock`: hold the row until COMMIT (FOR NO KEY UPDATE: inserts referencing it still pass),
+    for rules that count on it staying put, such as the numbering of a line's tickets."""
+    if lock and not uow.serial:
+        stmt = select(model).where(model.id == row_id).with_for_update(key_share=True)  # type: ignore[arg-type]
+        row = (await uow.session.execute(stmt)).scalar_one_or_none()
+    else:
+        row = await uow.session.get(model, row_id)
     if row is None or row.workspace_id != uow.workspace_id:
         raise not_found(_WHAT[model], field)
     return row
@@ -59,13 +76,23 @@ async def load_ticket(
     action: str,
     expected_version: int | None = None,
     field: str = "id",
+    lock_actor: bool = False,
 ) -> Ticket:
-    """The ticket, locked for update, of the right kind and at the expected version."""
-    stmt = (
-        select(Ticket)
-        .where(col(Ticket.id) == ticket_id, col(Ticket.workspace_id) == uow.workspace_id)
-        .with_for_update()
+    """The ticket, locked for update, of the right kind and at the expected version.
+
+    `lock_actor`: lock the actor's user row in the same statement, so two commands of one
+    agent whose rules span that agent's tickets (a call serves the agent's previous ticket)
+    run one after the other. FOR NO KEY UPDATE: inserts referencing the rows still pass."""
+    stmt = select(Ticket).where(
+        col(Ticket.id) == ticket_id, col(Ticket.workspace_id) == uow.workspace_id
     )
+    if lock_actor and uow.actor_id is not None and not uow.serial:
+        stmt = stmt.join(User, col(User.id) == uow.actor_id).with_for_update(
+            of=[Ticket, User],
+            key_share=True,
+        )
+    else:
+        stmt = stmt.with_for_update(key_share=True)
     ticket = (await uow.session.execute(stmt)).scalar_one_or_none()
     if ticket is None:
         raise not_found("Ticket", field)
@@ -88,11 +115,18 @@ async def ticket_command(
     action: str,
     user_id: int | None = None,
     expected_version: int | None = None,
+    lock_actor: bool = False,
 ) -> AsyncIterator[tuple[UnitOfWork, Ticket]]:
-    """The usual command: one transaction (see `command`) with the ticket loaded for update."""
-    async with command(env, principal, user_id) as uow:
+    """The usual command: one transaction (see `command`) with the ticket loaded for update;
+    not serial: the ticket's lock is what orders it (see load_ticket for `lock_actor`)."""
+    async with command(env, principal, user_id, serial=False) as uow:
         ticket = await load_ticket(
-            uow, ticket_id, kind=kind, action=action, expected_version=expected_version
+            uow,
+            ticket_id,
+            kind=kind,
+            action=action,
+            expected_version=expected_version,
+            lock_actor=lock_actor,
         )
         yield uow, ticket
 

@@ -5,6 +5,7 @@ Adding and removing are declared once each with `@ticket_action` (lifecycle.py).
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import col
 
 from app.db import Label, Ticket, TicketLabel
@@ -26,6 +27,48 @@ async def find_label(uow: UnitOfWork, name: str) -> Label | None:
     return label
 
 
+async def _find_label_and_link(
+    uow: UnitOfWork, ticket: Ticket, name: str
+) -> tuple[Label | None, bool]:
+    """The label and whether the ticket has it, in one statement."""
+    label = memo(uow).get(("label", name))
+    if label is not None:
+        linked = memo(uow).get(("link", ticket.id, label.id)) or bool(
+            await uow.session.get(TicketLabel, (ticket.id, label.id))
+        )
+        return label, linked
+    stmt = (
+        select(Label, col(TicketLabel.ticket_id))
+        .outerjoin(
+            TicketLabel,
+            (col(TicketLabel.label_id) == Label.id) & (col(TicketLabel.ticket_id) == ticket.id),
+        )
+        .where(col(Label.workspace_id) == uow.workspace_id, col(Label.name) == name)
+    )
+    row = (await uow.session.execute(stmt)).one_or_none()
+    if row is None:
+        return None, False
+    memo(uow)[("label", name)] = row[0]
+    return row[0], row[1] is not None
+
+
+async def _make_label(uow: UnitOfWork, name: str, color: str | None) -> Label:
+    """A new label; on PostgreSQL a command running beside this one may make it first (ticket
+    commands are not serial), so the insert takes theirs instead of failing."""
+    if not uow.postgres:
+        label = Label(workspace_id=uow.workspace_id, name=name, color=color)
+        uow.session.add(label)
+        await uow.session.flush()
+        return label
+    stmt = (
+        pg_insert(Label)
+        .values(workspace_id=uow.workspace_id, name=name, color=color)
+        .on_conflict_do_update(index_elements=["workspace_id", "name"], set_={"name": name})
+        .returning(Label)
+    )
+    return (await uow.session.execute(stmt)).scalar_one()
+
+
 async def attach_label(
     uow: UnitOfWork, ticket: Ticket, name: str, color: str | None, *, new_ticket: bool = False
 ) -> bool:
@@ -33,15 +76,15 @@ async def attach_label(
     `new_ticket`: the ticket was made in this transaction and has no labels yet."""
     name = required_text(name, "name")
     color = check_color(color)
-    label = await find_label(uow, name)
+    if new_ticket:
+        label, linked = await find_label(uow, name), False
+        linked = label is not None and bool(memo(uow).get(("link", ticket.id, label.id)))
+    else:
+        label, linked = await _find_label_and_link(uow, ticket, name)
     if label is None:
-        label = Label(workspace_id=uow.workspace_id, name=name, color=color)
-        uow.session.add(label)
-        await uow.session.flush()
+        label = await _make_label(uow, name, color)
         memo(uow)[("label", name)] = label
-    elif memo(uow).get(("link", ticket.id, label.id)) or (
-        not new_ticket and await uow.session.get(TicketLabel, (ticket.id, label.id))
-    ):
+    elif linked:
         return False
     memo(uow)[("link", ticket.id, label.id)] = True
     uow.session.add(

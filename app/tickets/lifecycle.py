@@ -127,6 +127,9 @@ class ActionSpec:
     module: str = ""  # the module that declares it, e.g. "queue_desk"
     # The group of mutations the API shows it in: its module's unless the declaration says.
     area: str = ""
+    # Lock the acting user's row with the ticket: one call at a time per agent (a call serves
+    # the agent's previous ticket).
+    lock_actor: bool = False
 
     @property
     def all_args(self) -> tuple[Arg, ...]:
@@ -203,6 +206,7 @@ class TicketAction(Generic[P]):
             action=spec.verb,
             user_id=acting,
             expected_version=values["expected_version"],
+            lock_actor=spec.lock_actor,
         ) as (uow, ticket):
             keywords: dict[str, Any] = {}
             for arg in spec.args:
@@ -269,6 +273,7 @@ def ticket_action(
     only_if_changed: bool = False,
     id_description: str = TICKET_ID,
     area: str | None = None,
+    lock_actor: bool = False,
 ) -> Callable[[ApplyFn[P]], TicketAction[P]]:
     """Declare the action the decorated `apply_*(uow, ticket, **keywords)` function applies.
 
@@ -297,6 +302,7 @@ def ticket_action(
             id_description=id_description,
             module=apply.__module__.rpartition(".")[2],
             area=area or apply.__module__.rpartition(".")[2],
+            lock_actor=lock_actor,
         )
         action = TicketAction(spec, apply)
         REGISTRY[name] = action

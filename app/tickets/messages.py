@@ -35,7 +35,7 @@ async def put_message(
 ) -> Message:
     """Add a message and bump the ticket's message times, without an event."""
     direction = parse_direction(direction)
-    if author_id is not None:
+    if author_id is not None and author_id != uow.actor_id:  # the actor is checked already
         await get_row(uow, User, author_id, "authorId")
     at = at or uow.now
     default_channel = QUEUE_CHANNEL if ticket.kind == TicketKind.QUEUE else ticket.channel

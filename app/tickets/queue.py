@@ -270,8 +270,9 @@ async def create_queue_ticket(
     labels: Sequence[str] = (),
     extra: Sequence[ExtraValue] = (),
 ) -> Ticket:
-    async with command(env, principal) as uow:
-        line = await get_row(uow, Line, line_id, "lineId")
+    # Not serial: the line's row, locked, orders the numbering of its tickets.
+    async with command(env, principal, serial=False) as uow:
+        line = await get_row(uow, Line, line_id, "lineId", lock=True)
         return await apply_create_queue_ticket(
             uow,
             line=line,

@@ -1,8 +1,9 @@
 """Queue tickets at the desk: call, call next, recall, return to the line, served, no-show.
 
 A call opens an interaction (who, which desk, when); served / no-show / return / move close it.
-Calls are safe under concurrency because every command first locks its workspace row
-(unit_of_work): two desks calling next queue up, and the second sees the first's call.
+Calls are safe under concurrency: a call locks its ticket and the calling agent's row, so two
+desks calling one ticket queue up and the second sees the first's call, and one agent's calls
+run one at a time; call-next is serial (it locks the workspace) and skips locked tickets.
 Each action but call-next is declared once with `@ticket_action` (lifecycle.py).
 """
 
@@ -45,6 +46,7 @@ async def _serve_previous(uow: UnitOfWork, user_id: int, keep: Ticket) -> None:
             col(Ticket.id) != keep.id,
         )
         .order_by(col(Ticket.id))
+        .with_for_update(key_share=True)  # others may be changing them: wait, then see it
     )
     for previous in (await uow.session.execute(stmt)).scalars().all():
         await apply_mark_served(uow, previous, user_id=user_id)
@@ -52,6 +54,7 @@ async def _serve_previous(uow: UnitOfWork, user_id: int, keep: Ticket) -> None:
 
 @ticket_action(
     "call_ticket",
+    lock_actor=True,
     from_statuses={NEW},
     to_status=CALLED,
     event=EventType.CALLED,

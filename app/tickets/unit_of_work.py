@@ -1,20 +1,28 @@
-"""One write transaction per command: lock the workspace, change rows, append events, commit,
-then wake subscribers.
+"""One write transaction per command: change rows, append events, commit, then wake subscribers.
 
-Every write in a workspace first locks that workspace's row. That gives three guarantees cheaply:
-event sequence numbers follow commit order (a reader that saw seq N has seen all below N), two
-desks never call the same ticket, and a refused command rolls back with no event written.
+The event log's per-workspace `seq` is handed out at the very end: the last statement before
+COMMIT bumps the workspace row's counter (`UPDATE ... RETURNING`, which takes that row's lock)
+and inserts the events with the numbers it returned; COMMIT releases the lock. So seq order is
+commit order (a reader that saw seq N has seen every event below N: the writer of N could only
+number it after the writer of N-1 committed), and the workspace row is held for one statement
+and the COMMIT, not for the whole command. Commands on different tickets run side by side;
+commands on one ticket queue on the ticket's row (app.tickets.command.load_ticket).
+
+A command whose rules span rows it cannot lock one by one (an import, the demo, retention, a
+reorder of a line) runs `serial`: it locks the workspace row first, as every command used to, and
+runs alone among serial commands and ahead of the others' commits. See docs/event-log.md.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -34,6 +42,10 @@ _NOT_CHANGES = frozenset(
 Snapshot = dict[str, Any]
 
 
+def _dumps(rows: list[dict[str, Any]]) -> str:
+    return json.dumps(rows, separators=(",", ":"))
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
@@ -47,14 +59,51 @@ def snapshot(ticket: Ticket) -> Snapshot:
     return {name: getattr(ticket, name) for name in Ticket.model_fields}
 
 
+# The events' columns in the order _APPEND_EVENTS lists them.
+_EVENT_COLUMNS = (
+    "ticket_id", "type", "from_state", "to_state", "from_status", "to_status", "actor_id", "at",
+    "changes",
+)  # fmt: skip
+
+# PostgreSQL: the counter bumped and the events inserted in one statement, the last before COMMIT.
+# The rows travel as one JSON array (any number of events, one parameter); `n` is 1, 2, 3...
+_APPEND_EVENTS = text(
+    """
+    WITH counter AS (
+        UPDATE workspace SET event_seq = event_seq + :count WHERE id = :workspace_id
+        RETURNING event_seq
+    ), appended AS (
+        INSERT INTO ticket_event (workspace_id, seq, ticket_id, type, from_state, to_state,
+                                  from_status, to_status, actor_id, at, changes)
+        SELECT :workspace_id, counter.event_seq - :count + e.n, e.ticket_id, e.type,
+               e.from_state, e.to_state, e.from_status, e.to_status, e.actor_id, e.at, e.changes
+        FROM counter, jsonb_to_recordset(CAST(:events AS jsonb)) AS e(
+            n int, ticket_id int, type text, from_state text, to_state text, from_status text,
+            to_status text, actor_id int, at timestamptz, changes jsonb)
+    )
+    SELECT event_seq FROM counter
+    """
+)
+
+
 class UnitOfWork:
-    def __init__(self, session: AsyncSession, workspace_id: int, actor_id: int | None) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        workspace_id: int,
+        actor_id: int | None,
+        *,
+        serial: bool,
+        postgres: bool,
+    ) -> None:
         self.session = session
+        self.postgres = postgres
         self.workspace_id = workspace_id
         self.actor_id = actor_id
+        self.serial = serial
         self.now = utcnow()
         self.events: list[TicketEvent] = []
-        self._seq = 0
+        self._seq = 0  # events recorded so far; their seqs are known only at finish
         self.last_seq: int | None = None
 
     @property
@@ -66,12 +115,15 @@ class UnitOfWork:
         return self.actor_id
 
     async def lock_workspace(self) -> None:
-        stmt = (
-            select(col(Workspace.event_seq))
-            .where(col(Workspace.id) == self.workspace_id)
-            .with_for_update()
-        )
-        self._seq = (await self.session.execute(stmt)).scalar_one()
+        """Run alone in the workspace (serial commands): take its row now, until COMMIT.
+
+        FOR NO KEY UPDATE, not FOR UPDATE: inserts that reference the workspace (every ticket,
+        message and event row) check that key with FOR KEY SHARE, which FOR UPDATE would block.
+        """
+        stmt = select(col(Workspace.event_seq)).where(col(Workspace.id) == self.workspace_id)
+        if self.postgres:
+            stmt = stmt.with_for_update(key_share=True)
+        await self.session.execute(stmt)
 
     async def record(
         self,
@@ -106,7 +158,7 @@ class UnitOfWork:
         self._seq += 1
         event = TicketEvent(
             workspace_id=self.workspace_id,
-            seq=self._seq,
+            seq=0,  # numbered at finish, in the statement that takes the workspace's counter
             ticket_id=ticket.id,
             type=type_.value,
             from_state=before["state"] if before else None,
@@ -121,29 +173,53 @@ class UnitOfWork:
         return event
 
     async def finish(self) -> None:
+        """Write what is pending, then number and append the events: the last statement."""
+        await self.session.flush()
         if not self.events:
             return
+        count = len(self.events)
+        if self.postgres:
+            rows = [
+                {"n": n, **{c: _jsonable(getattr(e, c)) for c in _EVENT_COLUMNS}}
+                for n, e in enumerate(self.events, 1)
+            ]
+            params = {"count": count, "workspace_id": self.workspace_id, "events": _dumps(rows)}
+            last = (await self.session.execute(_APPEND_EVENTS, params)).scalar_one()
+            self._number(int(last))
+            return
+        # SQLite: one writer at a time already (BEGIN IMMEDIATE); counter first, then the rows.
+        bump = (
+            update(Workspace)
+            .where(col(Workspace.id) == self.workspace_id)
+            .values(event_seq=col(Workspace.event_seq) + count)
+            .returning(col(Workspace.event_seq))
+        )
+        self._number(int((await self.session.execute(bump)).scalar_one()))
         # One executemany: the ORM would insert event rows one statement at a time.
         rows = [event.model_dump(exclude={"id"}) for event in self.events]
         await self.session.execute(insert(TicketEvent), rows)
-        await self.session.execute(
-            update(Workspace)
-            .where(col(Workspace.id) == self.workspace_id)
-            .values(event_seq=self._seq)
-        )
-        await self.session.flush()
-        self.last_seq = self._seq
+
+    def _number(self, last: int) -> None:
+        first = last - len(self.events) + 1
+        for n, event in enumerate(self.events):
+            event.seq = first + n
+        self.last_seq = last
 
 
 @asynccontextmanager
 async def unit_of_work(
-    env: ServiceEnv, workspace_id: int, actor_id: int | None
+    env: ServiceEnv, workspace_id: int, actor_id: int | None, *, serial: bool = True
 ) -> AsyncIterator[UnitOfWork]:
-    """Run a command. Any exception (a DomainError included) rolls everything back."""
+    """Run a command. Any exception (a DomainError included) rolls everything back.
+
+    `serial` (the default, for imports, setup, retention and anything touching many rows):
+    lock the workspace first. Single-ticket commands pass False and lock their ticket instead.
+    """
     db, broker = env.db, env.broker
     async with db.transaction() as session:
-        uow = UnitOfWork(session, workspace_id, actor_id)
-        await uow.lock_workspace()
+        uow = UnitOfWork(session, workspace_id, actor_id, serial=serial, postgres=not db.is_sqlite)
+        if serial:
+            await uow.lock_workspace()
         yield uow
         await uow.finish()
     metrics.EVENTS_PUBLISHED.inc(len(uow.events))

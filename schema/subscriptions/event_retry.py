@@ -10,6 +10,9 @@ the client's cursor stops before this event and its reconnect resumes from there
 
 The retries keep the subscription's order: graphql-core resolves one event at a time, and the
 next one waits behind them.
+
+Subscribers with the same operation and visibility share one resolution of each event, retries
+included (multiplex.py).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 from graphql import ExecutionResult
 
 from app.domain.errors import Unavailable
+from schema.subscriptions.multiplex import event_key, operation_signature, resolved_events
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +47,14 @@ class RetriesSpoiledEvents(_MixinBase):
     """Mixed into the schema's executor class (schema/root.py), before graphql-core's."""
 
     _event = False  # set on the copies that resolve one subscription event
+    _signature: str | None = None  # the subscription's operation and variables (multiplex.py)
 
     def build_per_event_executor(self, payload: Any) -> Any:
         executor = self._copy(payload)
         executor._event = True
+        if self._signature is None:
+            self._signature = operation_signature(self)
+        executor._signature = self._signature
         return executor
 
     def _copy(self, payload: Any) -> RetriesSpoiledEvents:
@@ -54,8 +62,15 @@ class RetriesSpoiledEvents(_MixinBase):
         return cast(RetriesSpoiledEvents, super().build_per_event_executor(payload))
 
     def execute_operation(self, serially: bool | None = None) -> Any:
-        result = self._execute_once(serially)
-        return self._resolved(result, serially) if self._event else result
+        if not self._event:
+            return self._execute_once(serially)
+        assert self._signature is not None
+        key = event_key(self, self._signature)
+        if key is None:
+            return self._resolved(self._execute_once(serially), serially)
+        return resolved_events.resolve(
+            key, lambda: self._resolved(self._execute_once(serially), serially)
+        )
 
     def _execute_once(self, serially: bool | None) -> Any:
         return super().execute_operation(serially)

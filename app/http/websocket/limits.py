@@ -13,6 +13,9 @@ Outages, on both protocols: a result whose errors say SERVICE_UNAVAILABLE or TIM
 database failed while resolving an event, even after the retries of
 schema/subscriptions/event_retry.py) is not sent; the socket closes with 1013 instead, before
 the client's cursor passes that event, and the client resumes from its last cursor.
+
+A result shared by several subscribers (schema/subscriptions/multiplex.py) goes out as text
+built around its data's JSON, encoded once for all of them.
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
+from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
@@ -31,6 +36,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from app.config import Settings
 from app.http.outages import TRY_AGAIN_REASON, carries_outage
 from app.http.websocket.messages import message_problem
+from app.live.shared_data import SharedData
 from app.socket_guard import CLOSE_TRY_AGAIN
 from app.trusted_documents import requested_document_id, trusted_documents
 
@@ -47,6 +53,16 @@ def view_settings(view: Any) -> Settings:
 
 
 class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
+    async def send_encoded(self, text: str | bytes) -> None:
+        """A message encoded already (a shared result: see `encoded_result`)."""
+        try:
+            if isinstance(text, bytes):
+                await self.ws.send_bytes(text)
+            else:
+                await self.ws.send_text(text)
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
     async def iter_json(self, *, ignore_parsing_errors: bool = False) -> AsyncGenerator[Any, None]:
         limit = view_settings(self.view).ws_max_message_bytes
         async for message in super().iter_json(ignore_parsing_errors=ignore_parsing_errors):
@@ -97,15 +113,40 @@ def spoiled_by_outage(message: Any) -> bool:
     )
 
 
+def encoded_result(message: Any, encode: Callable[[Any], str | bytes]) -> str | bytes | None:
+    """A result message (`next`, legacy `data`) whose data is shared by several subscribers
+    (schema/subscriptions/multiplex.py), encoded around the data's JSON made once; None for
+    any other message. The text is what encoding the whole message would give."""
+    if not isinstance(message, dict) or message.get("type") not in ("next", "data"):
+        return None
+    payload = message.get("payload")
+    if not isinstance(payload, dict) or len(payload) != 1 or len(message) != 3:
+        return None  # errors or extensions: encoded as usual
+    data = payload.get("data")
+    if not isinstance(data, SharedData):
+        return None
+    shared = data.encoded(encode)
+    # The message with null data, encoded the view's way; the shared JSON then takes its place.
+    frame = encode({"id": message["id"], "type": message["type"], "payload": {"data": None}})
+    if isinstance(shared, bytes) or isinstance(frame, bytes) or not frame.endswith("null}}"):
+        return None
+    return f"{frame[:-6]}{shared}}}}}"
+
+
 class ClosesOnOutage:
     """For both protocols' handlers: every message goes out through `send_message`."""
 
     websocket: Any
+    view: Any
     _closed_for_outage = False
 
     async def send_message(self, message: Any) -> None:
         if self._closed_for_outage:
             return  # the socket is closing: whatever follows (complete, later events) is moot
+        encoded = encoded_result(message, self.view.encode_json)
+        if encoded is not None:  # a shared result: no error in it, nothing to check
+            await self.websocket.send_encoded(encoded)
+            return
         if spoiled_by_outage(message):
             self._closed_for_outage = True
             with contextlib.suppress(Exception):  # closed already: nothing to tell anyone
