@@ -4,17 +4,19 @@ A trigram index finds the tickets with a term without reading the table, but uno
 newest 20 can only be picked once every match has been read, so a term that a fixed share of
 tickets contain (a surname, a product) costs more the bigger the table. Walking the list in its
 order and checking each ticket stops after a page, but a rare term would walk every ticket.
-So a page is read in two steps:
+So a page is read in up to three steps, each stopping as soon as it knows the page:
 
-1. Gather: at most GATHER_LIMIT + 1 matching ticket ids of the workspace, from the index
-   (unordered). When there are no more than GATHER_LIMIT, that is every match: the page is
-   read from those ids (by primary key, sorted), whatever the table's size.
-2. Walk: more than GATHER_LIMIT match, so at least one ticket in (workspace size /
+1. Look (PostgreSQL, creation order): check the newest WINDOW documents in the list's order
+   (`ticket_search`'s btree: a ticket's whole text is one row read). A page filled there is
+   the page: a common term ends here, a few hundred rows read at any size.
+2. Gather: at most GATHER_LIMIT + 1 matching ticket ids of the workspace, from the trigram
+   index (unordered). When there are no more than GATHER_LIMIT, that is every match: the page
+   is read from those ids (by primary key, sorted). A rare term ends here.
+3. Walk: more than GATHER_LIMIT match, so at least one ticket in (workspace size /
    GATHER_LIMIT) does: walk the list in its order, checking each ticket's text, and stop
-   after a page. On PostgreSQL the walk reads the search documents in creation order
-   (`ticket_search`'s btree), so a ticket's whole text is one row read.
+   after a page (SQLite: each ticket checked against the FTS5 matches).
 
-Both steps give exactly the page the one-statement search gave (same matches, same order).
+Each step gives exactly the page the one-statement search gave (same matches, same order).
 """
 
 from __future__ import annotations
@@ -22,14 +24,14 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import String, bindparam, func, select
 
 from app.db import Ticket
 from app.db.engine import Database
 from app.loaders.base import table_of
 from app.loaders.keys import KeysIn
 from app.loaders.statements import LoaderStatement
-from app.loaders.ticket_filter import Shape, TicketOrdering, conditions, page_select
+from app.loaders.ticket_filter import Shape, TicketOrdering, beyond, conditions, page_select
 from app.loaders.ticket_search import (
     document_contains,
     document_matches,
@@ -38,6 +40,7 @@ from app.loaders.ticket_search import (
 )
 
 GATHER_LIMIT = 1_000
+WINDOW = 2_000
 
 _ticket = table_of(Ticket)
 
@@ -89,6 +92,32 @@ def walked_page_statement(
     return LoaderStatement(stmt, planned=True)
 
 
+@lru_cache(maxsize=1024)
+def look_statement(
+    shape: Shape, ordering: TicketOrdering, cursors: tuple[str, ...], backward: bool
+) -> LoaderStatement:
+    """PostgreSQL, creation order: the page among the next `window` documents of the list."""
+    d, t = search_documents, _ticket
+    key, ident = d.c.created_at, d.c.ticket_id
+    descending = ordering.descending != backward
+    window = (
+        select(d.c.ticket_id, d.c.created_at, d.c.document)
+        .where(
+            d.c.workspace_id == bindparam("workspace_id"),
+            *[beyond(ordering, c, c == "after", key, ident) for c in cursors],
+        )
+        .order_by(*([key.desc(), ident.desc()] if descending else [key.asc(), ident.asc()]))
+        .limit(bindparam("window"))
+        .subquery("search_window")
+    )
+    term = func.lower(bindparam("search", type_=String()))
+    where = conditions(shape, search=func.strpos(window.c.document, term) > 0)
+    joined = window.join(t, window.c.ticket_id == t.c.id)
+    stmt = page_select(where, ordering, (), backward, window.c.created_at, window.c.ticket_id,
+                       from_=joined)  # fmt: skip
+    return LoaderStatement(stmt, planned=True)
+
+
 async def search_rows(
     db: Database,
     shape: Shape,
@@ -99,6 +128,11 @@ async def search_rows(
 ) -> list[Any]:
     """The page's rows (`params` binds the filter, cursors and `size`)."""
     dialect = db.engine.dialect.name
+    if dialect == "postgresql" and ordering.field == "created_at":
+        look = look_statement(shape, ordering, cursors, backward)
+        rows = await look.rows(db, {**params, "window": WINDOW})
+        if len(rows) == params["size"]:
+            return rows
     gathered = await gather_statement(dialect).rows(
         db, {**params, "gather_limit": GATHER_LIMIT + 1}
     )

@@ -5,10 +5,11 @@ fields (title, subject, summary, first, last and full name, public id, email), o
 message bodies, or of its contact's name or email.
 
 - PostgreSQL: one document per ticket holds all of that text (`ticket_search`, migration 0021,
-  kept by triggers), next to the ticket's workspace and `created_at`. The index read is
-  `document ILIKE '%term%'` (LIKE's metacharacters escaped) over a pg_trgm GIN index; the
-  per-row check while walking the list is `strpos(lower(document), lower(term)) > 0`, the same
-  test (ILIKE lowercases both sides) written so that no index is tempted.
+  kept by triggers, stored lowercased), next to the ticket's workspace and `created_at`. The
+  index read is `document LIKE lower('%term%')` (LIKE's metacharacters escaped) over a pg_trgm
+  GIN index; the per-row check while walking the list is `strpos(document, lower(term)) > 0`,
+  the same test written so that no index is tempted. Both are what ILIKE did (it lowercases
+  both sides), without lowercasing the document on every read.
 - SQLite: FTS5 phrase queries (`MATCH '"term"'`) on trigram tables per source (migration
   0017): a substring match whose case folding covers non-ASCII letters too; no LIKE pattern,
   so no metacharacters at all.
@@ -72,14 +73,14 @@ class SearchTerm(TypeDecorator[str]):
 
 def document_matches(name: str) -> ColumnElement[bool]:
     """PostgreSQL: the search document contains the term bound to `name`, read by the GIN."""
-    pattern = bindparam(name, type_=SearchTerm())
-    return search_documents.c.document.ilike(pattern)
+    pattern = func.lower(bindparam(name, type_=SearchTerm()))
+    return search_documents.c.document.like(pattern)
 
 
 def document_contains(name: str) -> ColumnElement[bool]:
     """PostgreSQL: the same test as `document_matches`, checked on a row already read."""
     term = func.lower(bindparam(name, type_=String()))
-    return func.strpos(func.lower(search_documents.c.document), term) > 0
+    return func.strpos(search_documents.c.document, term) > 0
 
 
 class TicketSearch(ColumnElement[bool]):

@@ -1,15 +1,16 @@
 """search documents: one searchable text per ticket, with its workspace and creation time
 
-PostgreSQL only. Migration 0017 indexed each source of a ticket's text on its own (the ticket's
-fields, message bodies, the contact), so a search gathered the ids from three indexes and then
-read every matching ticket to put them in order: its cost grew with the number of matches
-(10,000 tickets for "smith" at a million). `ticket_search` holds the ticket's whole text in one
-row (its own fields, its contact's name and email, every message body) next to its workspace
-and `created_at`, with a pg_trgm GIN index over the text and a btree in the list's order:
-a rare term is read from the GIN index, a common one by walking the newest documents and
-stopping at a page (app/loaders/ticket_search.py). Triggers keep it in step with every write,
-per statement for inserts (COPY and multi-row INSERTs of bulk loads). The three per-source
-trigram indexes go; their text functions stay (the document is built from them).
+PostgreSQL only. Migration 0017 indexed each source of a ticket's text on its own (the
+ticket's fields, message bodies, the contact), so a search gathered the ids from three indexes
+and then read every matching ticket to put them in order: its cost grew with the number of
+matches (10,000 tickets for "smith" at a million). `ticket_search` holds the ticket's whole
+text in one row (its own fields, its contact's name and email, every message body;
+lowercased) next to its workspace and `created_at`, with a pg_trgm GIN index over the text
+and a btree in the list's order: a rare term is read from the GIN index, a common one by
+walking the newest documents and stopping at a page (app/loaders/search_page.py). Triggers
+keep it in step with every write, per statement for inserts (COPY and multi-row INSERTs of
+bulk loads). The three per-source trigram indexes go; their text functions stay (the document
+is built from them).
 
 SQLite keeps its FTS5 tables (migration 0017): nothing changes there.
 
@@ -31,7 +32,8 @@ _OWN = (
     "{r}.public_id, {r}.email)"
 )
 
-# The document: own fields, newline, contact, newline, then each message body and a newline.
+# The document, lowercased (a search compares lowercased text; pg_trgm lowercases too): own
+# fields, newline, contact, newline, then each message body and a newline.
 _TABLE = f"""
 CREATE TABLE ticket_search (
     ticket_id integer PRIMARY KEY,
@@ -41,11 +43,11 @@ CREATE TABLE ticket_search (
 );
 CREATE FUNCTION ticket_search_document(ticket_id integer) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT {_OWN.format(r="t")} || E'\\n'
+    SELECT lower({_OWN.format(r="t")} || E'\\n'
         || coalesce((SELECT contact_search_text(c.name, c.email)
                      FROM contact c WHERE c.id = t.contact_id), '') || E'\\n'
         || coalesce((SELECT string_agg(coalesce(m.body, '') || E'\\n', '' ORDER BY m.id)
-                     FROM message m WHERE m.ticket_id = t.id), '')
+                     FROM message m WHERE m.ticket_id = t.id), ''))
     FROM ticket t WHERE t.id = $1
 $$;
 CREATE FUNCTION ticket_search_refresh(ids integer[]) RETURNS void LANGUAGE sql AS $$
@@ -61,8 +63,8 @@ CREATE FUNCTION ticket_search_tickets_inserted() RETURNS trigger LANGUAGE plpgsq
 BEGIN
     INSERT INTO ticket_search (ticket_id, workspace_id, created_at, document)
     SELECT n.id, n.workspace_id, n.created_at,
-           {_OWN.format(r="n")} || E'\\n'
-           || coalesce(contact_search_text(c.name, c.email), '') || E'\\n'
+           lower({_OWN.format(r="n")} || E'\\n'
+                 || coalesce(contact_search_text(c.name, c.email), '') || E'\\n')
     FROM new_rows n LEFT JOIN contact c ON c.id = n.contact_id;
     RETURN NULL;
 END $$;
@@ -79,7 +81,8 @@ END $$;
 CREATE FUNCTION ticket_search_messages_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE ticket_search s SET document = s.document || added.bodies
-    FROM (SELECT ticket_id, string_agg(coalesce(body, '') || E'\\n', '' ORDER BY id) AS bodies
+    FROM (SELECT ticket_id,
+                 lower(string_agg(coalesce(body, '') || E'\\n', '' ORDER BY id)) AS bodies
           FROM new_rows GROUP BY ticket_id) added
     WHERE s.ticket_id = added.ticket_id;
     RETURN NULL;
@@ -137,8 +140,8 @@ _BACKFILL = f"""
 SET LOCAL maintenance_work_mem = '512MB';
 INSERT INTO ticket_search (ticket_id, workspace_id, created_at, document)
 SELECT t.id, t.workspace_id, t.created_at,
-       {_OWN.format(r="t")} || E'\\n' || coalesce(contact_search_text(c.name, c.email), '')
-       || E'\\n' || coalesce(m.bodies, '')
+       lower({_OWN.format(r="t")} || E'\\n' || coalesce(contact_search_text(c.name, c.email), '')
+             || E'\\n' || coalesce(m.bodies, ''))
 FROM ticket t
 LEFT JOIN contact c ON c.id = t.contact_id
 LEFT JOIN (SELECT ticket_id, string_agg(coalesce(body, '') || E'\\n', '' ORDER BY id) AS bodies
