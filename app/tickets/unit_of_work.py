@@ -15,10 +15,11 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import Ticket, TicketEvent, Workspace
+from app.db.bulk import insert_values
 from app.db.engine import Database
 from app.db.types import utcnow
 from app.domain.enums import EventType
@@ -113,9 +114,9 @@ class UnitOfWork:
     async def finish(self) -> None:
         if not self.events:
             return
-        # One executemany: the ORM would insert event rows one statement at a time.
+        # Multi-row INSERTs: the ORM would insert event rows one statement at a time.
         rows = [event.model_dump(exclude={"id"}) for event in self.events]
-        await self.session.execute(insert(TicketEvent), rows)
+        await insert_values(self.session, TicketEvent.__table__, rows)  # type: ignore[attr-defined]
         await self.session.execute(
             update(Workspace).where(Workspace.id == self.workspace_id).values(event_seq=self._seq)
         )
