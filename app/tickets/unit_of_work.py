@@ -33,6 +33,9 @@ _NOT_CHANGES = frozenset(
 )
 
 Snapshot = dict[str, Any]
+# An event as the row to insert (every column of ticket_event but the id): a SQLModel object
+# per event cost more than the rest of recording it, and events are only ever inserted.
+EventRow = dict[str, Any]
 
 
 def _jsonable(value: Any) -> Any:
@@ -54,7 +57,7 @@ class UnitOfWork:
         self.workspace_id = workspace_id
         self.actor_id = actor_id
         self.now = utcnow()
-        self.events: list[TicketEvent] = []
+        self.events: list[EventRow] = []
         self._seq = 0
         self.last_seq: int | None = None
 
@@ -73,7 +76,7 @@ class UnitOfWork:
         actor_id: int | None = None,
         changes: dict[str, Any] | None = None,
         touch: bool = True,
-    ) -> TicketEvent:
+    ) -> EventRow:
         """Append an event for a change already applied to `ticket`.
 
         Recomputes the unified state, bumps the version and `updated_at` (unless `touch` is
@@ -95,19 +98,19 @@ class UnitOfWork:
                 if name not in _NOT_CHANGES and old != new:
                     diff[name] = [_jsonable(old), _jsonable(new)]
         self._seq += 1
-        event = TicketEvent(
-            workspace_id=self.workspace_id,
-            seq=self._seq,
-            ticket_id=ticket.id,  # type: ignore[arg-type]
-            type=type_.value,
-            from_state=before["state"] if before else None,
-            to_state=ticket.state,
-            from_status=before["status"] if before else None,
-            to_status=ticket.status,
-            actor_id=self.actor_id if actor_id is None else actor_id,
-            at=self.now,
-            changes=diff or None,
-        )
+        event: EventRow = {
+            "workspace_id": self.workspace_id,
+            "seq": self._seq,
+            "ticket_id": ticket.id,
+            "type": type_.value,
+            "from_state": before["state"] if before else None,
+            "to_state": ticket.state,
+            "from_status": before["status"] if before else None,
+            "to_status": ticket.status,
+            "actor_id": self.actor_id if actor_id is None else actor_id,
+            "at": self.now,
+            "changes": diff or None,
+        }
         self.events.append(event)
         return event
 
@@ -115,8 +118,7 @@ class UnitOfWork:
         if not self.events:
             return
         # Multi-row INSERTs: the ORM would insert event rows one statement at a time.
-        rows = [event.model_dump(exclude={"id"}) for event in self.events]
-        await insert_values(self.session, TicketEvent.__table__, rows)  # type: ignore[attr-defined]
+        await insert_values(self.session, TicketEvent.__table__, self.events)  # type: ignore[attr-defined]
         await self.session.execute(
             update(Workspace).where(Workspace.id == self.workspace_id).values(event_seq=self._seq)
         )
