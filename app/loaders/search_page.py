@@ -31,7 +31,14 @@ from app.db.engine import Database
 from app.loaders.base import table_of
 from app.loaders.keys import KeysIn
 from app.loaders.statements import LoaderStatement
-from app.loaders.ticket_filter import Shape, TicketOrdering, beyond, conditions, page_select
+from app.loaders.ticket_filter import (
+    NotIndexed,
+    Shape,
+    TicketOrdering,
+    beyond,
+    conditions,
+    page_select,
+)
 from app.loaders.ticket_search import (
     document_contains,
     document_matches,
@@ -53,11 +60,9 @@ def gather_statement(dialect: str) -> LoaderStatement:
         where = [d.c.workspace_id == bindparam("workspace_id"), document_matches("search")]
         stmt = select(d.c.ticket_id).where(*where)
     else:
-        t = _ticket
-        where = [
-            t.c.workspace_id == bindparam("workspace_id"),
-            t.c.id.in_(fts_ticket_ids("search")),
-        ]
+        t = _ticket  # from the FTS5 matches, not by walking the workspace (see conditions)
+        workspace = NotIndexed(t.c.workspace_id) == bindparam("workspace_id")
+        where = [workspace, t.c.id.in_(fts_ticket_ids("search"))]
         stmt = select(t.c.id).where(*where)
     return LoaderStatement(stmt.limit(bindparam("gather_limit")), planned=True)
 
@@ -67,7 +72,7 @@ def gathered_page_statement(
     shape: Shape, ordering: TicketOrdering, cursors: tuple[str, ...], backward: bool
 ) -> LoaderStatement:
     """The page among the gathered ids (bound as `search_ids`)."""
-    where = conditions(shape, search=KeysIn(_ticket.c.id, "search_ids"))
+    where = conditions(shape, search=KeysIn(_ticket.c.id, "search_ids"), by_ids=True)
     return LoaderStatement(page_select(where, ordering, cursors, backward), planned=True)
 
 

@@ -12,7 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, false, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from app.db import Label, Ticket, TicketLabel
 from app.db.engine import Database
@@ -149,11 +151,14 @@ def planned_by_values(shape: Shape) -> bool:
 
 
 def conditions(
-    shape: Shape, search: ColumnElement[bool] | None = None
+    shape: Shape, search: ColumnElement[bool] | None = None, *, by_ids: bool = False
 ) -> list[ColumnElement[bool]]:
-    """The filter's conditions on `ticket`; `search` stands in for the search condition."""
+    """The filter's conditions on `ticket`; `search` stands in for the search condition.
+    `by_ids`: the rows are read by id (`search` names them), so no index on the workspace
+    may lead: SQLite would otherwise walk the workspace's tickets testing each id."""
     t = _ticket
-    where: list[ColumnElement[bool]] = [t.c.workspace_id == bindparam("workspace_id")]
+    workspace = NotIndexed(t.c.workspace_id) if by_ids else t.c.workspace_id
+    where: list[ColumnElement[bool]] = [workspace == bindparam("workspace_id")]
     if not shape.include_removed:
         where += [t.c.spam == false(), t.c.trashed_at.is_(None)]
     where += [KeysIn(_LISTS[name], name) for name in shape.lists if name in _LISTS]
@@ -170,6 +175,29 @@ def conditions(
     if shape.created_before:
         where.append(t.c.created_at < bindparam("created_before", type_=t.c.created_at.type))
     return where
+
+
+class NotIndexed(ColumnElement[Any]):
+    """A column that no index may serve: `+column` on SQLite (its documented way to rule an
+    index out), the column itself elsewhere (PostgreSQL plans by the values)."""
+
+    __visit_name__ = "not_indexed"
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: ColumnElement[Any]) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(NotIndexed)
+def _column_itself(element: NotIndexed, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.column, **kw)  # type: ignore[no-any-return]
+
+
+@compiles(NotIndexed, "sqlite")
+def _unary_plus(element: NotIndexed, compiler: Any, **kw: Any) -> str:
+    return "+" + compiler.process(element.column, **kw)
 
 
 def beyond(

@@ -111,3 +111,33 @@ async def test_every_step_gives_the_same_pages(gql, key, needles, monkeypatch, m
     by_update = await _all_pages(gql, key, "UPDATED_AT", backward=False)
     assert sorted(by_update) == sorted(needles) and len(by_update) == len(needles)
     assert await _all_pages(gql, key, "UPDATED_AT", backward=True) == by_update
+
+
+def test_sqlite_reads_gathered_matches_by_id(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """SQLite's planner, given `workspace_id = ?` and `id IN (matches)`, would walk the
+    workspace's tickets testing each id: the gather and the gathered page must instead read
+    the matches by primary key (whatever the database the suite runs on, on its own file)."""
+    import sqlite3
+
+    from sqlalchemy.dialects import sqlite
+
+    from app.db.schema_setup import migrate
+    from app.loaders.ticket_filter import TicketOrdering, TicketQuery, bind_query
+
+    path = tmp_path / "plans.db"
+    migrate(f"sqlite:///{path}")
+    shape, _ = bind_query(1, TicketQuery(search="zebra", states=("OPEN",)))
+    statements = [search_page.gather_statement("sqlite")] + [
+        search_page.gathered_page_statement(shape, TicketOrdering(field), cursors, backward)
+        for field in ("created_at", "updated_at")
+        for cursors, backward in (((), False), (("after",), True))
+    ]
+    connection = sqlite3.connect(path)
+    try:
+        for statement in statements:
+            sql = statement.stmt.compile(dialect=sqlite.dialect()).string
+            plan = connection.execute("EXPLAIN QUERY PLAN " + sql, [None] * sql.count("?"))
+            first = plan.fetchone()[3]
+            assert first == "SEARCH ticket USING INTEGER PRIMARY KEY (rowid=?)", (first, sql)
+    finally:
+        connection.close()
