@@ -2,8 +2,8 @@
 
 Memory stays bounded: the file is read in chunks, split into records by a push parser, and
 upserted `BATCH_SIZE` at a time (one transaction per batch, one SAVEPOINT per record, see
-`ingest_many`), each batch stored while the next is read, so that parsing and the
-database's work overlap. A bad record is rejected with where it is (its line, and its index inside an
+`ingest_many`), each batch stored while the next is read, so that parsing and the database's
+work overlap. A bad record is rejected with where it is (its line, and its index inside an
 array), the field and a stable reason; it never stops the rest and never leaves half a ticket
 behind. A webhook log imports like the webhooks it logs: line and location entries too.
 """
