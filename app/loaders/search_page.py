@@ -6,9 +6,10 @@ tickets contain (a surname, a product) costs more the bigger the table. Walking 
 order and checking each ticket stops after a page, but a rare term would walk every ticket.
 So a page is read in up to three steps, each stopping as soon as it knows the page:
 
-1. Look (PostgreSQL, creation order): check the newest WINDOW documents in the list's order
-   (`ticket_search`'s btree: a ticket's whole text is one row read). A page filled there is
-   the page: a common term ends here, a few hundred rows read at any size.
+1. Look: check the list's next WINDOW tickets in its order (PostgreSQL, creation order only:
+   `ticket_search`'s btree, a ticket's whole text one row read; SQLite: the tickets against
+   the FTS5 matches). A page filled there is the page: a common term ends here, a few hundred
+   rows read at any size.
 2. Gather: at most GATHER_LIMIT + 1 matching ticket ids of the workspace, from the trigram
    index (unordered). When there are no more than GATHER_LIMIT, that is every match: the page
    is read from those ids (by primary key, sorted). A rare term ends here.
@@ -99,27 +100,41 @@ def walked_page_statement(
 
 @lru_cache(maxsize=1024)
 def look_statement(
-    shape: Shape, ordering: TicketOrdering, cursors: tuple[str, ...], backward: bool
+    dialect: str, shape: Shape, ordering: TicketOrdering, cursors: tuple[str, ...], backward: bool
 ) -> LoaderStatement:
-    """PostgreSQL, creation order: the page among the next `window` documents of the list."""
-    d, t = search_documents, _ticket
-    key, ident = d.c.created_at, d.c.ticket_id
+    """The page among the list's next `window` tickets (PostgreSQL: in creation order, their
+    search documents; SQLite: either order, the tickets checked against the FTS5 matches)."""
+    t = _ticket
     descending = ordering.descending != backward
+    if dialect == "postgresql":
+        d = search_documents
+        key, ident = d.c.created_at, d.c.ticket_id
+        columns: tuple[Any, ...] = (d.c.ticket_id, d.c.created_at, d.c.document)
+        workspace = d.c.workspace_id
+    else:
+        inner = t.alias("search_window_ticket")
+        key, ident = inner.c[ordering.field], inner.c.id
+        columns, workspace = (inner.c.id, key), inner.c.workspace_id
     window = (
-        select(d.c.ticket_id, d.c.created_at, d.c.document)
+        select(*columns)
         .where(
-            d.c.workspace_id == bindparam("workspace_id"),
+            workspace == bindparam("workspace_id"),
             *[beyond(ordering, c, c == "after", key, ident) for c in cursors],
         )
         .order_by(*([key.desc(), ident.desc()] if descending else [key.asc(), ident.asc()]))
         .limit(bindparam("window"))
         .subquery("search_window")
     )
-    term = func.lower(bindparam("search", type_=String()))
-    where = conditions(shape, search=func.strpos(window.c.document, term) > 0)
-    joined = window.join(t, window.c.ticket_id == t.c.id)
-    stmt = page_select(where, ordering, (), backward, window.c.created_at, window.c.ticket_id,
-                       from_=joined)  # fmt: skip
+    if dialect == "postgresql":
+        term = func.lower(bindparam("search", type_=String()))
+        where = conditions(shape, search=func.strpos(window.c.document, term) > 0)
+        joined = window.join(t, window.c.ticket_id == t.c.id)
+        window_key, window_id = window.c.created_at, window.c.ticket_id
+    else:
+        where = conditions(shape)
+        joined = window.join(t, window.c.id == t.c.id)
+        window_key, window_id = window.c[ordering.field], window.c.id
+    stmt = page_select(where, ordering, (), backward, window_key, window_id, from_=joined)
     return LoaderStatement(stmt, planned=True)
 
 
@@ -133,8 +148,8 @@ async def search_rows(
 ) -> list[Any]:
     """The page's rows (`params` binds the filter, cursors and `size`)."""
     dialect = db.engine.dialect.name
-    if dialect == "postgresql" and ordering.field == "created_at":
-        look = look_statement(shape, ordering, cursors, backward)
+    if dialect != "postgresql" or ordering.field == "created_at":
+        look = look_statement(dialect, shape, ordering, cursors, backward)
         rows = await look.rows(db, {**params, "window": WINDOW})
         if len(rows) == params["size"]:
             return rows

@@ -219,7 +219,8 @@ def _search_statements(
     dsn: str, shape: Shape, params: dict[str, Any]
 ) -> Iterator[tuple[str, LoaderStatement, dict[str, Any]]]:
     page = {**params, "size": 51}
-    yield "look", look_statement(shape, TicketOrdering(), (), False), {**page, "window": WINDOW}
+    look = look_statement("postgresql", shape, TicketOrdering(), (), False)
+    yield "look", look, {**page, "window": WINDOW}
     gather = gather_statement("postgresql")
     gathering = {**params, "gather_limit": GATHER_LIMIT + 1}
     yield "gather", gather, gathering
