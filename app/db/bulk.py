@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.engine import Database
 
 SQLITE_BATCH = 5_000
+
+
 async def insert_values(s: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert `rows` in the session's transaction as multi-row `INSERT ... VALUES` statements.
 
