@@ -13,10 +13,26 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import Table, insert, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.engine import Database
 
 SQLITE_BATCH = 5_000
+
+
+async def insert_values(s: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert `rows` in the session's transaction as multi-row `INSERT ... VALUES` statements.
+
+    A plain executemany runs the statement once per row on the server: per-row cost, and a
+    statement trigger (the search documents, the counters) fires once per row instead of once
+    per batch. With RETURNING, SQLAlchemy's "insertmanyvalues" sends batches of rows per
+    statement from one compiled form instead (rows of one batch need the same columns)."""
+    by_keys: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
+    for row in rows:
+        by_keys.setdefault(tuple(row), []).append(row)
+    stmt = insert(table).returning(*table.primary_key.columns)
+    for same in by_keys.values():
+        await s.execute(stmt, [dict(row) for row in same])
 
 
 def _processed(table: Table, columns: Sequence[str], dialect: Any) -> list[Any]:

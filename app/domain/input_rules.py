@@ -9,6 +9,7 @@ columns; Python's datetime ends at the years 1 and 9999.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 # Every key column (ids, event sequence numbers) is a 32-bit integer on PostgreSQL.
 MAX_KEY = 2**31 - 1
@@ -57,10 +58,56 @@ def int32_problem(value: int) -> str | None:
 MAX_JSON_DEPTH = 64
 
 
+def _utf8(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _clean(value: object, max_depth: int) -> bool:
+    """True when no string of the document has a text problem and it nests no deeper than
+    `max_depth`: the common case, checked without building a path for every value (that
+    cost more than the rest of reading a vendor record). Anything unusual (a subclass of
+    str, dict or list; a key that isn't a str) is left to json_problem's careful walk, which
+    answers exactly. Iterative, like json_problem."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            for key in item:
+                if type(key) is not str or NUL in key or not (key.isascii() or _utf8(key)):
+                    return False
+            children = item.values()
+        elif kind is list:
+            children = item
+        elif kind is str:
+            children = (item,)
+            depth -= 1
+        else:
+            if isinstance(item, str | dict | list):
+                return False
+            continue
+        if depth >= max_depth:
+            return False
+        for child in children:
+            if type(child) is str:
+                if NUL in child or not (child.isascii() or _utf8(child)):
+                    return False
+            elif isinstance(child, str | dict | list):
+                stack.append((child, depth + 1))
+    return True
+
+
 def json_problem(value: object, max_depth: int = MAX_JSON_DEPTH) -> tuple[str, str] | None:
     """The first string (key or value) with a text problem in a parsed JSON document, or a
     nesting deeper than `max_depth`: (path such as "messages[0].body", reason). Iterative, so
     no document is too deep for it."""
+    if _clean(value, max_depth):
+        return None
+    # The careful walk: the first problem in document order, and its path.
     stack: list[tuple[object, str, int]] = [(value, "", 0)]
     while stack:
         item, path, depth = stack.pop()

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.db import ExtraField, Interaction, Label, Message, Ticket, TicketLabel, table_of
+from app.db.bulk import insert_values
 from app.domain.enums import EventType
 from app.domain.records import TicketRecord
 from app.ingest.refs import IngestRefs
@@ -33,8 +34,8 @@ def _update_row(row: Any, values: dict[str, Any]) -> bool:
 
 
 class BulkRows:
-    """Children of brand-new tickets, inserted with one executemany per table at the end of a
-    batch: no ORM objects to build, no row-by-row round trips."""
+    """Children of brand-new tickets, inserted with multi-row INSERTs per table at the end of a
+    batch: no ORM objects to build, no row-by-row round trips or statements."""
 
     def __init__(self) -> None:
         self.rows: dict[Any, list[dict[str, Any]]] = {}
@@ -44,7 +45,7 @@ class BulkRows:
 
     async def insert(self, s: AsyncSession) -> None:
         for model, rows in self.rows.items():
-            await s.execute(insert(table_of(model)), rows)
+            await insert_values(s, table_of(model), rows)
         self.rows.clear()
 
 

@@ -2,7 +2,8 @@
 
 Memory stays bounded: the file is read in chunks, split into records by a push parser, and
 upserted `BATCH_SIZE` at a time (one transaction per batch, one SAVEPOINT per record, see
-`ingest_many`). A bad record is rejected with where it is (its line, and its index inside an
+`ingest_many`), each batch stored while the next is read, so that parsing and the database's
+work overlap. A bad record is rejected with where it is (its line, and its index inside an
 array), the field and a stable reason; it never stops the rest and never leaves half a ticket
 behind. A webhook log imports like the webhooks it logs: line and location entries too.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,6 +37,8 @@ from app.ingest.connectors.jsonstream import JsonRecordSplitter, Malformed, Reco
 from app.live.service_env import ServiceEnv
 
 CHUNK_BYTES = 256 * 1024
+# While a batch is being stored, reading gives it a turn every this many records.
+YIELD_EVERY = 16
 
 Progress = Callable[[int], None]  # called with the number of records done so far
 
@@ -103,12 +107,25 @@ class _Batcher:
         self.pending: list[tuple[Record, TicketRecord]] = []
         self.stored = 0
         self.analyze_at = ANALYZE_FIRST_AT
+        # The batch being stored while the next one is read: the file's parsing and the
+        # database's work overlap. One at a time: batches share the references cache, and
+        # results (rejections too) are reported in the order the records came.
+        self.inflight: asyncio.Future[None] | None = None
+        self.held: list[Rejection] = []  # read rejections that follow the batch in flight
+        self.read = 0
 
     def _reject(self, at: Record | Malformed, field_: str | None, reason: str) -> None:
-        self.summary.rejected.append(Rejection(at.line, at.index, field_, reason))
+        rejection = Rejection(at.line, at.index, field_, reason)
+        if self.inflight is not None:
+            self.held.append(rejection)
+            return
+        self.summary.rejected.append(rejection)
         self._report()
 
     async def add(self, item: Record | Malformed) -> None:
+        self.read += 1
+        if self.inflight is not None and self.read % YIELD_EVERY == 0:
+            await asyncio.sleep(0)  # reading is CPU work: let the batch in flight move on
         if isinstance(item, Malformed):
             self._reject(item, None, item.reason)
             return
@@ -119,6 +136,7 @@ class _Batcher:
             return
         if not isinstance(record, TicketRecord):  # a line or a location: after what came first
             await self.flush()
+            await self.settle()
             system = self.connector.name.upper()
             place = await ingest_place(self.env, self.workspace_id, system, record)
             self.summary.count(place.result)
@@ -129,9 +147,32 @@ class _Batcher:
             await self.flush()
 
     async def flush(self) -> None:
+        """Start storing the records read so far (after the batch in flight is stored)."""
+        await self.settle()
         if not self.pending:
             return
         batch, self.pending = self.pending, []
+        self.inflight = asyncio.ensure_future(self._store(batch))
+
+    async def settle(self) -> None:
+        """Wait for the batch in flight; then report the rejections read after it."""
+        if self.inflight is not None:
+            inflight, self.inflight = self.inflight, None
+            await inflight
+        if self.held:
+            self.summary.rejected += self.held
+            self.held = []
+            self._report()
+
+    async def abandon(self) -> None:
+        """The import is stopping early (an error, a cancellation): no batch left running."""
+        if self.inflight is not None:
+            inflight, self.inflight = self.inflight, None
+            inflight.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await inflight
+
+    async def _store(self, batch: list[tuple[Record, TicketRecord]]) -> None:
         results = await ingest_many(
             self.env,
             self.workspace_id,
@@ -174,14 +215,19 @@ async def import_file(
     batcher = _Batcher(env, workspace_id, connector, summary, progress, batch_size, now)
     splitter = JsonRecordSplitter()
     decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
-    while True:
-        # File reads can block (a pipe, a network disk): keep the event loop free.
-        chunk = await asyncio.to_thread(stream.read, CHUNK_BYTES)
-        if not chunk:
-            break
-        for item in splitter.feed(decoder.decode(chunk)):
+    try:
+        while True:
+            # File reads can block (a pipe, a network disk): keep the event loop free.
+            chunk = await asyncio.to_thread(stream.read, CHUNK_BYTES)
+            if not chunk:
+                break
+            for item in splitter.feed(decoder.decode(chunk)):
+                await batcher.add(item)
+        for item in splitter.feed(decoder.decode(b"", final=True)) + splitter.close():
             await batcher.add(item)
-    for item in splitter.feed(decoder.decode(b"", final=True)) + splitter.close():
-        await batcher.add(item)
-    await batcher.flush()
+        await batcher.flush()
+        await batcher.settle()
+    except BaseException:
+        await batcher.abandon()
+        raise
     return summary

@@ -20,7 +20,13 @@ from app.db import Ticket, TicketCount, table_of
 from app.db.engine import Database
 from app.loaders.keys import KeysIn
 from app.loaders.statements import LoaderStatement
-from app.loaders.ticket_list import Shape, TicketQuery, bind_filter, conditions, status_condition
+from app.loaders.ticket_filter import (
+    Shape,
+    TicketQuery,
+    bind_filter,
+    conditions,
+    status_condition,
+)
 
 EXACT_COUNT_LIMIT = 1_000
 
@@ -60,10 +66,14 @@ def _bounded_count(shape: Shape) -> LoaderStatement:
     # In the list's default order, as a page is read: the planner then walks the creation
     # index and stops at the limit, as for a page; unordered, it may pick a sequential scan
     # that expects matches early and finds them only at the table's end (recent tickets).
+    # A search is the exception: its matches come from the search index, unordered, read by
+    # id, and the count stops after the limit of them; in order, a common term would walk the
+    # index until the limit is met far down (100,000 tickets for 1,001 Smiths at a million).
     t = _ticket
-    matching = select(literal(1)).select_from(t).where(*conditions(shape))
-    newest_first = matching.order_by(t.c.created_at.desc(), t.c.id.desc())
-    capped = newest_first.limit(bindparam("count_limit")).subquery()
+    matching = select(literal(1)).select_from(t).where(*conditions(shape, by_ids=shape.search))
+    if not shape.search:
+        matching = matching.order_by(t.c.created_at.desc(), t.c.id.desc())
+    capped = matching.limit(bindparam("count_limit")).subquery()
     return LoaderStatement(select(func.count()).select_from(capped), planned=True)
 
 

@@ -1,35 +1,29 @@
-"""`TicketSearch`: the tickets whose text contains a term, read from the search indexes.
+"""`TicketSearch` and the search documents: which tickets' text contains a term.
 
 A ticket matches when the term is a substring (case-insensitive; accents count) of its own
 fields (title, subject, summary, first, last and full name, public id, email), of one of its
-message bodies, or of its contact's name or email. Each source has its own index (migration
-0017), so the condition is "ticket.id is among the ids each index gives": read from the
-indexes, where an OR of per-row checks would read every ticket. Its cost grows with the
-number of matching tickets, not with the table: a rare term is a few index pages at any size.
+message bodies, or of its contact's name or email.
 
-- PostgreSQL: `ILIKE '%term%'` (LIKE's metacharacters escaped) over pg_trgm GIN indexes on
-  `ticket_search_text(...)`, `message.body` and `contact_search_text(...)`.
-- SQLite: an FTS5 phrase query (`MATCH '"term"'`) on trigram tables: a substring match whose
-  case folding covers non-ASCII letters too; no LIKE pattern, so no metacharacters at all.
+- PostgreSQL: one document per ticket holds all of that text (`ticket_search`, migration 0021,
+  kept by triggers, stored lowercased), next to the ticket's workspace and `created_at`. The
+  index read is `document LIKE lower('%term%')` (LIKE's metacharacters escaped) over a pg_trgm
+  GIN index; the per-row check while walking the list is `strpos(document, lower(term)) > 0`,
+  the same test written so that no index is tempted. Both are what ILIKE did (it lowercases
+  both sides), without lowercasing the document on every read.
+- SQLite: FTS5 phrase queries (`MATCH '"term"'`) on trigram tables per source (migration
+  0017): a substring match whose case folding covers non-ASCII letters too; no LIKE pattern,
+  so no metacharacters at all.
 
-The bound value is the plain term; `SearchTerm` turns it into each dialect's form.
+The bound value is the plain term; `SearchTerm` turns it into each dialect's form. How a page
+of a search is read (from the index or by walking): app.loaders.search_page.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    String,
-    any_,
-    bindparam,
-    column,
-    func,
-    literal_column,
-    select,
-    table,
-)
+from sqlalchemy import Boolean, Integer, String, bindparam, column, func, literal_column, select
+from sqlalchemy import table as table_clause
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import CompileError
 from sqlalchemy.ext.compiler import compiles
@@ -38,8 +32,19 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
 
 from app.db import Contact, Message, Ticket, table_of
+from app.db.search_index import SEARCH_TABLE
+from app.db.types import UTCDateTime
 
 _ticket, _message, _contact = table_of(Ticket), table_of(Message), table_of(Contact)
+
+# PostgreSQL's search documents (no model: see app.db.search_index).
+search_documents = table_clause(
+    SEARCH_TABLE,
+    column("ticket_id", Integer()),
+    column("workspace_id", Integer()),
+    column("created_at", UTCDateTime()),
+    column("document", String()),
+)
 
 
 def like_pattern(term: str) -> str:
@@ -65,6 +70,18 @@ class SearchTerm(TypeDecorator[str]):
         return fts_phrase(value) if dialect.name == "sqlite" else like_pattern(value)
 
 
+def document_matches(name: str) -> ColumnElement[bool]:
+    """PostgreSQL: the search document contains the term bound to `name`, read by the GIN."""
+    pattern = func.lower(bindparam(name, type_=SearchTerm()))
+    return search_documents.c.document.like(pattern)
+
+
+def document_contains(name: str) -> ColumnElement[bool]:
+    """PostgreSQL: the same test as `document_matches`, checked on a row already read."""
+    term = func.lower(bindparam(name, type_=String()))
+    return func.strpos(search_documents.c.document, term) > 0
+
+
 class TicketSearch(ColumnElement[bool]):
     """True where the ticket `ticket_id` matches the term bound to the parameter `name`."""
 
@@ -87,46 +104,30 @@ def _unsupported(element: TicketSearch, compiler: Any, **kw: Any) -> str:
 
 
 @compiles(TicketSearch, "postgresql")
-def _trigram_ilike(element: TicketSearch, compiler: Any, **kw: Any) -> str:
-    pattern = bindparam(element.name, type_=SearchTerm())
-    own = _ticket.alias("search_ticket")
-    text = func.ticket_search_text(
-        own.c.title, own.c.subject, own.c.summary, own.c.first_name, own.c.last_name,
-        own.c.public_id, own.c.email,
-    )  # fmt: skip
-    by_contact = _ticket.alias("search_contact_ticket")
-    contact_text = func.contact_search_text(_contact.c.name, _contact.c.email)
-    contacts = select(_contact.c.id).where(contact_text.ilike(pattern))
-    ids = (
-        select(own.c.id)
-        .where(text.ilike(pattern))
-        .union(
-            select(_message.c.ticket_id).where(_message.c.body.ilike(pattern)),
-            select(by_contact.c.id).where(
-                by_contact.c.contact_id == any_(func.array(contacts.scalar_subquery()))
-            ),
-        )
-    )
-    # `= ANY(ARRAY(...))` (here and for contacts): the ids are gathered once, then read by
-    # their index. With `IN (...)` or a join the planner, expecting many matches, may hash
-    # them against a scan of every ticket (2.5 s at a million tickets for "smith").
-    matches = func.array(ids.scalar_subquery())
-    return compiler.process(element.ticket_id == any_(matches), **kw)
+def _document_ilike(element: TicketSearch, compiler: Any, **kw: Any) -> str:
+    d = search_documents
+    ids = select(d.c.ticket_id).where(document_matches(element.name))
+    return compiler.process(element.ticket_id.in_(ids), **kw)
 
 
 def _fts_rowids(name: str, phrase: Any) -> Any:
-    fts = table(name, column("rowid"))
+    fts = table_clause(name, column("rowid"))
     return select(fts.c.rowid).where(literal_column(name).op("MATCH")(phrase))
 
 
-@compiles(TicketSearch, "sqlite")
-def _fts5_match(element: TicketSearch, compiler: Any, **kw: Any) -> str:
-    phrase = bindparam(element.name, type_=SearchTerm())
+def fts_ticket_ids(name: str) -> Any:
+    """SQLite: the ids of the tickets (any workspace) whose text has the term `name`."""
+    phrase = bindparam(name, type_=SearchTerm())
     by_contact = _ticket.alias("search_contact_ticket")
-    ids = _fts_rowids("ticket_fts", phrase).union_all(
+    return _fts_rowids("ticket_fts", phrase).union_all(
         select(_message.c.ticket_id).where(_message.c.id.in_(_fts_rowids("message_fts", phrase))),
         select(by_contact.c.id).where(
             by_contact.c.contact_id.in_(_fts_rowids("contact_fts", phrase))
         ),
     )
+
+
+@compiles(TicketSearch, "sqlite")
+def _fts5_match(element: TicketSearch, compiler: Any, **kw: Any) -> str:
+    ids = fts_ticket_ids(element.name)
     return compiler.process(element.ticket_id.in_(ids), **kw)

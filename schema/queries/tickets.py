@@ -93,8 +93,9 @@ class TicketQueries:
     @strawberry.field(
         permission_classes=AUTHENTICATED,
         description="Tickets of both kinds. Pass first (and after) or last (and before), 1..100.",
-        # filter.search reads three trigram indexes: tickets, their messages (~5 a ticket)
-        # and contacts: 30 points per 10 characters of the term.
+        # filter.search reads trigram indexes over each ticket's text with its messages (~5 a
+        # ticket) and contact (one index on PostgreSQL, three on SQLite): 30 points per 10
+        # characters of the term.
         metadata=searches("filter", "search", weight=30),
     )
     async def tickets(

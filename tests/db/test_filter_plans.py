@@ -25,10 +25,24 @@ from sqlalchemy.dialects import postgresql
 from app.db.bulk import indexes_deferred
 from app.db.engine import Database
 from app.db.schema_setup import migrate
-from app.db.search_index import TRIGRAM_INDEXES
+from app.db.search_index import SEARCH_TABLE, TRIGRAM_INDEXES
+from app.loaders.search_page import (
+    GATHER_LIMIT,
+    WINDOW,
+    gather_statement,
+    gathered_page_statement,
+    look_statement,
+    walked_page_statement,
+)
 from app.loaders.statements import LoaderStatement
 from app.loaders.ticket_count import EXACT_COUNT_LIMIT, count_statement
-from app.loaders.ticket_list import TicketOrdering, TicketQuery, _page_statement, bind_query
+from app.loaders.ticket_list import (
+    Shape,
+    TicketOrdering,
+    TicketQuery,
+    _page_statement,
+    bind_query,
+)
 from tests.conftest import _create_postgres_database, _drop_postgres_database
 
 TICKETS = 150_000
@@ -192,10 +206,41 @@ def _statements(
                 await conn.close()
 
         params["label_ids"] = asyncio.run(label_ids())
-    for order in ("created_at", "updated_at"):
-        page = _page_statement(shape, TicketOrdering(order), (), False)
-        yield f"page by {order}", page, {**params, "size": 51}
+    if query.search:  # each step of app.loaders.search_page
+        yield from _search_statements(dsn, shape, params)
+    else:
+        for order in ("created_at", "updated_at"):
+            page = _page_statement(shape, TicketOrdering(order), (), False)
+            yield f"page by {order}", page, {**params, "size": 51}
     yield "count", count_statement(shape), {**params, "count_limit": EXACT_COUNT_LIMIT + 1}
+
+
+def _search_statements(
+    dsn: str, shape: Shape, params: dict[str, Any]
+) -> Iterator[tuple[str, LoaderStatement, dict[str, Any]]]:
+    page = {**params, "size": 51}
+    look = look_statement("postgresql", shape, TicketOrdering(), (), False)
+    yield "look", look, {**page, "window": WINDOW}
+    gather = gather_statement("postgresql")
+    gathering = {**params, "gather_limit": GATHER_LIMIT + 1}
+    yield "gather", gather, gathering
+    compiled = gather.compiled(DIALECT)
+    assert compiled is not None
+
+    async def gathered() -> list[int]:
+        conn = await asyncpg.connect(dsn)
+        try:
+            return [r[0] for r in await conn.fetch(compiled.sql, *compiled.args(gathering))]
+        finally:
+            await conn.close()
+
+    ids = asyncio.run(gathered())
+    for order in ("created_at", "updated_at"):
+        ordering = TicketOrdering(order)
+        by_ids = gathered_page_statement(shape, ordering, (), False)
+        yield f"gathered page by {order}", by_ids, {**page, "search_ids": ids}
+        walk = walked_page_statement("postgresql", shape, ordering, (), False)
+        yield f"walk by {order}", walk, page
 
 
 @pytest.mark.parametrize("name", FILTERS)
@@ -203,22 +248,56 @@ def test_no_filter_reads_tickets_sequentially(plans_dsn: str, name: str) -> None
     for label, statement, params in _statements(plans_dsn, FILTERS[name]):
         plan = asyncio.run(_plan(plans_dsn, statement, params, analyze=False))
         tables = {n.get("Relation Name") for n in _nodes(plan)}
-        if "ticket" not in tables:  # a count summed from the kept counters
+        if label == "gather":  # the search documents only, through the trigram index
+            assert tables - {None} == {SEARCH_TABLE}, tables
+        elif "ticket" not in tables:  # a count summed from the kept counters
             assert label == "count" and tables >= {"ticket_count"}, (name, label, tables)
             continue
-        scans = [n for n in _nodes(plan) if n.get("Relation Name") == "ticket"]
+        scans = [n for n in _nodes(plan) if n.get("Relation Name") in ("ticket", SEARCH_TABLE)]
         seq = [n["Node Type"] for n in scans if n["Node Type"] == "Seq Scan"]
         assert not seq, f"{name} / {label}: {json.dumps(plan, indent=1)}"
+
+
+def _rows_read(plan: dict[str, Any], table: str) -> int:
+    return sum(
+        n["Actual Rows"] * n["Actual Loops"] + n.get("Rows Removed by Filter", 0)
+        for n in _nodes(plan)
+        if n.get("Relation Name") == table
+    )
 
 
 @pytest.mark.parametrize("name", RARE)
 def test_rare_values_are_found_through_an_index(plans_dsn: str, name: str) -> None:
     query, most = RARE[name]
     for label, statement, params in _statements(plans_dsn, query):
+        if label.startswith("walk"):  # not reached: the gather has every match (below)
+            continue
         plan = asyncio.run(_plan(plans_dsn, statement, params, analyze=True))
-        read = sum(
-            n["Actual Rows"] * n["Actual Loops"] + n.get("Rows Removed by Filter", 0)
-            for n in _nodes(plan)
-            if n.get("Relation Name") == "ticket"
-        )
+        read = _rows_read(plan, "ticket")
         assert read <= most, f"{name} / {label} read {read} tickets: {json.dumps(plan, indent=1)}"
+        documents = _rows_read(plan, SEARCH_TABLE)
+        # The look reads the newest WINDOW documents at most, whatever the table's size.
+        bound = WINDOW if label == "look" else most
+        assert documents <= bound, f"{name} / {label} read {documents} documents"
+        if label == "gather":
+            assert plan["Actual Rows"] <= GATHER_LIMIT  # every match gathered: no walk
+
+
+# A term about 5% of the tickets have (~7,500 of 150,000): more than the gather takes.
+COMMON = TicketQuery(search="surname4")
+
+
+@pytest.mark.parametrize("step", ["look", "gather", "walk by created_at", "walk by updated_at"])
+def test_a_common_term_stops_after_a_page(plans_dsn: str, step: str) -> None:
+    for label, statement, params in _statements(plans_dsn, COMMON):
+        if label != step:
+            continue
+        plan = asyncio.run(_plan(plans_dsn, statement, params, analyze=True))
+        tickets, documents = _rows_read(plan, "ticket"), _rows_read(plan, SEARCH_TABLE)
+        if step == "gather":  # more than the limit match: the walk is next
+            assert plan["Actual Rows"] == GATHER_LIMIT + 1
+            assert documents <= 2 * GATHER_LIMIT, documents
+        else:  # a page of 51, each ticket read once, the documents up to the 51st match
+            assert plan["Actual Rows"] == 51, json.dumps(plan, indent=1)
+            assert tickets <= 2 * 51 + 1_500, f"{step} read {tickets} tickets"
+            assert documents <= WINDOW, f"{step} read {documents} documents"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 
@@ -171,3 +172,48 @@ async def test_pretty_printed_array_reports_the_line_and_index_of_the_bad_elemen
     summary = await run(db, ws, "gorgias", text)
     assert summary.rejected == [Rejection(starts[2], 2, "status", "Unknown status.")]
     assert summary.created == 2
+
+
+async def test_overlapping_batches_keep_file_order(db, workspace, monkeypatch):
+    """Each batch is stored while the next is read: rejections (when read, and in the
+    database) still come in file order, every other record is stored once, and tickets and
+    their CREATED events follow the file."""
+    from sqlalchemy import select
+
+    from app.db import TicketEvent
+    from app.ingest.connectors import get_connector
+
+    ws = workspace.workspace.id
+    tickets = gorgias_tickets(9)
+    tickets[2]["status"] = "archived"  # line 3: refused when read
+    lines = [json.dumps(t) for t in tickets]
+    lines.insert(6, "{broken")  # line 7: malformed
+    connector = get_connector("gorgias")
+    assert connector is not None
+    read = connector.read
+
+    def refused_by_the_database(value, now=None):  # type: ignore[no-untyped-def]
+        record = read(value, now=now)
+        if record.external_id == "5":  # line 5: its message violates NOT NULL at flush
+            record.messages[0].direction = None
+        return record
+
+    patched = dataclasses.replace(connector, read=refused_by_the_database)
+    monkeypatch.setattr("app.ingest.importer.get_connector", lambda vendor: patched)
+    seen: list[int] = []
+    summary = await run(db, ws, "gorgias", "\n".join(lines), batch_size=2, progress=seen.append)
+
+    assert [(r.line, r.field) for r in summary.rejected] == [(3, "status"), (5, None), (7, None)]
+    assert summary.created == 7 and seen == sorted(seen) and seen[-1] == 10
+    async with db.read_session() as s:
+        stored = (await s.execute(
+            select(Ticket.external_id).where(Ticket.workspace_id == ws).order_by(Ticket.id)
+        )).scalars().all()  # fmt: skip
+        created = (await s.execute(
+            select(Ticket.external_id).join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
+            .where(TicketEvent.workspace_id == ws).order_by(TicketEvent.seq)
+        )).scalars().all()  # fmt: skip
+    assert stored == created == ["1", "2", "4", "6", "7", "8", "9"]
+    again = await run(db, ws, "gorgias", "\n".join(lines), batch_size=2)
+    assert (again.created, again.unchanged, len(again.rejected)) == (0, 7, 3)
+    assert await count(db, Ticket, ws) == 7
