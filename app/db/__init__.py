@@ -6,6 +6,7 @@ from app.db.lines import Line, Location
 from app.db.people import Contact, Team, User
 from app.db.ticket_counts import TicketCount
 from app.db.tickets import ExtraField, Interaction, Message, Ticket
+from app.db.webhooks import WebhookDelivery, WebhookEndpoint
 from app.db.workspace import ApiKey, IngestDelivery, WebhookSecret, Workspace
 
 __all__ = [
@@ -24,6 +25,8 @@ __all__ = [
     "TicketEvent",
     "TicketLabel",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "WebhookSecret",
     "Workspace",
 ]
