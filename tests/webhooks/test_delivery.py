@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import pytest
 from sqlalchemy import select
@@ -103,7 +104,7 @@ async def test_a_500_is_retried_with_backoff_then_delivered(db, workspace, desk,
         (3, 1, True, 200),
     ]  # fmt: skip
     assert attempts[0].error == ("nope" * 50)  # an excerpt of the answer, no more
-    for failed, retried in zip(attempts[:2], attempts[1:3], strict=True):
+    for failed, retried in itertools.pairwise(attempts[:3]):
         assert failed.next_attempt_at is not None
         assert retried.at >= failed.next_attempt_at  # the retry waited for its time
     # Backoff: the second wait's ceiling is twice the first's (base 0.05 s, jittered >= half).
@@ -115,7 +116,7 @@ async def test_a_hanging_receiver_times_out_and_does_not_delay_others(db, worksp
     server = await Receiver(script=lambda p, n: HANG if p == "/slow" and n == 0 else 200).start()
     try:
         slow, _ = await _endpoint(db, workspace, server.url("/slow"))
-        fast, _ = await _endpoint(db, workspace, server.url("/fast"))
+        await _endpoint(db, workspace, server.url("/fast"))
         await desk.status_changes(3)
         # The fast endpoint has all three while the slow one still waits on its first answer.
         await server.wait_for(lambda: len(server.on("/fast")) >= 3, timeout=0.9)
