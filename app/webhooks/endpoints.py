@@ -171,7 +171,10 @@ async def redeliver(
 ) -> WebhookEndpoint:
     """Send again every matching event after the cursor `after` (from the oldest kept event
     when null): the endpoint's cursor moves back there."""
-    seq = 0 if after is None else decode_event_cursor(after)
+    try:
+        seq = 0 if after is None else decode_event_cursor(after)
+    except DomainError:
+        raise validation("The cursor is not a valid event cursor.", "after") from None
     async with db.transaction() as session:
         row = await _owned(session, workspace_id, endpoint_id)
         workspace = (

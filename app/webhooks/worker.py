@@ -285,6 +285,7 @@ class WebhookWorker:
                             func.sum(Workspace.event_seq - WebhookEndpoint.last_delivered_seq), 0
                         )
                     )
+                    .select_from(WebhookEndpoint)
                     .join(Workspace, Workspace.id == WebhookEndpoint.workspace_id)
                     .where(WebhookEndpoint.status == Status.ACTIVE.value)
                 )

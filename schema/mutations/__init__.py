@@ -24,6 +24,7 @@ from schema.mutations.queue import QueueMutations
 from schema.mutations.queue_desk import QueueDeskMutations
 from schema.mutations.setup import SetupMutations
 from schema.mutations.ticket_common import TicketCommonMutations
+from schema.mutations.webhooks import WebhookMutations
 
 MUTATIONS: list[type] = [
     QueueMutations,
@@ -33,4 +34,5 @@ MUTATIONS: list[type] = [
     TicketCommonMutations,
     SetupMutations,
     ApiKeyMutations,
+    WebhookMutations,
 ]
