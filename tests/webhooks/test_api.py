@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 from standardwebhooks.webhooks import Webhook
+from starlette.applications import Starlette
 
 from app.config import Settings
 from app.main import create_app
