@@ -86,7 +86,7 @@ async def resolve(host: str, port: int) -> list[IPAddress]:
         raise RefusedAddress(UNRESOLVED) from None
     found: list[IPAddress] = []
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])  # no %scope
         if address not in found:
             found.append(address)
     return found

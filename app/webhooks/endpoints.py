@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.db import WebhookDelivery, WebhookEndpoint, Workspace
 from app.db.engine import Database
@@ -50,7 +51,7 @@ async def _owned(session: AsyncSession, workspace_id: int, endpoint_id: int) -> 
     """The endpoint, locked for this transaction (PostgreSQL); NOT_FOUND unless it is the
     workspace's."""
     stmt = select(WebhookEndpoint).where(
-        WebhookEndpoint.id == endpoint_id, WebhookEndpoint.workspace_id == workspace_id
+        col(WebhookEndpoint.id) == endpoint_id, col(WebhookEndpoint.workspace_id) == workspace_id
     )
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         stmt = stmt.with_for_update()
@@ -75,12 +76,14 @@ async def create_endpoint(
     text = _description(description)
     async with db.transaction() as session:
         workspace = (
-            await session.execute(select(Workspace).where(Workspace.id == workspace_id))
+            await session.execute(select(Workspace).where(col(Workspace.id) == workspace_id))
         ).scalar_one()
         count = len(
             (
                 await session.execute(
-                    select(WebhookEndpoint.id).where(WebhookEndpoint.workspace_id == workspace_id)
+                    select(col(WebhookEndpoint.id)).where(
+                        col(WebhookEndpoint.workspace_id) == workspace_id
+                    )
                 )
             ).all()
         )
@@ -135,7 +138,7 @@ async def delete_endpoint(db: Database, *, workspace_id: int, endpoint_id: int) 
     async with db.transaction() as session:
         row = await _owned(session, workspace_id, endpoint_id)
         await session.execute(
-            delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)  # type: ignore[arg-type]
+            delete(WebhookDelivery).where(col(WebhookDelivery.endpoint_id) == endpoint_id)
         )
         await session.delete(row)
     return row
@@ -178,7 +181,7 @@ async def redeliver(
     async with db.transaction() as session:
         row = await _owned(session, workspace_id, endpoint_id)
         workspace = (
-            await session.execute(select(Workspace).where(Workspace.id == workspace_id))
+            await session.execute(select(Workspace).where(col(Workspace.id) == workspace_id))
         ).scalar_one()
         if after is not None and seq < workspace.events_pruned_through:
             raise DomainError(
@@ -199,8 +202,8 @@ async def list_endpoints(db: Database, workspace_id: int) -> list[WebhookEndpoin
     async with db.read_session() as session:
         stmt = (
             select(WebhookEndpoint)
-            .where(WebhookEndpoint.workspace_id == workspace_id)
-            .order_by(WebhookEndpoint.id)  # type: ignore[arg-type]
+            .where(col(WebhookEndpoint.workspace_id) == workspace_id)
+            .order_by(col(WebhookEndpoint.id))
         )
         return list((await session.execute(stmt)).scalars())
 
@@ -211,9 +214,9 @@ async def list_deliveries(
     """Attempts newest first, `first` of them after the one with id `before_id`; and whether
     more follow."""
     async with db.read_session() as session:
-        stmt = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
+        stmt = select(WebhookDelivery).where(col(WebhookDelivery.endpoint_id) == endpoint_id)
         if before_id is not None:
-            stmt = stmt.where(WebhookDelivery.id < before_id)  # type: ignore[operator]
-        stmt = stmt.order_by(WebhookDelivery.id.desc()).limit(first + 1)  # type: ignore[union-attr]
+            stmt = stmt.where(col(WebhookDelivery.id) < before_id)
+        stmt = stmt.order_by(col(WebhookDelivery.id).desc()).limit(first + 1)
         rows = list((await session.execute(stmt)).scalars())
     return rows[:first], len(rows) > first

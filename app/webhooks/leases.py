@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.db import WebhookDelivery, WebhookEndpoint, Workspace
 from app.db.engine import Database
@@ -48,22 +49,22 @@ def _secrets(row: WebhookEndpoint, now: datetime) -> tuple[str, ...]:
 
 def _held(claim: Claim, owner: str) -> Any:
     return and_(
-        WebhookEndpoint.id == claim.endpoint_id,
-        WebhookEndpoint.lease_owner == owner,
-        WebhookEndpoint.generation == claim.generation,
+        col(WebhookEndpoint.id) == claim.endpoint_id,
+        col(WebhookEndpoint.lease_owner) == owner,
+        col(WebhookEndpoint.generation) == claim.generation,
     )
 
 
 def _due(now: datetime) -> Any:
     return and_(
-        WebhookEndpoint.status == Status.ACTIVE.value,
-        WebhookEndpoint.enabled.is_(True),  # type: ignore[attr-defined]
-        WebhookEndpoint.next_attempt_at <= now,
+        col(WebhookEndpoint.status) == Status.ACTIVE.value,
+        col(WebhookEndpoint.enabled).is_(True),
+        col(WebhookEndpoint.next_attempt_at) <= now,
         or_(
-            WebhookEndpoint.lease_until.is_(None),  # type: ignore[union-attr]
-            WebhookEndpoint.lease_until < now,  # type: ignore[operator]
+            col(WebhookEndpoint.lease_until).is_(None),
+            col(WebhookEndpoint.lease_until) < now,
         ),
-        Workspace.event_seq > WebhookEndpoint.last_delivered_seq,
+        col(Workspace.event_seq) > col(WebhookEndpoint.last_delivered_seq),
     )
 
 
@@ -71,20 +72,20 @@ async def claim_due(db: Database, owner: str, *, limit: int, lease_seconds: floa
     """Up to `limit` active endpoints that are due, free, and behind their workspace's log.
     A read first: an idle gateway's rounds take no write lock (SQLite has one)."""
     now = utcnow()
-    joined = select(WebhookEndpoint.id).join(
-        Workspace, Workspace.id == WebhookEndpoint.workspace_id
+    joined = select(col(WebhookEndpoint.id)).join(
+        Workspace, col(Workspace.id) == col(WebhookEndpoint.workspace_id)
     )
     async with db.read_session() as session:
         if (await session.execute(joined.where(_due(now)).limit(1))).first() is None:
             return []
     async with db.transaction() as session:
         stmt = (
-            select(WebhookEndpoint, Workspace.slug)
-            .join(Workspace, Workspace.id == WebhookEndpoint.workspace_id)
+            select(WebhookEndpoint, col(Workspace.slug))
+            .join(Workspace, col(Workspace.id) == col(WebhookEndpoint.workspace_id))
             .where(_due(now))
-            .order_by(WebhookEndpoint.next_attempt_at)  # type: ignore[arg-type]
+            .order_by(col(WebhookEndpoint.next_attempt_at))
             .limit(limit)
-            .with_for_update(skip_locked=True, of=WebhookEndpoint)  # type: ignore[arg-type]
+            .with_for_update(skip_locked=True, of=WebhookEndpoint)
         )
         found = list((await session.execute(stmt)).all())
         if not found:
@@ -92,12 +93,12 @@ async def claim_due(db: Database, owner: str, *, limit: int, lease_seconds: floa
         ids = [row.id for row, _slug in found]
         await session.execute(
             update(WebhookEndpoint)
-            .where(WebhookEndpoint.id.in_(ids))  # type: ignore[union-attr]
+            .where(col(WebhookEndpoint.id).in_(ids))
             .values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds))
         )
     return [
         Claim(
-            endpoint_id=row.id,  # type: ignore[arg-type]
+            endpoint_id=int(row.id),  # type: ignore[arg-type]  # a stored row has its id
             workspace_id=row.workspace_id,
             workspace_slug=slug,
             url=row.url,
@@ -115,7 +116,7 @@ async def _write(session: AsyncSession, claim: Claim, owner: str, **values: Any)
     result = await session.execute(
         update(WebhookEndpoint).where(_held(claim, owner)).values(**values)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)  # type: ignore[attr-defined]  # a CursorResult for UPDATE
 
 
 async def record_success(
@@ -169,8 +170,8 @@ async def release(db: Database, claim: Claim, owner: str) -> None:
         await session.execute(
             update(WebhookEndpoint)
             .where(
-                WebhookEndpoint.id == claim.endpoint_id,  # type: ignore[arg-type]
-                WebhookEndpoint.lease_owner == owner,
+                col(WebhookEndpoint.id) == claim.endpoint_id,
+                col(WebhookEndpoint.lease_owner) == owner,
             )
             .values(lease_owner=None, lease_until=None)
         )

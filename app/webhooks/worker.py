@@ -18,9 +18,11 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
 import httpx
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from app.background import finish, log_failed_step, sleep_unless_stopped
 from app.config import Settings
@@ -192,12 +194,15 @@ class WebhookWorker:
             async with self.db.read_session() as session:
                 head = (
                     await session.execute(
-                        select(Workspace.event_seq).where(Workspace.id == claim.workspace_id)
+                        select(col(Workspace.event_seq)).where(
+                            col(Workspace.id) == claim.workspace_id
+                        )
                     )
                 ).scalar_one()
                 stmt = events_query(claim.workspace_id, claim.cursor, claim.event_filter)
-                stmt = stmt.where(TicketEvent.seq <= head).limit(BATCH)
-                events = list((await session.execute(stmt)).scalars())
+                stmt = stmt.where(col(TicketEvent.seq) <= head).limit(BATCH)
+                # events_query is typed as rows of one column; .scalars() gives the events.
+                events = cast(list[TicketEvent], list((await session.execute(stmt)).scalars()))
                 context = await load_context(session, claim.workspace_slug, events)
             for event in events:
                 if self._stop.is_set():
@@ -282,19 +287,22 @@ class WebhookWorker:
                 await session.execute(
                     select(
                         func.coalesce(
-                            func.sum(Workspace.event_seq - WebhookEndpoint.last_delivered_seq), 0
+                            func.sum(
+                                col(Workspace.event_seq) - col(WebhookEndpoint.last_delivered_seq)
+                            ),
+                            0,
                         )
                     )
                     .select_from(WebhookEndpoint)
-                    .join(Workspace, Workspace.id == WebhookEndpoint.workspace_id)
-                    .where(WebhookEndpoint.status == Status.ACTIVE.value)
+                    .join(Workspace, col(Workspace.id) == col(WebhookEndpoint.workspace_id))
+                    .where(col(WebhookEndpoint.status) == Status.ACTIVE.value)
                 )
             ).scalar_one()
             counts = dict(
                 (
                     await session.execute(
-                        select(WebhookEndpoint.status, func.count()).group_by(
-                            WebhookEndpoint.status
+                        select(col(WebhookEndpoint.status), func.count()).group_by(
+                            col(WebhookEndpoint.status)
                         )
                     )
                 ).all()
