@@ -152,7 +152,7 @@ class WebhookWorker:
         """Claim what is due and start delivering it; the number of endpoints claimed."""
         if time.monotonic() - self._last_stats > STATS_EVERY:
             self._last_stats = time.monotonic()
-            await self._refresh_stats()
+            await self.refresh_stats()
         free = self.rules.concurrency - len(self._tasks)
         if free <= 0:
             return 0
@@ -281,7 +281,8 @@ class WebhookWorker:
                 "webhook endpoint %s is now %s (%s)", claim.endpoint_id, status, outcome.error
             )
 
-    async def _refresh_stats(self) -> None:
+    async def refresh_stats(self) -> None:
+        """The backlog and status gauges of /metrics (every process sees the same numbers)."""
         async with self.db.read_session() as session:
             backlog = (
                 await session.execute(

@@ -206,3 +206,23 @@ async def test_private_urls_are_refused(database_url, key, url):
     [error] = created["errors"]
     assert (error["code"], error["field"]) == ("VALIDATION", "url")
     assert "loopback, private, link-local or unspecified" in error["message"]
+
+
+async def test_metrics_show_deliveries_failures_and_backlog(client, gql, key):
+    from tests.webhooks.receiver import Receiver
+
+    server = await Receiver(script=lambda _p, _n: 500).start()
+    try:
+        await _create(gql, key, url=server.url())
+        line = (await gql(LINE, key=key))["data"]["createLine"]["line"]["id"]
+        await gql(ARRIVE, {"l": line}, key=key)
+        await server.wait_for(lambda: len(server.received) >= 2)
+    finally:
+        await server.stop()
+    text = (await client.get("/metrics")).text
+    samples = dict(
+        line.rsplit(" ", 1) for line in text.splitlines() if line.startswith("ticketgw_webhook")
+    )
+    assert float(samples['ticketgw_webhook_deliveries_total{outcome="failed"}']) >= 2
+    assert float(samples["ticketgw_webhook_backlog_events"]) >= 1  # the event still undelivered
+    assert float(samples['ticketgw_webhook_endpoints{status="ACTIVE"}']) >= 1
