@@ -236,3 +236,28 @@ async def test_a_private_address_is_refused_at_send_time(db, workspace, desk, re
     assert not attempt.succeeded
     assert attempt.error.startswith("refused: its host is or resolves to a loopback")
     assert receiver.received == []
+
+
+async def test_two_workers_share_endpoints_each_in_order_once(db, workspace, desk, receiver):
+    """Two workers on one database (two gateways): each endpoint is delivered by one at a
+    time, so every endpoint gets every event once, in order."""
+    from app.webhooks.worker import WebhookWorker
+    from tests.webhooks.conftest import FAST
+
+    paths = [f"/e{i}" for i in range(4)]
+    for path in paths:
+        await _endpoint(db, workspace, receiver.url(path))
+    workers = [WebhookWorker(db, None, FAST) for _ in range(2)]
+    for worker in workers:
+        await worker.start()
+    try:
+        await desk.status_changes(15)
+        await receiver.wait_for(lambda: len(receiver.received) >= 60, timeout=30)
+        for worker in workers:
+            await worker.idle()
+        await asyncio.sleep(0.2)
+    finally:
+        for worker in workers:
+            await worker.stop()
+    for path in paths:
+        assert _seqs(receiver.on(path)) == list(range(1, 16))
