@@ -120,20 +120,29 @@ async def _write(session: AsyncSession, claim: Claim, owner: str, **values: Any)
 
 
 async def record_success(
-    db: Database, claim: Claim, owner: str, attempt: WebhookDelivery, *, lease_seconds: float
+    db: Database,
+    claim: Claim,
+    owner: str,
+    attempts: list[WebhookDelivery],
+    cursor: int,
+    *,
+    lease_seconds: float,
 ) -> bool:
-    """The event was acknowledged: log the attempt, move the cursor past it, extend the lease.
-    False when the lease or the generation is no longer ours (the round must stop)."""
+    """Acknowledged events: log their attempts, move the cursor to `cursor` (the last of them,
+    or further when the filter skipped the rest), extend the lease. False when the lease or the
+    generation is no longer ours (the round must stop; nothing is written)."""
     async with db.transaction() as session:
-        session.add(attempt)
-        return await _write(
+        held = await _write(
             session,
             claim,
             owner,
-            last_delivered_seq=attempt.event_seq,
+            last_delivered_seq=cursor,
             consecutive_failures=0,
             lease_until=utcnow() + timedelta(seconds=lease_seconds),
         )
+        if held:
+            session.add_all(attempts)
+    return held
 
 
 async def record_failure(
@@ -152,16 +161,6 @@ async def record_failure(
         if attempt.next_attempt_at is not None:
             values["next_attempt_at"] = attempt.next_attempt_at
         return await _write(session, claim, owner, **values)
-
-
-async def advance(db: Database, claim: Claim, owner: str, through_seq: int) -> bool:
-    """No event up to `through_seq` matches the filter past the cursor: skip the reading of them
-    next time (the cursor marks what was read, matching or not)."""
-    async with db.transaction() as session:
-        moved = await _write(session, claim, owner, last_delivered_seq=through_seq)
-    if moved:
-        claim.cursor = through_seq
-    return moved
 
 
 async def release(db: Database, claim: Claim, owner: str) -> None:

@@ -41,7 +41,7 @@ async def _excerpt(response: httpx.Response) -> str:
     chunks = bytearray()
     async for chunk in response.aiter_raw():
         chunks += chunk
-        if len(chunks) >= EXCERPT_BYTES:
+        if len(chunks) > EXCERPT_BYTES:
             break
     return bytes(chunks[:EXCERPT_BYTES]).decode("utf-8", "replace")
 
@@ -86,7 +86,9 @@ async def send(
         async with asyncio.timeout(timeout):
             response = await client.send(request, stream=True, follow_redirects=False)
             try:
-                excerpt = "" if 200 <= response.status_code < 300 else await _excerpt(response)
+                # Read to the end when the answer is short (most are empty): the connection is
+                # then reused. A longer body is cut, and its connection closed.
+                excerpt = await _excerpt(response)
             finally:
                 await response.aclose()
     except TimeoutError:

@@ -35,7 +35,7 @@ from app.live.event_log import events_query
 from app.observability import metrics
 from app.webhooks.backoff import retry_delay
 from app.webhooks.endpoints import Status
-from app.webhooks.leases import Claim, advance, claim_due, record_failure, record_success, release
+from app.webhooks.leases import Claim, claim_due, record_failure, record_success, release
 from app.webhooks.payload import event_body, load_context
 from app.webhooks.sender import Outcome, send
 from app.webhooks.signing import signature_header
@@ -43,6 +43,10 @@ from app.webhooks.signing import signature_header
 log = logging.getLogger(__name__)
 
 BATCH = 100  # events read per query of one endpoint's round
+# Acknowledged events are recorded (attempt rows, the cursor) in one transaction per this many,
+# or this often: a crash between two sends them again (at least once), never skips them.
+FLUSH_EVENTS = 20
+FLUSH_SECONDS = 0.1
 STATS_EVERY = 5.0  # seconds between refreshes of the backlog gauges
 
 
@@ -85,6 +89,8 @@ class WebhookWorker:
         self.owner = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._stop = asyncio.Event()
         self._wake = asyncio.Event()
+        # Set (and replaced) at every broker wake-up: rounds waiting for more events watch it.
+        self._news = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop_task: asyncio.Task[None] | None = None
         self._listener: asyncio.Task[None] | None = None
@@ -110,6 +116,7 @@ class WebhookWorker:
         expire and another process sends them again), then close."""
         self._stop.set()
         self._wake.set()
+        self._news.set()
         if self._listener is not None:
             self._listener.cancel()  # it only waits on the broker
             with contextlib.suppress(asyncio.CancelledError):
@@ -132,6 +139,8 @@ class WebhookWorker:
                 async with self.broker.listen() as wakeups:
                     async for _wakeup in wakeups:
                         self._wake.set()
+                        self._news.set()
+                        self._news = asyncio.Event()
             except Exception:
                 log.exception("Webhook wake-ups from the broker failed; the poll goes on")
             await asyncio.sleep(self.rules.poll_interval)
@@ -188,17 +197,24 @@ class WebhookWorker:
                     await release(self.db, claim, self.owner)
 
     async def _round(self, claim: Claim) -> bool:
-        """Deliver from the claim's cursor while events keep coming; True while the lease is
-        still held (the caller gives it back)."""
+        """Deliver from the claim's cursor while events keep coming (waiting up to a poll
+        interval for more before letting go: a busy endpoint is not claimed again for every
+        event). False when it gave the lease back itself (a failure); otherwise the caller
+        does (a lease already lost stays with its new owner: the release checks)."""
+        acknowledged = _Acknowledged(self, claim)
         while not self._stop.is_set():
+            news = self._news
             async with self.db.read_session() as session:
-                head = (
+                now = (
                     await session.execute(
-                        select(col(Workspace.event_seq)).where(
-                            col(Workspace.id) == claim.workspace_id
-                        )
+                        select(col(Workspace.event_seq), col(WebhookEndpoint.generation))
+                        .join(WebhookEndpoint, col(WebhookEndpoint.workspace_id) == Workspace.id)
+                        .where(col(WebhookEndpoint.id) == claim.endpoint_id)
                     )
-                ).scalar_one()
+                ).one_or_none()
+                if now is None or now.generation != claim.generation:
+                    return True  # deleted or changed by an admin: claim it afresh
+                head = now.event_seq
                 stmt = events_query(claim.workspace_id, claim.cursor, claim.event_filter)
                 stmt = stmt.where(col(TicketEvent.seq) <= head).limit(BATCH)
                 # events_query is typed as rows of one column; .scalars() gives the events.
@@ -206,25 +222,29 @@ class WebhookWorker:
                 context = await load_context(session, claim.workspace_slug, events)
             for event in events:
                 if self._stop.is_set():
+                    await acknowledged.flush(claim.cursor)
                     return True
                 outcome = await self._send(claim, event_body(event, context), event)
                 if not outcome.ok:
-                    await self._failed(claim, event, outcome)
+                    if not await acknowledged.flush(claim.cursor):
+                        return True
+                    await self._failed(claim, event, outcome)  # gives the lease back
                     return False
-                attempt = self._attempt(claim, event, outcome, next_attempt=None)
-                if not await record_success(
-                    self.db, claim, self.owner, attempt, lease_seconds=self.rules.lease_seconds
-                ):
-                    log.info("webhook endpoint %s changed mid-round; stopping", claim.endpoint_id)
-                    return True
-                metrics.WEBHOOK_DELIVERIES.labels("delivered").inc()
-                if claim.failures == 0:
-                    metrics.WEBHOOK_LATENCY.observe((utcnow() - event.at).total_seconds())
+                acknowledged.add(self._attempt(claim, event, outcome, next_attempt=None), event)
                 claim.cursor, claim.failures = event.seq, 0
-            if len(events) < BATCH:
-                if head > claim.cursor:
-                    await advance(self.db, claim, self.owner, head)
+                if acknowledged.due() and not await acknowledged.flush(claim.cursor):
+                    return True
+            if len(events) == BATCH:
+                continue
+            # Everything up to `head` was read: events the filter skipped need no reading again.
+            if not await acknowledged.flush(max(head, claim.cursor)):
                 return True
+            claim.cursor = max(head, claim.cursor)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(news.wait(), self.rules.poll_interval)
+            if not news.is_set():
+                return True
+        await acknowledged.flush(claim.cursor)
         return True
 
     async def _send(self, claim: Claim, body: bytes, event: TicketEvent) -> Outcome:
@@ -323,3 +343,52 @@ async def run_forever(db: Database, broker: Broker | None, rules: WorkerRules,
             pass
     finally:
         await worker.stop()
+
+
+class _Acknowledged:
+    """Successful attempts of a round not yet written: written together with the cursor."""
+
+    def __init__(self, worker: WebhookWorker, claim: Claim) -> None:
+        self.worker = worker
+        self.claim = claim
+        self.attempts: list[WebhookDelivery] = []
+        self.events: list[TicketEvent] = []
+        self.since = 0.0
+        self.written_cursor = claim.cursor
+
+    def add(self, attempt: WebhookDelivery, event: TicketEvent) -> None:
+        if not self.attempts:
+            self.since = time.monotonic()
+        self.attempts.append(attempt)
+        self.events.append(event)
+
+    def due(self) -> bool:
+        return len(self.attempts) >= FLUSH_EVENTS or (
+            bool(self.attempts) and time.monotonic() - self.since >= FLUSH_SECONDS
+        )
+
+    async def flush(self, cursor: int) -> bool:
+        """Write what is pending and move the cursor to `cursor`; False when the lease or the
+        endpoint's generation is no longer ours (the round must stop)."""
+        if not self.attempts and cursor == self.written_cursor:
+            return True
+        worker = self.worker
+        held = await record_success(
+            worker.db,
+            self.claim,
+            worker.owner,
+            self.attempts,
+            cursor,
+            lease_seconds=worker.rules.lease_seconds,
+        )
+        if not held:
+            log.info("webhook endpoint %s changed mid-round; stopping", self.claim.endpoint_id)
+            return False
+        metrics.WEBHOOK_DELIVERIES.labels("delivered").inc(len(self.attempts))
+        now = utcnow()
+        for attempt, event in zip(self.attempts, self.events, strict=True):
+            if attempt.attempt == 1:
+                metrics.WEBHOOK_LATENCY.observe((now - event.at).total_seconds())
+        self.attempts, self.events = [], []
+        self.written_cursor = cursor
+        return True
