@@ -149,9 +149,9 @@ async def record_failure(
     db: Database, claim: Claim, owner: str, attempt: WebhookDelivery, *, status: Status
 ) -> bool:
     """The event was not acknowledged: log the attempt, count the failure, set the next
-    attempt (or the new status), and give the lease back."""
+    attempt (or the new status), and give the lease back. False when the lease or the
+    generation is no longer ours (nothing is written; the caller gives the lease back)."""
     async with db.transaction() as session:
-        session.add(attempt)
         values: dict[str, Any] = {
             "consecutive_failures": attempt.attempt,
             "status": status.value,
@@ -160,7 +160,10 @@ async def record_failure(
         }
         if attempt.next_attempt_at is not None:
             values["next_attempt_at"] = attempt.next_attempt_at
-        return await _write(session, claim, owner, **values)
+        held = await _write(session, claim, owner, **values)
+        if held:  # else the endpoint was changed or deleted meanwhile: its history starts anew
+            session.add(attempt)
+    return held
 
 
 async def release(db: Database, claim: Claim, owner: str) -> None:

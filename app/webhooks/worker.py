@@ -228,8 +228,9 @@ class WebhookWorker:
                 if not outcome.ok:
                     if not await acknowledged.flush(claim.cursor):
                         return True
-                    await self._failed(claim, event, outcome)  # gives the lease back
-                    return False
+                    # A failure recorded gives the lease back; one refused (the endpoint
+                    # changed meanwhile) leaves it to the caller.
+                    return not await self._failed(claim, event, outcome)
                 acknowledged.add(self._attempt(claim, event, outcome, next_attempt=None), event)
                 claim.cursor, claim.failures = event.seq, 0
                 if acknowledged.due() and not await acknowledged.flush(claim.cursor):
@@ -284,7 +285,8 @@ class WebhookWorker:
             next_attempt_at=None if next_attempt is None else now + timedelta(seconds=next_attempt),
         )
 
-    async def _failed(self, claim: Claim, event: TicketEvent, outcome: Outcome) -> None:
+    async def _failed(self, claim: Claim, event: TicketEvent, outcome: Outcome) -> bool:
+        """Count the failure; True when recorded (which also gave the lease back)."""
         metrics.WEBHOOK_DELIVERIES.labels("failed").inc()
         failures = claim.failures + 1
         if outcome.gone:
@@ -295,11 +297,13 @@ class WebhookWorker:
             status = Status.ACTIVE
             delay = retry_delay(failures, base=self.rules.retry_base, cap=self.rules.retry_max)
         attempt = self._attempt(claim, event, outcome, next_attempt=delay)
-        await record_failure(self.db, claim, self.owner, attempt, status=status)
+        if not await record_failure(self.db, claim, self.owner, attempt, status=status):
+            return False
         if status is not Status.ACTIVE:
             log.warning(
                 "webhook endpoint %s is now %s (%s)", claim.endpoint_id, status, outcome.error
             )
+        return True
 
     async def refresh_stats(self) -> None:
         """The backlog and status gauges of /metrics (every process sees the same numbers)."""

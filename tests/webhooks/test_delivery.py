@@ -261,3 +261,26 @@ async def test_two_workers_share_endpoints_each_in_order_once(db, workspace, des
             await worker.stop()
     for path in paths:
         assert _seqs(receiver.on(path)) == list(range(1, 16))
+
+
+async def test_an_admin_change_during_a_failing_delivery_does_not_hold_the_endpoint(
+    db, workspace, desk, worker
+):
+    """Redelivered while an attempt hangs: the attempt times out, finds the endpoint changed,
+    and lets it go at once (not after the lease): the events go out again within seconds."""
+    server = await Receiver(script=lambda _p, n: HANG if n == 0 else 200).start()
+    try:
+        endpoint, _ = await _endpoint(db, workspace, server.url())
+        await desk.status_changes(2)
+        await server.wait_for(lambda: len(server.received) >= 1)
+        await endpoints.redeliver(
+            db, workspace_id=workspace.workspace.id, endpoint_id=endpoint.id, after=None
+        )
+        # The hanging attempt ends after the 1 s timeout; the 10 s lease must not matter.
+        await server.wait_for(lambda: len(server.received) >= 3, timeout=4)
+        await worker.idle()
+    finally:
+        await server.stop()
+    assert _seqs(server.received) == [1, 1, 2]
+    row = await _row(db, endpoint.id)
+    assert (row.last_delivered_seq, row.consecutive_failures) == (2, 0)
