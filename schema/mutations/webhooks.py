@@ -258,7 +258,7 @@ class WebhookMutations:
         permission_classes=ADMIN,
         description=(
             "Send again every matching event after a cursor to an endpoint (admin keys only): "
-            "its cursor moves back there."
+            "its cursor moves back there (a paused or disabled one sends them once resumed)."
         ),
     )
     async def redeliver_webhooks(
