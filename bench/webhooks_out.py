@@ -82,6 +82,39 @@ async def _start_receiver(port: int, log_path: Path) -> subprocess.Popen[bytes]:
     raise RuntimeError("the receiver did not start")
 
 
+async def _http_floor(port: int, endpoints_count: int, per_endpoint: int) -> tuple[float, float]:
+    """The same number of POSTs, each endpoint's one after the other, with the worker's HTTP
+    client and headers but no database: what the delivery bookkeeping is measured against."""
+    import httpx
+
+    from app.webhooks.sender import send
+    from app.webhooks.signing import generate_secret, signature_header
+
+    secret = generate_secret()
+    body = b'{"type": "CREATED", "at": "2026-01-01T00:00:00+00:00"}'
+    async with httpx.AsyncClient(trust_env=False) as client:
+
+        async def one_endpoint(i: int) -> None:
+            for n in range(per_endpoint):
+                stamp = int(time.time())
+                headers = {
+                    "webhook-id": f"floor-{i}-{n}",
+                    "webhook-timestamp": str(stamp),
+                    "webhook-signature": signature_header([secret], f"f{n}", stamp, body),
+                }
+                outcome = await send(
+                    client, f"http://127.0.0.1:{port}/floor{i}", headers, body,
+                    timeout=10, allow_private=True,
+                )  # fmt: skip
+                assert outcome.ok, outcome
+
+        started, cpu = time.perf_counter(), time.process_time()
+        await asyncio.gather(*(one_endpoint(i) for i in range(endpoints_count)))
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    total = endpoints_count * per_endpoint
+    return total / elapsed, cpu / total * 1000
+
+
 def _received(log_path: Path) -> list[tuple[float, str, datetime]]:
     rows = []
     for line in log_path.read_text().splitlines():
@@ -126,16 +159,22 @@ async def run(url: str, endpoints_count: int, backlog: int, rate: float, seconds
             )  # fmt: skip
         desk = await Desk.open(env, ws)
         await desk.status_changes(backlog)
-        worker = WebhookWorker(db, broker, rules)
-        started = time.perf_counter()
-        await worker.start()
         total = backlog * endpoints_count
+        floor_rate, floor_cpu = await _http_floor(port, endpoints_count, backlog)
         await _wait_for(folder / "throughput.log", total, timeout=600)
-        elapsed = time.perf_counter() - started
+        worker = WebhookWorker(db, broker, rules)
+        started, cpu = time.perf_counter(), time.process_time()
+        await worker.start()
+        await _wait_for(folder / "throughput.log", 2 * total, timeout=600)
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         await worker.stop()
+        delivered_rate = total / elapsed
         print(
             f"throughput: {total} deliveries ({endpoints_count} endpoints x {backlog} events) "
-            f"in {elapsed:.2f} s = {total / elapsed:.0f} deliveries/s (one process, {db.dialect})"
+            f"in {elapsed:.2f} s = {delivered_rate:.0f} deliveries/s, {cpu / total * 1000:.2f} ms CPU "
+            f"each (one process, {db.dialect}); the same POSTs without the worker (signed "
+            f"bodies, no database): {floor_rate:.0f}/s, {floor_cpu:.2f} ms CPU each; "
+            f"ratio {delivered_rate / floor_rate:.2f}"
         )
     finally:
         receiver.terminate()
