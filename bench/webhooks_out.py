@@ -171,9 +171,10 @@ async def run(url: str, endpoints_count: int, backlog: int, rate: float, seconds
         delivered_rate = total / elapsed
         print(
             f"throughput: {total} deliveries ({endpoints_count} endpoints x {backlog} events) "
-            f"in {elapsed:.2f} s = {delivered_rate:.0f} deliveries/s, {cpu / total * 1000:.2f} ms CPU "
-            f"each (one process, {db.dialect}); the same POSTs without the worker (signed "
-            f"bodies, no database): {floor_rate:.0f}/s, {floor_cpu:.2f} ms CPU each; "
+            f"in {elapsed:.2f} s = {delivered_rate:.0f} deliveries/s, "
+            f"{cpu / total * 1000:.2f} ms CPU each (one process, {db.dialect}); "
+            "the same POSTs without the worker (signed bodies, no database): "
+            f"{floor_rate:.0f}/s, {floor_cpu:.2f} ms CPU each; "
             f"ratio {delivered_rate / floor_rate:.2f}"
         )
     finally:
