@@ -106,6 +106,8 @@ class Settings:
     webhook_lease: float = 30.0
     # Endpoints one process delivers at the same time (a slow one holds only its own slot).
     webhook_concurrency: int = 64
+    # Delivery attempts older than this many days are deleted (hourly); 0 keeps them forever.
+    webhook_history_days: int = 30
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

@@ -5,7 +5,7 @@ another workspace's endpoint is NOT_FOUND, like an unknown one."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import delete, select
@@ -220,3 +220,12 @@ async def list_deliveries(
         stmt = stmt.order_by(col(WebhookDelivery.id).desc()).limit(first + 1)
         rows = list((await session.execute(stmt)).scalars())
     return rows[:first], len(rows) > first
+
+
+async def prune_deliveries(db: Database, *, older_than: datetime) -> int:
+    """Forget delivery attempts made before `older_than`; how many were deleted."""
+    async with db.transaction() as session:
+        result = await session.execute(
+            delete(WebhookDelivery).where(col(WebhookDelivery.at) < older_than)
+        )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]  # a CursorResult for DELETE

@@ -34,7 +34,7 @@ from app.live.broker import Broker
 from app.live.event_log import events_query
 from app.observability import metrics
 from app.webhooks.backoff import retry_delay
-from app.webhooks.endpoints import Status
+from app.webhooks.endpoints import Status, prune_deliveries
 from app.webhooks.leases import Claim, claim_due, record_failure, record_success, release
 from app.webhooks.payload import event_body, load_context
 from app.webhooks.sender import Outcome, send
@@ -48,6 +48,7 @@ BATCH = 100  # events read per query of one endpoint's round
 FLUSH_EVENTS = 20
 FLUSH_SECONDS = 0.1
 STATS_EVERY = 5.0  # seconds between refreshes of the backlog gauges
+PRUNE_EVERY = 3600.0  # seconds between deletions of old delivery attempts
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class WorkerRules:
     lease: float = 30.0
     concurrency: int = 64
     poll_interval: float = 1.0
+    history_days: int = 30
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WorkerRules:
@@ -72,6 +74,7 @@ class WorkerRules:
             lease=settings.webhook_lease,
             concurrency=max(1, settings.webhook_concurrency),
             poll_interval=settings.poll_interval,
+            history_days=settings.webhook_history_days,
         )
 
     @property
@@ -96,6 +99,7 @@ class WebhookWorker:
         self._listener: asyncio.Task[None] | None = None
         self._client: httpx.AsyncClient | None = None
         self._last_stats = 0.0
+        self._last_prune: float | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -162,6 +166,12 @@ class WebhookWorker:
         if time.monotonic() - self._last_stats > STATS_EVERY:
             self._last_stats = time.monotonic()
             await self.refresh_stats()
+        if self.rules.history_days > 0 and (
+            self._last_prune is None or time.monotonic() - self._last_prune > PRUNE_EVERY
+        ):
+            self._last_prune = time.monotonic()
+            older_than = utcnow() - timedelta(days=self.rules.history_days)
+            await prune_deliveries(self.db, older_than=older_than)
         free = self.rules.concurrency - len(self._tasks)
         if free <= 0:
             return 0

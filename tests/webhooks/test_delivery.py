@@ -284,3 +284,27 @@ async def test_an_admin_change_during_a_failing_delivery_does_not_hold_the_endpo
     assert _seqs(server.received) == [1, 1, 2]
     row = await _row(db, endpoint.id)
     assert (row.last_delivered_seq, row.consecutive_failures) == (2, 0)
+
+
+async def test_old_delivery_attempts_are_pruned(db, workspace):
+    from datetime import timedelta
+
+    from app.db.types import utcnow
+    from app.webhooks.worker import WebhookWorker
+    from tests.webhooks.conftest import FAST
+
+    endpoint, _ = await _endpoint(db, workspace, "http://127.0.0.1:9/hook")
+    now = utcnow()
+    async with db.transaction() as session:
+        for days in (40, 31, 29):
+            session.add(
+                WebhookDelivery(
+                    endpoint_id=endpoint.id, event_seq=1, event_type="CREATED", attempt=1,
+                    succeeded=True, response_status=204, duration_ms=3,
+                    at=now - timedelta(days=days),
+                )
+            )  # fmt: skip
+    pruner = WebhookWorker(db, None, FAST.__class__(**{**FAST.__dict__, "history_days": 30}))
+    await pruner.run_once()
+    kept = await _attempts(db, endpoint.id)
+    assert [round((now - a.at).total_seconds() / 86400) for a in kept] == [29]
