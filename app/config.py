@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 
 def default_database_path() -> Path:
@@ -112,7 +113,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
         env = os.environ if environ is None else environ
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}  # each of the field's own type, converted below
         for f in fields(cls):
             raw = env.get(f"TICKETGW_{f.name.upper()}")
             if raw is None or raw == "":
@@ -126,7 +127,7 @@ class Settings:
             else:
                 values[f.name] = raw
         values.update({k: v for k, v in overrides.items() if v is not None})
-        settings = cls(**values)  # type: ignore[arg-type]
+        settings = cls(**values)
         object.__setattr__(settings, "database_url", normalize_database_url(settings.database_url))
         return settings
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.background import finish, log_failed_step, sleep_unless_stopped
 from app.db import ApiKey
@@ -36,9 +37,9 @@ async def live_key_ids(db: Database, key_ids: Iterable[int]) -> set[int]:
     if not ids:
         return set()
     async with db.read_session() as session:
-        stmt = select(ApiKey.id).where(
-            ApiKey.id.in_(ids),  # type: ignore[union-attr]
-            ApiKey.revoked_at.is_(None),  # type: ignore[union-attr]
+        stmt = select(col(ApiKey.id)).where(
+            col(ApiKey.id).in_(ids),
+            col(ApiKey.revoked_at).is_(None),
         )
         return set((await session.execute(stmt)).scalars())
 

@@ -30,6 +30,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import col
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
 from sqlalchemy import select, text, update
@@ -50,6 +52,7 @@ from app.db import (
     TicketLabel,
     User,
     Workspace,
+    table_of,
 )
 from app.db.bulk import indexes_deferred, insert_rows
 from app.db.engine import Database
@@ -165,11 +168,11 @@ def _children(rng: random.Random, ws: int, made: Sequence[Any], refs: dict[str, 
 
 
 async def _bulk(db: Database, model: Any, rows: list[dict[str, Any]]) -> int:
-    return await insert_rows(db, model.__table__, list(rows[0]) if rows else [], rows)
+    return await insert_rows(db, table_of(model), list(rows[0]) if rows else [], rows)
 
 
 async def _ids(db: Database, model: Any, ws: int) -> list[int]:
-    t = model.__table__
+    t = table_of(model)
     async with db.read_session() as session:
         stmt = select(t.c.id).where(t.c.workspace_id == ws).order_by(t.c.id)
         return list((await session.execute(stmt)).scalars())
@@ -225,7 +228,7 @@ async def generate(url: str, tickets: int) -> dict[str, Any]:
     assert ws is not None
     rng = random.Random(SEED)
     refs = await _directory(db, rng, ws, tickets)
-    t = Ticket.__table__  # type: ignore[attr-defined]
+    t = table_of(Ticket)
     totals = {"tickets": 0, "messages": 0, "labels": 0, "interactions": 0, "events": 0}
     last_id = 0
     # A bar on a terminal, nothing when piped (then the per-chunk line below says as much).
@@ -255,7 +258,7 @@ async def generate(url: str, tickets: int) -> dict[str, Any]:
     progress.close()
     async with db.transaction() as session:  # the log's head, as the services keep it
         await session.execute(
-            update(Workspace).where(Workspace.id == ws).values(event_seq=totals["events"])
+            update(Workspace).where(col(Workspace.id) == ws).values(event_seq=totals["events"])
         )
     loaded = time.monotonic()
     async with db.engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:

@@ -68,7 +68,8 @@ async def start_subscribers(
         proc.stdin.write(json.dumps(plan).encode() + b"\n")
         procs.append(proc)
     for proc in procs:
-        line = await proc.stdout.readline()  # type: ignore[union-attr]
+        assert proc.stdout is not None
+        line = await proc.stdout.readline()
         if line.strip() != b"ready":
             raise RuntimeError(f"a subscriber process did not start: {line!r}")
     await asyncio.sleep(1.5)  # let every subscription register with the feed ("from now")
@@ -81,10 +82,12 @@ async def stop_subscribers(
     line = json.dumps(stop).encode() + b"\n"
     every: list[dict[str, Any]] = []
     for proc in procs:
-        proc.stdin.write(line)  # type: ignore[union-attr]
-        await proc.stdin.drain()  # type: ignore[union-attr]
+        assert proc.stdin is not None
+        proc.stdin.write(line)
+        await proc.stdin.drain()
     for proc in procs:
-        while (out := await proc.stdout.readline()).strip() in (b"full", b"timeout"):  # type: ignore[union-attr]
+        assert proc.stdout is not None
+        while (out := await proc.stdout.readline()).strip() in (b"full", b"timeout"):
             pass
         every += json.loads(out)
         await proc.wait()
@@ -159,7 +162,8 @@ async def burst(
         args.sqla_url, args.broker, workspace_id, admin_id, line_pk, args.burst_events
     )
     for proc in procs:  # each says "full" (or "timeout") once its connections have them all
-        await proc.stdout.readline()  # type: ignore[union-attr]
+        assert proc.stdout is not None
+        await proc.stdout.readline()
     cpu_after = cpu_ms(subs.pids())
     server_ms = sum(v - cpu_before.get(p, 0) for p, v in cpu_after.items())
     conns = await stop_subscribers(procs, {})

@@ -33,9 +33,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pgcount import start_proxy
-from bench.queries import DASHBOARD, PGL_SINGLE, SINGLE, pgl_dashboard
-from schema.ids import TICKET, encode_id
+# After the sys.path line: this runs as a script (python bench/http_compare.py).
+from bench.pgcount import start_proxy  # noqa: E402
+from bench.queries import DASHBOARD, PGL_SINGLE, SINGLE, pgl_dashboard  # noqa: E402
+from schema.ids import TICKET, encode_id  # noqa: E402
 
 PG_PORT = 5432
 PROXY_PORT = 6544
@@ -57,7 +58,9 @@ class Target:
         command = [str(port) if part == "{port}" else part for part in self.command]
         self.proc = subprocess.Popen(
             command, cwd=ROOT, env={**os.environ, **self.env, **(env or {}), "PORT": str(port)},
-            stdout=subprocess.DEVNULL, stderr=open(f"/tmp/bench_{self.name}_{port}.log", "wb"),
+            stdout=subprocess.DEVNULL,
+            # Open as long as the server runs (the child holds its own copy of the handle).
+            stderr=open(f"/tmp/bench_{self.name}_{port}.log", "wb"),  # noqa: SIM115
         )  # fmt: skip
 
     def stop(self) -> None:
@@ -84,7 +87,7 @@ class Target:
             headers={"Content-Type": "application/json", **self.headers}, method="POST",
         )  # fmt: skip
         with urllib.request.urlopen(req, timeout=30) as response:
-            return json.loads(response.read())  # type: ignore[no-any-return]
+            return json.loads(response.read())
 
 
 _TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
@@ -147,7 +150,10 @@ def run_wrk(target: Target, query: str, duration: float, connections: int) -> di
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     os.unlink(script.name)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if found is None:
+        raise RuntimeError(f"wrk printed no Requests/sec:\n{out}")
+    rps = float(found.group(1))
     lat = {
         p: float(v) * _UNIT[u] for p, v, u in re.findall(r"\s(50|99)%\s+([\d.]+)(us|ms|s)\b", out)
     }
@@ -185,7 +191,7 @@ def make_targets(state: dict[str, Any], ticket_id: int) -> list[Target]:
     pg = state["url"].replace("postgresql+asyncpg://", "postgresql://")
     ws, key = state["workspace_id"], state["api_key"]
     gid = encode_id(TICKET, ticket_id)
-    gw_requests = {
+    gw_requests: dict[str, tuple[str, dict[str, Any]]] = {
         "dashboard": ("/graphql", {"query": DASHBOARD}),
         "single": ("/graphql", {"query": SINGLE, "variables": {"id": gid}}),
     }
@@ -215,12 +221,14 @@ def make_targets(state: dict[str, Any], ticket_id: int) -> list[Target]:
                 "dashboard": ("/graphql", {"query": pgl_dashboard(ws)}),
                 "single": ("/graphql", {"query": PGL_SINGLE, "variables": {"id": ticket_id}}),
             },
-        ),  # fmt: skip
+        ),
         Target(
             "raw-floor",
             8403,
             [
-                sys.executable, "-m", "uvicorn",
+                sys.executable,
+                "-m",
+                "uvicorn",
                 "bench.raw_floor:app",
                 "--port",
                 "{port}",
@@ -230,7 +238,7 @@ def make_targets(state: dict[str, Any], ticket_id: int) -> list[Target]:
             ],
             {"TICKETGW_BENCH_PG": pg, "TICKETGW_BENCH_WORKSPACE": str(ws)},
             {"dashboard": ("/dashboard", {}), "single": (f"/ticket/{ticket_id}", {})},
-        ),  # fmt: skip
+        ),
     ]
 
 
@@ -317,7 +325,8 @@ def report(runs: list[dict[str, Any]], rss: dict[str, Any], statements: dict[str
     for r in runs:  # refused or failed requests answer fast: such a run measures nothing
         if r["non2xx"] or r["socket_errors"]:
             print(f"\n**NOT VALID**: round {r['round']} {r['query']} {r['target']}: "
-                  f"{r['non2xx']} non-2xx responses, socket errors: {r['socket_errors']}")  # fmt: skip
+                  f"{r['non2xx']} non-2xx responses, "
+                  f"socket errors: {r['socket_errors']}")  # fmt: skip
     for query in ("dashboard", "single"):
         print(f"\n### {query}\n")
         print("| server | req/s (median of rounds) | p50 ms | p99 ms | SQL statements/request"

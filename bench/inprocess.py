@@ -4,7 +4,8 @@ Dashboard (50 tickets), single ticket, and a mutation mix (create a queue ticket
 it, label it): p50/p99 per operation, SQL statements per operation (no key lookup: the context
 is built once), and the raw asyncpg floor for the same dashboard rows. Figures, not a test.
 
-    .venv/bin/python bench/inprocess.py --state /tmp/bench_pg.json [--seconds 10] [--profile dashboard]
+    .venv/bin/python bench/inprocess.py --state /tmp/bench_pg.json [--seconds 10] \
+        [--profile dashboard]
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ mutation Create($line: ID!) { createQueueTicket(input: {lineId: $line, firstName
   ticket { id state } errors { code } } }
 mutation Call($id: ID!) { callTicket(input: {id: $id, desk: 3, keepPrevious: true}) {
   ticket { id state } errors { code } } }
-mutation Serve($id: ID!) { markTicketServed(input: {id: $id}) { ticket { id state } errors { code } } }
+mutation Serve($id: ID!) { markTicketServed(input: {id: $id}) {
+  ticket { id state } errors { code } } }
 mutation Label($id: ID!) { addTicketLabel(input: {id: $id, name: "label-01"}) {
   ticket { id labels { name } } errors { code } } }
 """
@@ -54,14 +56,16 @@ class Runner:
         counter = StatementCounter()
         token = statement_counter.set(counter)
         start = time.perf_counter()
-        result = await schema.execute(query, variable_values=variables,
-                                      context_value=self.context, operation_name=operation)  # fmt: skip
+        result = await schema.execute(
+            query, variable_values=variables, context_value=self.context, operation_name=operation
+        )
         elapsed = (time.perf_counter() - start) * 1000
         statement_counter.reset(token)
         assert result.errors is None, result.errors
         return result.data, elapsed, counter.count
 
-    async def measure(self, name: str, seconds: float, op: Any) -> None:
+    @staticmethod
+    async def measure(name: str, seconds: float, op: Any) -> None:
         for _ in range(5):
             await op()
         timings, counts = [], set()
@@ -76,7 +80,8 @@ class Runner:
         cpu_ms = (time.process_time() - cpu) * 1000 / len(timings)
         print(f"{name:10} {len(timings) / total:7.1f} ops/s  CPU {cpu_ms:6.1f} ms/op"
               f"  p50 {percentile(timings, 0.5):6.1f} ms"
-              f"  p99 {percentile(timings, 0.99):6.1f} ms  SQL statements {sorted(counts)}", flush=True)  # fmt: skip
+              f"  p99 {percentile(timings, 0.99):6.1f} ms"
+              f"  SQL statements {sorted(counts)}", flush=True)  # fmt: skip
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -143,7 +148,7 @@ async def floor(state: dict[str, Any], seconds: float) -> None:
         await fetch_dashboard(pool, state["workspace_id"])
         return (time.perf_counter() - start) * 1000, 5
 
-    await Runner.measure(None, "raw floor", seconds, op)  # type: ignore[arg-type]
+    await Runner.measure("raw floor", seconds, op)
     await pool.close()
 
 

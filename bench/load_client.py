@@ -25,6 +25,7 @@ import itertools
 import json
 import sys
 import time
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -219,10 +220,11 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> None:
     plan = json.loads(sys.stdin.readline())
+    run_loop: Callable[[Coroutine[Any, Any, Any]], Any]
     try:
         from uvloop import run as run_loop
     except ImportError:
-        run_loop = asyncio.run  # type: ignore[assignment]
+        run_loop = asyncio.run
     print(json.dumps(run_loop(run(plan))), flush=True)
 
 

@@ -27,7 +27,9 @@ PGL_TICKET_FIELDS = """
   id state createdAt title
   appUserByAssigneeId { id name email }
   ticketLabelsByTicketId { nodes { labelByLabelId { name color } } }
-  messagesByTicketId(first: 5, condition: {deletedAt: null}, orderBy: [CREATED_AT_ASC, PRIMARY_KEY_ASC]) {
+  messagesByTicketId(
+    first: 5, condition: {deletedAt: null}, orderBy: [CREATED_AT_ASC, PRIMARY_KEY_ASC]
+  ) {
     nodes { body direction createdAt appUserByAuthorId { name } } }
   interactionsByTicketId(orderBy: [START_ASC, PRIMARY_KEY_ASC]) {
     nodes { start end appUserByUserId { name } } }

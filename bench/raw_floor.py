@@ -63,7 +63,8 @@ async def build(conn: asyncpg.Connection, ws: int, tickets: list[asyncpg.Record]
     for r in calls:
         user = users.get(r["user_id"])
         by["interactions"].setdefault(r["ticket_id"], []).append({
-            "start": _iso(r["start"]), "end": _iso(r["end"]), "user": user and {"name": user["name"]},
+            "start": _iso(r["start"]), "end": _iso(r["end"]),
+            "user": user and {"name": user["name"]},
         })  # fmt: skip
     out = []
     for t in tickets:

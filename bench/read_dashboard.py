@@ -88,7 +88,7 @@ async def main(tickets: int, runs: int) -> None:
     await asyncio.to_thread(migrate, url)
     db = Database(url)
     new = await create_workspace(db, name="Bench", slug=f"bench-{uuid.uuid4().hex[:8]}")
-    await seed(Factory(db, new.workspace.id), tickets)  # type: ignore[arg-type]
+    await seed(Factory(db, new.workspace.id), tickets)
     principal = await authenticate(db, new.api_key)
     settings = Settings(database_url=url)
 
@@ -100,8 +100,8 @@ async def main(tickets: int, runs: int) -> None:
         result = await schema.execute(DASHBOARD, context_value=context)
         elapsed = time.perf_counter() - start
         statement_counter.reset(token)
-        assert result.errors is None, result.errors
-        assert len(result.data["tickets"]["edges"]) == 50  # type: ignore[index]
+        assert result.errors is None and result.data is not None, result.errors
+        assert len(result.data["tickets"]["edges"]) == 50
         return elapsed, counter.count
 
     for _ in range(5):  # warm up: connections, statement caches

@@ -75,8 +75,8 @@ async def run(count: int, workdir: Path) -> None:
         data = workdir / "tickets.ndjson"
         write_ndjson(data, count)
         port = (make_url(url).port or 5432) if postgres else None
-        first, a = await timed_import(db, ws.workspace.id, data, port)  # type: ignore[arg-type]
-        again, b = await timed_import(db, ws.workspace.id, data, port)  # type: ignore[arg-type]
+        first, a = await timed_import(db, ws.workspace.id, data, port)
+        again, b = await timed_import(db, ws.workspace.id, data, port)
         await db.dispose()
     finally:
         if postgres:

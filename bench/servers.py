@@ -105,7 +105,16 @@ def gateway(name: str, database_url: str, broker_url: str, workers: int, **env: 
     """`ticketgw serve` from this checkout, no rate limit (refusals would count as answers)."""
     return Server(
         name,
-        [sys.executable, "-m", "app.cli.main", "serve", "--port", "{port}", "--workers", str(workers)],
+        [
+            sys.executable,
+            "-m",
+            "app.cli.main",
+            "serve",
+            "--port",
+            "{port}",
+            "--workers",
+            str(workers),
+        ],
         {
             "TICKETGW_DATABASE_URL": database_url,
             "TICKETGW_BROKER_URL": broker_url,

@@ -26,6 +26,7 @@ from app.db.engine import Database
 from app.db.schema_setup import migrate
 from app.domain.enums import EventType, HelpdeskStatus, TicketKind
 from app.domain.event_filter import EventFilter
+from app.domain.states import unified_state
 from app.live.broker.memory import MemoryBroker
 from app.live.event_feed import EventFeed
 from app.tickets.unit_of_work import ServiceEnv, unit_of_work
@@ -38,11 +39,15 @@ async def write(env: ServiceEnv, ws: int, events: int, per_commit: int, at: dict
         async with unit_of_work(env, ws, None) as uow:
             for _ in range(n):
                 ticket = Ticket(
-                    workspace_id=ws, kind=TicketKind.HELPDESK, status=HelpdeskStatus.OPEN
+                    workspace_id=ws,
+                    kind=TicketKind.HELPDESK,
+                    status=HelpdeskStatus.OPEN,
+                    state=unified_state(TicketKind.HELPDESK, HelpdeskStatus.OPEN).value,
                 )
                 await uow.record(ticket, EventType.CREATED, None)
         now = time.monotonic()  # committed (and the wake-up published)
-        for seq in range(uow.last_seq - n + 1, uow.last_seq + 1):  # type: ignore[operator]
+        assert uow.last_seq is not None  # it recorded events
+        for seq in range(uow.last_seq - n + 1, uow.last_seq + 1):
             at[seq] = now
         written += n
 
@@ -72,7 +77,7 @@ async def main(args: argparse.Namespace) -> None:
     at: dict[int, float] = {}
     latencies: list[float] = []
     readers = [
-        asyncio.create_task(subscriber(feed, ws.id, args.events, latencies, at))  # type: ignore[arg-type]
+        asyncio.create_task(subscriber(feed, ws.id, args.events, latencies, at))
         for _ in range(args.subscribers)
     ]
     while not (feed.stats().subscribers == args.subscribers and feed.stats().behind == 0):
@@ -89,7 +94,7 @@ async def main(args: argparse.Namespace) -> None:
 
     sampler = asyncio.create_task(sample())
     started = time.monotonic()
-    await write(env, ws.id, args.events, args.per_commit, at)  # type: ignore[arg-type]
+    await write(env, ws.id, args.events, args.per_commit, at)
     written = time.monotonic()
     await asyncio.gather(*readers)
     finished = time.monotonic()

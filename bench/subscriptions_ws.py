@@ -88,8 +88,12 @@ async def main(args: argparse.Namespace) -> None:
     db = Database(args.sqla_url)
     ws = await create_workspace(db, name="Bench", slug=f"bench-{uuid.uuid4().hex[:8]}")
     await db.dispose()
-    redis = None if args.broker_url else await asyncio.to_thread(redis_server().start)
-    args.broker = args.broker_url or f"redis://127.0.0.1:{redis.port}/0"  # type: ignore[union-attr]
+    redis = None
+    if args.broker_url:
+        args.broker = args.broker_url
+    else:
+        redis = await asyncio.to_thread(redis_server().start)
+        args.broker = f"redis://127.0.0.1:{redis.port}/0"
     subs = gateway("subs", args.sqla_url, args.broker, 1)
     writes = (
         subs if args.writer_gateway == "same" else gateway("writes", args.sqla_url, args.broker, 1)
@@ -114,7 +118,6 @@ async def main(args: argparse.Namespace) -> None:
             if mode == "steady":
                 r = await steady(args, subs, writes, ws.api_key, line)
             else:
-                assert ws.workspace.id is not None and ws.admin.id is not None
                 r = await burst(
                     args, subs, ws.api_key, ws.workspace.id, ws.admin.id, decode_id(line)[1]
                 )

@@ -101,8 +101,9 @@ async def count_phase(
             out["counts"][name] = sorted(r.count for r in requests)
             out["held"][name] = held_summary(requests)
         loaded = min(16, len(fixture.one))
+        assert count.trace is not None  # started with trace=True
         for name, server, make in (("gateway", gw, message_client), ("floor", floor, floor_client)):
-            count.trace.clear()  # type: ignore[union-attr]
+            count.trace.clear()
             clients = [make(slot) for slot in fixture.one[:loaded]]
             await run_load(server.port, clients, args.trace_seconds, args.warmup, 1)
             spans = lock_spans(count.trace or [])
@@ -145,8 +146,12 @@ async def main(args: argparse.Namespace) -> None:
     await recreate_database(args.database_url, args.db_name)
     workspaces = await make_workspaces(sqla)
     print(f"PostgreSQL: {await server_settings(plain)}", flush=True)
-    redis = None if args.broker_url else await asyncio.to_thread(redis_server().start)
-    broker = args.broker_url or f"redis://127.0.0.1:{redis.port}/0"  # type: ignore[union-attr]
+    redis = None
+    if args.broker_url:
+        broker = args.broker_url
+    else:
+        redis = await asyncio.to_thread(redis_server().start)
+        broker = f"redis://127.0.0.1:{redis.port}/0"
     gw = gateway("gw", sqla, broker, 2)
     floor = floor_server(plain, broker)
     report: dict[str, Any] = {"started": started, "uptime_start": uptime(), "runs": []}

@@ -74,7 +74,7 @@ async def make_workspaces(url: str) -> dict[str, tuple[int, str]]:
     try:
         for name in ["one", *(f"spread-{i}" for i in range(SPREAD))]:
             new = await create_workspace(db, name=name, slug=f"{name}-{uuid.uuid4().hex[:6]}")
-            made[name] = (int(new.workspace.id), new.api_key)  # type: ignore[arg-type]
+            made[name] = (int(new.workspace.id), new.api_key)
     finally:
         await db.dispose()
     return made
@@ -102,7 +102,7 @@ async def gql(http: httpx.AsyncClient, key: str, query: str, **variables: Any) -
     assert answer.status_code == 200 and not body.get("errors"), body
     payload = next(iter(body["data"].values()))
     assert not payload.get("errors"), payload
-    return payload  # type: ignore[no-any-return]
+    return payload
 
 
 async def seed_workspace(

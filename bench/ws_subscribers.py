@@ -23,16 +23,18 @@ import itertools
 import json
 import sys
 import time
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Subprotocol
 
 from app.domain.cursors import decode_event_cursor
 
 
 async def subscribe(url: str, key: str, query: str) -> ClientConnection:
-    ws = await connect(url, subprotocols=["graphql-transport-ws"], max_size=None)  # type: ignore[list-item]
+    ws = await connect(url, subprotocols=[Subprotocol("graphql-transport-ws")], max_size=None)
     await ws.send(
         json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {key}"}})
     )
@@ -118,10 +120,11 @@ async def run(plan: dict[str, Any]) -> list[dict[str, Any]]:
 
 def main() -> None:
     plan = json.loads(sys.stdin.readline())
+    run_loop: Callable[[Coroutine[Any, Any, Any]], Any]
     try:
         from uvloop import run as run_loop
     except ImportError:
-        run_loop = asyncio.run  # type: ignore[assignment]
+        run_loop = asyncio.run
     print(json.dumps(run_loop(run(plan))), flush=True)
 
 

@@ -13,15 +13,23 @@ from enum import StrEnum
 from typing import Any
 
 import strawberry
+from strawberry.types.enum import has_enum_definition
 
 from app.domain import enums as domain
 
 
+def str_enum(name: str, members: Mapping[str, str]) -> type[StrEnum]:
+    """A StrEnum whose members are known at run time only."""
+    return StrEnum(name, dict(members))  # type: ignore[return-value]  # mypy: an instance, not a class
+
+
 def _mirror(source: type[StrEnum], name: str, description: str, values: Mapping[str, str]) -> Any:
-    copy = StrEnum(name, {member.name: member.value for member in source})  # type: ignore[misc]
-    mirrored = strawberry.enum(copy, description=description)
+    mirrored = strawberry.enum(
+        str_enum(name, {member.name: member.value for member in source}), description=description
+    )
     # strawberry.enum's return type does not show the definition it attaches.
-    for value in mirrored.__strawberry_definition__.values:  # type: ignore[attr-defined]
+    assert has_enum_definition(mirrored)
+    for value in mirrored.__strawberry_definition__.values:
         value.description = values.get(value.name)
     return mirrored
 

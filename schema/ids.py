@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 
 from graphql import GraphQLError
 
@@ -64,5 +65,5 @@ def decode_pk(value: str, type_name: str, field: str = "id") -> int:
 __all__ = ["NODE_TYPES", "TICKET", "decode_id", "decode_pk", "decode_pks", "encode_id"]
 
 
-def decode_pks(values: list[str] | None, type_name: str, field: str) -> tuple[int, ...]:
+def decode_pks(values: Sequence[str] | None, type_name: str, field: str) -> tuple[int, ...]:
     return tuple(decode_pk(value, type_name, field) for value in values or ())

@@ -96,7 +96,7 @@ class _ArgumentWalker(Visitor):
 
     def enter_variable_definition(self, node: VariableDefinitionNode, *_: Any) -> Any:
         name = "$" + node.variable.name.value
-        type_ = type_from_ast(self.schema, node.type)  # type: ignore[arg-type]
+        type_ = type_from_ast(self.schema, node.type)
         if node.default_value is not None and is_input_type(type_):
             self._walk(None, node, node.default_value, type_, name)
         return self.SKIP

@@ -66,7 +66,7 @@ def value_problems(
     """Problems of a variable's JSON value (before graphql-core coerces it)."""
     if value is None:
         return
-    nullable = get_nullable_type(type_)  # type: ignore[type-var]
+    nullable = get_nullable_type(type_)
     if isinstance(nullable, GraphQLList):
         if not isinstance(value, list):  # one value stands for a list of one
             yield from value_problems(value, nullable.of_type, path, max_items)
@@ -92,7 +92,7 @@ def literal_problems(
     if isinstance(node, VariableNode):
         on_variable(node.name.value, type_, path)
         return
-    nullable = get_nullable_type(type_)  # type: ignore[type-var]
+    nullable = get_nullable_type(type_)
     if isinstance(nullable, GraphQLList):
         if not isinstance(node, ListValueNode):
             yield from literal_problems(node, nullable.of_type, path, max_items, on_variable)

@@ -24,7 +24,7 @@ class IsAuthenticated(BasePermission):
         return context.principal is not None
 
 
-AUTHENTICATED = [IsAuthenticated]
+AUTHENTICATED: list[type[BasePermission]] = [IsAuthenticated]
 
 
 class _HasRole(BasePermission):
@@ -49,5 +49,5 @@ class IsAdmin(_HasRole):
     message = "Setting up a workspace needs an admin key."
 
 
-AGENT = [IsAuthenticated, IsAgent]
-ADMIN = [IsAuthenticated, IsAdmin]
+AGENT: list[type[BasePermission]] = [IsAuthenticated, IsAgent]
+ADMIN: list[type[BasePermission]] = [IsAuthenticated, IsAdmin]

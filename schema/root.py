@@ -14,6 +14,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.tools import merge_types
+from strawberry.types.base import get_object_definition
 
 from app.observability.graphql_extension import ObserveOperation
 from schema.executor.execution import FastLeavesExecutionContext, install_direct_resolvers
@@ -73,8 +74,8 @@ class StandardExecution(RetriesSpoiledEvents, StrawberryGraphQLCoreExecutionCont
 
 
 def build_schema(*, introspection: bool = True, fast_paths: bool = True) -> strawberry.Schema:
-    """`fast_paths=False` leaves out schema/executor/execution.py (the standard executor and Strawberry's
-    resolver chain, to compare against)."""
+    """`fast_paths=False` leaves out schema/executor/execution.py (the standard executor and
+    Strawberry's resolver chain, to compare against)."""
     query = merge_types("Query", tuple(QUERIES))
     # ObserveOperation first: it hands the operation to the request log and metrics.
     # MaskUnexpectedErrors right after ObserveOperation: it leaves last and sees every error.
@@ -92,7 +93,7 @@ def build_schema(*, introspection: bool = True, fast_paths: bool = True) -> stra
         (subscription, SUBSCRIPTION_DESCRIPTION),
     ):
         # merge_types takes no description; its result is a Strawberry type like any other.
-        root.__strawberry_definition__.description = description  # type: ignore[attr-defined]
+        get_object_definition(root, strict=True).description = description
     built = GatewaySchema(
         query=query,
         mutation=mutation,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -50,7 +51,7 @@ def decide(tokens: float, cost: int, capacity: int, rate: float) -> Decision:
 
 
 class MemoryRateLimiter:
-    def __init__(self, points_per_minute: int, clock: object = time.monotonic) -> None:
+    def __init__(self, points_per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.capacity = points_per_minute
         self.rate = points_per_minute / 60.0
         self._clock = clock
@@ -59,7 +60,7 @@ class MemoryRateLimiter:
 
     async def take(self, bucket: str, cost: int) -> Decision:
         async with self._lock:
-            now = self._clock()  # type: ignore[operator]
+            now = self._clock()
             tokens, at = self._buckets.get(bucket, (float(self.capacity), now))
             tokens = refill(tokens, now - at, self.capacity, self.rate)
             decision = decide(tokens, cost, self.capacity, self.rate)

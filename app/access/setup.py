@@ -12,7 +12,7 @@ from app.domain.ticket_input import check_email, check_prefix, optional_text, re
 from app.tickets.unit_of_work import ServiceEnv, UnitOfWork, unit_of_work
 
 
-async def _taken(uow: UnitOfWork, column, value: str) -> bool:  # type: ignore[no-untyped-def]
+async def _taken(uow: UnitOfWork, column, value: str) -> bool:
     model = column.class_
     stmt = select(model.id).where(
         model.workspace_id == uow.workspace_id, func.lower(column) == value.lower()

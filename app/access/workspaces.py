@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
+from sqlmodel import col
 
 from app.access.live_keys import forget_everywhere
 from app.db import ApiKey, User, WebhookSecret, Workspace
@@ -40,16 +41,18 @@ async def create_workspace(
     if not name.strip():
         raise validation("A workspace needs a name.", "name")
     async with db.transaction() as session:
-        if (await session.execute(select(Workspace.id).where(Workspace.slug == slug))).first():
+        if (
+            await session.execute(select(col(Workspace.id)).where(col(Workspace.slug) == slug))
+        ).first():
             raise DomainError(ErrorCode.CONFLICT, "A workspace with this slug exists.", "slug")
         workspace = Workspace(name=name.strip(), slug=slug, timezone=timezone)
         session.add(workspace)
         await session.flush()
-        admin = User(workspace_id=workspace.id, name=admin_name)  # type: ignore[arg-type]
+        admin = User(workspace_id=workspace.id, name=admin_name)
         session.add(admin)
         await session.flush()
         key = generate_api_key()
-        session.add(_key_row(workspace.id, admin.id, Role.ADMIN, key, "admin"))  # type: ignore[arg-type]
+        session.add(_key_row(workspace.id, admin.id, Role.ADMIN, key, "admin"))
     return NewWorkspace(workspace, admin, key)
 
 
@@ -80,7 +83,9 @@ async def create_api_key(
 
 async def list_api_keys(db: Database, workspace_id: int) -> list[ApiKey]:
     async with db.read_session() as session:
-        stmt = select(ApiKey).where(ApiKey.workspace_id == workspace_id).order_by(ApiKey.id)
+        stmt = (
+            select(ApiKey).where(col(ApiKey.workspace_id) == workspace_id).order_by(col(ApiKey.id))
+        )
         return list((await session.execute(stmt)).scalars())
 
 
@@ -115,9 +120,9 @@ async def rotate_api_key(db: Database, *, workspace_id: int, key_id: int) -> tup
 # Built once and run as the loaders run theirs (compiled once, on the driver connection): the
 # lookup runs on every request that carries a key.
 _LIVE_KEY = LoaderStatement(
-    select(ApiKey.id, ApiKey.workspace_id, ApiKey.user_id, ApiKey.role).where(
-        ApiKey.key_hash == bindparam("key_hash"),
-        ApiKey.revoked_at.is_(None),  # type: ignore[union-attr]
+    select(col(ApiKey.id), col(ApiKey.workspace_id), col(ApiKey.user_id), col(ApiKey.role)).where(
+        col(ApiKey.key_hash) == bindparam("key_hash"),
+        col(ApiKey.revoked_at).is_(None),
     )
 )
 
@@ -141,7 +146,7 @@ async def principal_of_key_hash(db: Database, key_hash: str) -> Principal | None
 async def workspace_by_slug(db: Database, slug: str) -> Workspace | None:
     async with db.read_session() as session:
         return (
-            await session.execute(select(Workspace).where(Workspace.slug == slug))
+            await session.execute(select(Workspace).where(col(Workspace.slug) == slug))
         ).scalar_one_or_none()
 
 
@@ -154,7 +159,7 @@ async def set_webhook_secret(
     value = secret or generate_webhook_secret()
     async with db.transaction() as session:
         stmt = select(WebhookSecret).where(
-            WebhookSecret.workspace_id == workspace_id, WebhookSecret.vendor == vendor
+            col(WebhookSecret.workspace_id) == workspace_id, col(WebhookSecret.vendor) == vendor
         )
         row = (await session.execute(stmt)).scalar_one_or_none()
         if row is None:
@@ -166,7 +171,7 @@ async def set_webhook_secret(
 
 async def webhook_secrets(db: Database, workspace_id: int) -> dict[str, str]:
     async with db.read_session() as session:
-        stmt = select(WebhookSecret.vendor, WebhookSecret.secret).where(
-            WebhookSecret.workspace_id == workspace_id
+        stmt = select(col(WebhookSecret.vendor), col(WebhookSecret.secret)).where(
+            col(WebhookSecret.workspace_id) == workspace_id
         )
         return {vendor: secret for vendor, secret in (await session.execute(stmt)).all()}

@@ -53,7 +53,7 @@ def sqlite_file(url: URL) -> Path | None:
     """The file of a SQLite URL (None for PostgreSQL and in-memory SQLite)."""
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
-    return Path(url.database).expanduser().resolve()  # type: ignore[arg-type]
+    return Path(url.database).expanduser().resolve()
 
 
 def describe(url: URL) -> str:

@@ -18,6 +18,8 @@ from collections.abc import Awaitable, Callable, Coroutine
 from importlib.metadata import version
 from typing import Any, BinaryIO, NoReturn
 
+from sqlmodel import col
+
 from app.cli.database import (
     check_reachable,
     describe,
@@ -74,7 +76,7 @@ async def _workspace_id(env: Any, slug: str) -> int:
     workspace = await workspace_by_slug(env.db, slug)
     if workspace is None:
         raise CliError(ExitStatus.REFUSED, f"no workspace with slug {slug!r}")
-    return int(workspace.id)  # type: ignore[arg-type]
+    return int(workspace.id)
 
 
 async def _admin_principal(env: Any, slug: str) -> Principal:
@@ -85,7 +87,12 @@ async def _admin_principal(env: Any, slug: str) -> Principal:
 
     workspace_id = await _workspace_id(env, slug)
     async with env.db.read_session() as session:
-        stmt = select(User.id).where(User.workspace_id == workspace_id).order_by(User.id).limit(1)
+        stmt = (
+            select(col(User.id))
+            .where(col(User.workspace_id) == workspace_id)
+            .order_by(col(User.id))
+            .limit(1)
+        )
         user_id = (await session.execute(stmt)).scalar_one()
     return Principal(workspace_id=workspace_id, user_id=user_id, role=Role.ADMIN, key_id=0)
 
@@ -166,19 +173,21 @@ async def _console_keys(env: Any) -> list[tuple[str, str, str]]:
     rows = []
     async with env.db.read_session() as session:
         workspaces = (
-            (await session.execute(select(Workspace).order_by(Workspace.id))).scalars().all()
+            (await session.execute(select(Workspace).order_by(col(Workspace.id)))).scalars().all()
         )
         old_keys = (
             (
                 await session.execute(
-                    select(ApiKey).where(ApiKey.name == "console", ApiKey.revoked_at.is_(None))  # type: ignore[union-attr]
+                    select(ApiKey).where(
+                        col(ApiKey.name) == "console", col(ApiKey.revoked_at).is_(None)
+                    )
                 )
             )
             .scalars()
             .all()
         )
     for old in old_keys:
-        await revoke_api_key(env.db, workspace_id=old.workspace_id, key_id=old.id)  # type: ignore[arg-type]
+        await revoke_api_key(env.db, workspace_id=old.workspace_id, key_id=old.id)
     for workspace in workspaces:
         principal = await _admin_principal(env, workspace.slug)
         _, key = await create_api_key(
@@ -475,7 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ticketgw {version('ticketgw')}")
     parser.add_argument("--database-url", help="overrides TICKETGW_DATABASE_URL")
     # Every command also takes --database-url after its name.
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--database-url", default=argparse.SUPPRESS, help="overrides TICKETGW_DATABASE_URL"
     )

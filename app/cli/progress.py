@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tqdm import tqdm  # type: ignore[import-untyped]  # tqdm ships no type hints
+from tqdm import tqdm
 
 
 class Progress:

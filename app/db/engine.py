@@ -172,7 +172,7 @@ class Database:
         with translated():
             if self._readers is not None:
                 return await self._readers.run(call)
-            return await greenlet_spawn(self._on_read_driver, call)  # type: ignore[no-any-return]
+            return await greenlet_spawn(self._on_read_driver, call)
 
     def _watched(self, call: Callable[[Any], Awaitable[T]]) -> Callable[[Any], Awaitable[T]]:
         """`call`, seen by the statement timeout (app/db/statement_timeout.py)."""

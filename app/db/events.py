@@ -14,7 +14,7 @@ class TicketEvent(SQLModel, table=True):
     # order: a reader that has seen seq N has seen every event below N.
     __table_args__ = (UniqueConstraint("workspace_id", "seq"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")
     seq: int
     ticket_id: int = Field(foreign_key="ticket.id", index=True)

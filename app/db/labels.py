@@ -10,7 +10,7 @@ from app.db.types import UTCDateTime, utcnow
 class Label(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("workspace_id", "name"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
     name: str = Field(max_length=200)
     color: str | None = Field(default=None, max_length=16)

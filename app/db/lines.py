@@ -12,7 +12,7 @@ class Location(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("workspace_id", "external_system", "external_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
     name: str = Field(max_length=200)
     external_system: str | None = Field(default=None, max_length=32)
@@ -23,7 +23,7 @@ class Location(SQLModel, table=True):
 class Line(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("workspace_id", "external_system", "external_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
     name: str = Field(max_length=200)
     # Letter(s) before the number in a public id: "A" gives "A-42".

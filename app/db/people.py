@@ -12,7 +12,7 @@ class User(SQLModel, table=True):
     __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
     __table_args__ = (UniqueConstraint("workspace_id", "external_system", "external_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
     name: str = Field(max_length=200)
     first_name: str | None = Field(default=None, max_length=200)
@@ -27,7 +27,7 @@ class User(SQLModel, table=True):
 class Team(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("workspace_id", "external_system", "external_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
     name: str = Field(max_length=200)
     picture: str | None = Field(default=None, max_length=1000)
@@ -41,7 +41,7 @@ class Contact(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("workspace_id", "external_system", "external_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
     name: str | None = Field(default=None, max_length=400)
     first_name: str | None = Field(default=None, max_length=200)

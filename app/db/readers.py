@@ -104,7 +104,10 @@ class Readers:
     def _detached(self) -> _Kept:
         pooled = self._pool.connect()
         pooled.detach()  # the engine's pool no longer counts it: writes keep their connections
-        return _Kept(pooled, pooled.dbapi_connection.driver_connection)
+        dbapi = pooled.dbapi_connection  # (the fairy's own driver_connection is None once detached)
+        if dbapi is None:  # only once closed, and it was opened just now
+            raise RuntimeError("A pooled connection closed as it was detached")
+        return _Kept(pooled, dbapi.driver_connection)
 
     def _wake(self) -> None:
         while self._waiters:

@@ -21,7 +21,7 @@ class Ticket(SQLModel, table=True):
         Index("ix_ticket_queue", "workspace_id", "line_id", "status", "queue_key", "id"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")
     kind: str = Field(max_length=16)
     status: str = Field(max_length=32)
@@ -99,7 +99,7 @@ class Ticket(SQLModel, table=True):
 
 
 class Message(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")
     ticket_id: int = Field(foreign_key="ticket.id", index=True)
     body: str | None = Field(default=None)
@@ -131,7 +131,7 @@ class Message(SQLModel, table=True):
 class Interaction(SQLModel, table=True):
     """One service session: from a call to served / no-show / return / move."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")
     ticket_id: int = Field(foreign_key="ticket.id", index=True)
     start: datetime = Field(sa_type=UTCDateTime)
@@ -146,7 +146,7 @@ class ExtraField(SQLModel, table=True):
 
     __tablename__ = "extra_field"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")
     ticket_id: int = Field(foreign_key="ticket.id", index=True)
     position: int = Field(default=0)

@@ -8,7 +8,7 @@ from app.db.types import UTCDateTime, utcnow
 
 
 class Workspace(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, max_length=64)
     name: str = Field(max_length=200)
     timezone: str = Field(default="UTC", max_length=64)
@@ -22,7 +22,7 @@ class Workspace(SQLModel, table=True):
 class ApiKey(SQLModel, table=True):
     __tablename__ = "api_key"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
     user_id: int = Field(foreign_key="app_user.id")
     name: str = Field(default="", max_length=200)
@@ -39,7 +39,7 @@ class WebhookSecret(SQLModel, table=True):
     __tablename__ = "webhook_secret"
     __table_args__ = (UniqueConstraint("workspace_id", "vendor"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")
     vendor: str = Field(max_length=32)
     # Kept readable: HMAC verification needs the secret itself.
@@ -53,7 +53,7 @@ class IngestDelivery(SQLModel, table=True):
     __tablename__ = "ingest_delivery"
     __table_args__ = (UniqueConstraint("workspace_id", "vendor", "delivery_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")
     vendor: str = Field(max_length=32)
     delivery_id: str = Field(max_length=200)

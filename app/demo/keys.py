@@ -5,6 +5,7 @@ working) and its webhook secrets."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.access.workspaces import create_api_key, webhook_secrets, workspace_by_slug
 from app.db import User
@@ -28,8 +29,10 @@ async def existing_demo(env: ServiceEnv) -> list[DemoWorkspace] | None:
     for workspace in found:
         assert workspace.id is not None
         async with env.db.read_session() as session:
-            first_user = select(User.id).where(User.workspace_id == workspace.id)
-            admin_id = (await session.execute(first_user.order_by(User.id).limit(1))).scalar_one()
+            first_user = select(col(User.id)).where(col(User.workspace_id) == workspace.id)
+            admin_id = (
+                await session.execute(first_user.order_by(col(User.id)).limit(1))
+            ).scalar_one()
         _, key = await create_api_key(
             env.db, workspace_id=workspace.id, user_id=admin_id, role=Role.ADMIN, name=KEY_NAME
         )

@@ -90,7 +90,7 @@ def plan_visits(
 def _visit(rng: random.Random, cast: Cast, ending: str, created: datetime) -> Visit:
     line, other = rng.sample(cast.lines, 2) if len(cast.lines) > 1 else (cast.lines[0],) * 2
     n_labels = rng.choice((0, 0, 0, 1, 1, 2))
-    extra = ()
+    extra: tuple[ExtraValue, ...] = ()
     if rng.random() < 0.25:
         title = rng.choice(data.EXTRA_TITLES)
         extra = (ExtraValue(title, f"{rng.randint(10000, 99999)}", None),)

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.access.setup import apply_create_line, apply_create_team, apply_create_user
 from app.access.workspaces import (
@@ -81,7 +82,7 @@ async def load_demo(
             admin_name=spec.admin,
         )
         ws = new.workspace.id
-        secrets = {v: await set_webhook_secret(env.db, workspace_id=ws, vendor=v) for v in VENDORS}  # type: ignore[arg-type]
+        secrets = {v: await set_webhook_secret(env.db, workspace_id=ws, vendor=v) for v in VENDORS}
         cast = await _cast(env, new, spec)
         visits = plan_visits(rng, cast, now, scale=scale)
         conversations = plan_conversations(rng, cast, now, spec.email_domain, scale=scale)
@@ -90,25 +91,25 @@ async def load_demo(
         await _run(env, cast, visits, progress)
         await _run(env, cast, conversations, progress)
         loaded.append(
-            DemoWorkspace(new.workspace.slug, new.workspace.name, ws, new.api_key, secrets)  # type: ignore[arg-type]
+            DemoWorkspace(new.workspace.slug, new.workspace.name, ws, new.api_key, secrets)
         )
     return loaded
 
 
 async def _cast(env: ServiceEnv, new: NewWorkspace, spec: WorkspaceSpec) -> Cast:
     ws, admin = new.workspace.id, new.admin.id
-    async with unit_of_work(env, ws, admin) as uow:  # type: ignore[arg-type]
+    async with unit_of_work(env, ws, admin) as uow:
         lines = [await apply_create_line(uow, name=n, prefix=p) for n, p in spec.lines]
         teams = [await apply_create_team(uow, name=n) for n in spec.teams]
         users = [await apply_create_user(uow, name=n, email=e) for n, e in spec.users]
         labels = (*data.QUEUE_LABELS, *data.HELPDESK_LABELS)
         uow.session.add_all(Label(workspace_id=ws, name=n, color=c) for n, c in labels)
     return Cast(
-        workspace_id=ws,  # type: ignore[arg-type]
-        admin_id=admin,  # type: ignore[arg-type]
-        user_ids=[u.id for u in users],  # type: ignore[misc]
+        workspace_id=ws,
+        admin_id=admin,
+        user_ids=[u.id for u in users],
         lines=lines,
-        team_ids=[t.id for t in teams],  # type: ignore[misc]
+        team_ids=[t.id for t in teams],
     )
 
 
@@ -122,12 +123,12 @@ async def _run(
             held = [
                 *(
                     await uow.session.execute(
-                        select(User).where(User.workspace_id == uow.workspace_id)
+                        select(User).where(col(User.workspace_id) == uow.workspace_id)
                     )
                 ).scalars(),
                 *(
                     await uow.session.execute(
-                        select(Team).where(Team.workspace_id == uow.workspace_id)
+                        select(Team).where(col(Team.workspace_id) == uow.workspace_id)
                     )
                 ).scalars(),
             ]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 import anyio
@@ -97,7 +97,7 @@ class EventStream:
 
     def results(
         self,
-        results: AsyncIterator[Any],
+        results: AsyncGenerator[Any, None],
         encode: Callable[[Any], Awaitable[Mapping[str, Any]]],
     ) -> EventSourceResponse:
         """A subscription's stream: `encode` turns each ExecutionResult into the JSON payload."""
@@ -119,7 +119,9 @@ class EventStream:
         await self.close(CLOSE_RESTART)
 
     async def _events(
-        self, results: AsyncIterator[Any], encode: Callable[[Any], Awaitable[Mapping[str, Any]]]
+        self,
+        results: AsyncGenerator[Any, None],
+        encode: Callable[[Any], Awaitable[Mapping[str, Any]]],
     ) -> AsyncIterator[ServerSentEvent]:
         # Watched only while it streams: a request refused before this never joins the guard.
         if self.key_id is not None:
@@ -155,4 +157,4 @@ class EventStream:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await step
             with contextlib.suppress(Exception):
-                await results.aclose()  # type: ignore[attr-defined]
+                await results.aclose()

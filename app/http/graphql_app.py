@@ -162,7 +162,7 @@ def outage_response(scope: Scope, error: Unavailable) -> Response:
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI view with our Context and API-key authentication (header or ws init)."""
 
-    websocket_adapter_class = LimitedWebSocketAdapter  # type: ignore[assignment]
+    websocket_adapter_class = LimitedWebSocketAdapter
     graphql_transport_ws_handler_class = LimitedTransportWSHandler
     graphql_ws_handler_class = LegacyWSHandler
 
@@ -248,12 +248,14 @@ class GraphQLApp(GraphQL[Context, None]):
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         response = await super().get_sub_response(request)
         accept = request.headers.get("accept")
-        response.graphql_response = wants_graphql_response(accept)  # type: ignore[attr-defined]
-        response.event_stream = None  # type: ignore[attr-defined]
+        # What the headers chose rides on the sub-response, as attributes Starlette's Response
+        # doesn't declare (create_response and get_context read them back with getattr).
+        extras = vars(response)
+        extras["graphql_response"] = wants_graphql_response(accept)
+        extras["event_stream"] = None
         if isinstance(request, Request) and accepts_event_stream(accept):
-            stream = self._event_stream(request)
-            response.event_stream = stream  # type: ignore[attr-defined]
-            response.resume_seq = resume_seq(request.headers.get("last-event-id"))  # type: ignore[attr-defined]
+            extras["event_stream"] = self._event_stream(request)
+            extras["resume_seq"] = resume_seq(request.headers.get("last-event-id"))
         return response
 
     def _event_stream(self, request: Request) -> EventStream:
@@ -265,7 +267,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self, request: Request, result: Any, protocol: Any, sub_response: Response
     ) -> Response:
         """A subscription over graphql-sse (Strawberry calls this for streaming protocols)."""
-        stream: EventStream = sub_response.event_stream  # type: ignore[attr-defined]
+        stream: EventStream = getattr(sub_response, "event_stream")  # noqa: B009 (undeclared)
         return stream.results(result, lambda value: self.process_result(request, value))
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -294,6 +296,7 @@ class GraphQLApp(GraphQL[Context, None]):
         """Strawberry's parsing, plus a plain `documentId` / `id` naming a trusted document."""
         data = await super().parse_http_body(request)
         if isinstance(data, GraphQLRequestData) and data.query is None:
+            raw: object  # any JSON, not only an object
             if request.method == "GET":
                 raw = dict(request.query_params)
             else:
@@ -350,7 +353,7 @@ class GraphQLApp(GraphQL[Context, None]):
         if stream is not None and context.feed is not None:
             # The stream sees the feed through its own view (ids, Last-Event-ID), and closes
             # when its key is revoked or the server restarts, as a WebSocket would.
-            context.feed = stream.view_feed(context.feed, response.resume_seq)
+            context.feed = stream.view_feed(context.feed, getattr(response, "resume_seq", None))
             context.closer = stream.close
             if context.principal is not None:
                 stream.key_id = context.principal.key_id

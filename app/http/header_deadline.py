@@ -20,11 +20,20 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from typing import Any
-
-from uvicorn.protocols.http.auto import AutoHTTPProtocol  # httptools when installed, else h11
+from typing import TYPE_CHECKING, Any
 
 from app.config import Settings
+
+if TYPE_CHECKING:
+    # uvicorn types AutoHTTPProtocol as `type[asyncio.Protocol]`; it is h11's protocol or
+    # httptools' (the same methods and attributes): mypy checks the mixin against h11's.
+    from uvicorn.protocols.http.h11_impl import H11Protocol as AutoHTTPProtocol
+
+    _MixinBase = AutoHTTPProtocol
+else:
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol  # httptools when installed, else h11
+
+    _MixinBase = object
 
 MAX_HEADERS = 16 * 1024  # h11's default, which uvicorn keeps when not told otherwise
 HEADERS_TOO_LARGE = (
@@ -38,7 +47,7 @@ def header_timeout() -> float:
     return Settings.from_env().header_timeout
 
 
-class HeaderDeadline:
+class HeaderDeadline(_MixinBase):
     """Mixed into one of uvicorn's HTTP protocols (both keep `cycle` and `transport`, and call
     `on_response_complete`)."""
 
@@ -50,8 +59,8 @@ class HeaderDeadline:
     _header_bytes = 0
     _cycle_seen: Any = None
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)  # type: ignore[misc]
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # as uvicorn's: a Transport, not BaseTransport
+        super().connection_made(transport)
         self._arm()
 
     def data_received(self, data: bytes) -> None:
@@ -62,20 +71,20 @@ class HeaderDeadline:
                 self._refuse_headers()
                 return
             self._header_bytes += len(data)
-        super().data_received(data)  # type: ignore[misc]
+        super().data_received(data)
         if self.cycle is not self._cycle_seen or self.transport.get_protocol() is not self:
             self._cycle_seen = self.cycle  # headers complete (or upgraded to a WebSocket)
             self._disarm()
 
     def on_response_complete(self) -> None:
-        super().on_response_complete()  # type: ignore[misc]
+        super().on_response_complete()
         # The next request's headers, unless it arrived already (pipelined) and is running.
         if not self.transport.is_closing() and self._idle():
             self._arm()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
-        super().connection_lost(exc)  # type: ignore[misc]
+        super().connection_lost(exc)
 
     def _arm(self) -> None:
         self._disarm()
@@ -106,5 +115,5 @@ class HeaderDeadline:
             self.transport.close()
 
 
-class HeaderDeadlineProtocol(HeaderDeadline, AutoHTTPProtocol):  # type: ignore[misc, valid-type]
+class HeaderDeadlineProtocol(HeaderDeadline, AutoHTTPProtocol):
     pass

@@ -102,7 +102,7 @@ async def receive_webhook(request: Request) -> JSONResponse:
     raw = await _read_body(request)
     if raw is None:
         return _error(413, ErrorCode.BAD_USER_INPUT, "The body is too large.", "body")
-    secret = (await webhook_secrets(env.db, workspace.id)).get(connector.name)  # type: ignore[arg-type]
+    secret = (await webhook_secrets(env.db, workspace.id)).get(connector.name)
     url = signed_url(request, settings)
     if not secret or not connector.verify_signature(secret, url, raw, request.headers):
         return _error(401, ErrorCode.UNAUTHENTICATED, "Missing or bad signature.", None)
@@ -114,7 +114,7 @@ async def receive_webhook(request: Request) -> JSONResponse:
         record = connector.read(body)
     except PayloadError as exc:
         return _error(422, ErrorCode.VALIDATION, exc.message, exc.field)
-    workspace_id: int = workspace.id  # type: ignore[assignment]
+    workspace_id: int = workspace.id
     if not isinstance(record, TicketRecord):
         place = await ingest_place(env, workspace_id, connector.name.upper(), record)
         key = f"{place.type_name[0].lower()}{place.type_name[1:]}Id"

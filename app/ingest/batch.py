@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.db import Ticket
 from app.domain.errors import DomainError
@@ -85,7 +86,7 @@ def _where(ws: int, system: str, ids: set[str]) -> list[Any]:
     return [
         Ticket.workspace_id == ws,
         Ticket.origin_system == system,
-        Ticket.external_id.in_(ids),  # type: ignore[union-attr]
+        col(Ticket.external_id).in_(ids),
     ]
 
 
@@ -94,7 +95,8 @@ async def _prefetch(s: AsyncSession, ws: int, batch: list[TicketRecord]) -> dict
     for system, ids in _by_system(batch).items():
         stmt = select(Ticket).where(*_where(ws, system, ids))
         for ticket in (await s.execute(stmt)).scalars():
-            found[(system, ticket.external_id)] = ticket  # type: ignore[index]
+            if ticket.external_id is not None:  # always: the query matched on it
+                found[(system, ticket.external_id)] = ticket
     return found
 
 
@@ -163,7 +165,7 @@ async def _fast_batch(
         bulk = BulkRows()
         for (n, record), ticket in zip(fresh, tickets, strict=True):
             # A stand-in with the inserted values: record() reads it like a Ticket.
-            await finish_create(uow, refs, record, ticket, bulk)  # type: ignore[arg-type]
+            await finish_create(uow, refs, record, ticket, bulk)
             results[n] = IngestResult(CREATED, ticket.id)
         await bulk.insert(s)
     return [r for r in results if r is not None]

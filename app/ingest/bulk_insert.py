@@ -8,12 +8,12 @@ ticket that already has an id, so a namespace over the inserted values stands in
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db import Ticket
+from app.db import Ticket, table_of
 from app.domain.records import TicketRecord
 from app.domain.states import unified_state
 from app.tickets.unit_of_work import UnitOfWork
@@ -47,14 +47,18 @@ def ticket_values(uow: UnitOfWork, record: TicketRecord, target: dict[str, Any])
     return values
 
 
-async def insert_tickets(s: AsyncSession, rows: list[dict[str, Any]]) -> list[SimpleNamespace]:
-    """Insert the rows; returns stand-ins (the values plus `id`) in the same order."""
+async def insert_tickets(s: AsyncSession, rows: list[dict[str, Any]]) -> list[Ticket]:
+    """Insert the rows; returns stand-ins (the values plus `id`) in the same order.
+
+    Typed as tickets: what reads them (the CREATED event, the children) reads a Ticket's
+    attributes only, and a plain namespace costs a fraction of an ORM instance."""
     if not rows:
         return []
-    table = Ticket.__table__  # type: ignore[attr-defined]
+    table = table_of(Ticket)
     stmt = insert(table).returning(table.c.id, table.c.origin_system, table.c.external_id)
     result = await s.execute(stmt, rows)
     ids = {(r.origin_system, r.external_id): r.id for r in result}
     return [
-        SimpleNamespace(**row, id=ids[(row["origin_system"], row["external_id"])]) for row in rows
+        cast(Ticket, SimpleNamespace(**row, id=ids[(row["origin_system"], row["external_id"])]))
+        for row in rows
     ]

@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from app.db import ExtraField, Interaction, Label, Message, Ticket, TicketLabel
+from app.db import ExtraField, Interaction, Label, Message, Ticket, TicketLabel, table_of
 from app.domain.enums import EventType
 from app.domain.records import TicketRecord
 from app.ingest.refs import IngestRefs
@@ -43,7 +44,7 @@ class BulkRows:
 
     async def insert(self, s: AsyncSession) -> None:
         for model, rows in self.rows.items():
-            await s.execute(insert(model.__table__), rows)
+            await s.execute(insert(table_of(model)), rows)
         self.rows.clear()
 
 
@@ -95,7 +96,7 @@ async def sync_children(
 ) -> dict[str, Any]:
     """Apply the payload's child lists; returns {child list: [before, after]} for what changed."""
     s, ws, system = uow.session, uow.workspace_id, record.origin_system.value
-    tid: int = ticket.id  # type: ignore[assignment]
+    tid: int = ticket.id
     changes: dict[str, Any] = {}
     if record.messages is not None:
         wanted = []
@@ -188,9 +189,9 @@ async def _sync_labels(
     current: dict[int, str] = {}
     if not is_new:
         stmt = (
-            select(TicketLabel.label_id, Label.name)
-            .join(Label, Label.id == TicketLabel.label_id)
-            .where(TicketLabel.ticket_id == tid)
+            select(col(TicketLabel.label_id), col(Label.name))
+            .join(Label, col(Label.id) == col(TicketLabel.label_id))
+            .where(col(TicketLabel.ticket_id) == tid)
         )
         current = {lid: name for lid, name in (await s.execute(stmt)).all()}
     if current.keys() == wanted.keys():
@@ -204,7 +205,9 @@ async def _sync_labels(
     gone = list(current.keys() - wanted.keys())
     if gone:
         await s.execute(
-            delete(TicketLabel).where(TicketLabel.ticket_id == tid, TicketLabel.label_id.in_(gone))  # type: ignore[attr-defined]
+            delete(TicketLabel).where(
+                col(TicketLabel.ticket_id) == tid, col(TicketLabel.label_id).in_(gone)
+            )
         )
     return [sorted(current.values()), sorted(wanted.values())]
 
@@ -219,7 +222,7 @@ async def open_or_close_interaction(
         s.add(
             Interaction(
                 workspace_id=uow.workspace_id,
-                ticket_id=ticket.id,  # type: ignore[arg-type]
+                ticket_id=ticket.id,
                 start=ticket.called_at or uow.now,
                 line_id=ticket.line_id,
                 desk=ticket.desk,
@@ -234,8 +237,8 @@ async def open_or_close_interaction(
     ):
         stmt = (
             select(Interaction)
-            .where(Interaction.ticket_id == ticket.id, Interaction.end.is_(None))  # type: ignore[union-attr]
-            .order_by(Interaction.start.desc())  # type: ignore[attr-defined]
+            .where(col(Interaction.ticket_id) == ticket.id, col(Interaction.end).is_(None))
+            .order_by(col(Interaction.start).desc())
             .limit(1)
         )
         row = (await s.execute(stmt)).scalar_one_or_none()

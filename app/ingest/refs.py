@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.db import Contact, Label, Line, Team, User
 from app.domain.records import ContactRecord, LabelRecord, LineRef, TeamRef, TicketRecord, UserRef
@@ -82,7 +83,7 @@ def _contact(ws: int, system: str, rec: ContactRecord) -> _Wanted:
 def _where(w: _Wanted, ids: Iterable[str]) -> list[Any]:
     model, (_kind, ws, system, _id) = w.model, w.key
     if model is Label:
-        return [Label.workspace_id == ws, Label.name.in_(list(ids))]  # type: ignore[attr-defined]
+        return [col(Label.workspace_id) == ws, col(Label.name).in_(list(ids))]
     return [
         model.workspace_id == ws,
         model.external_system == system,
@@ -133,7 +134,7 @@ class IngestRefs:
         else:
             _refresh(row, w)
         self.ids[w.key] = row.id
-        return row.id  # type: ignore[no-any-return]
+        return row.id
 
     async def user(self, s: AsyncSession, ws: int, system: str, ref: UserRef | None) -> int | None:
         return None if ref is None else await self._resolve(s, _user(ws, system, ref))

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.db import IngestDelivery, Ticket
 from app.domain.enums import EventType, QueueStatus, TicketKind
@@ -122,9 +123,9 @@ async def upsert(
 
 async def find_ticket(s: AsyncSession, ws: int, record: TicketRecord) -> Ticket | None:
     stmt = select(Ticket).where(
-        Ticket.workspace_id == ws,
-        Ticket.origin_system == record.origin_system.value,
-        Ticket.external_id == record.external_id,
+        col(Ticket.workspace_id) == ws,
+        col(Ticket.origin_system) == record.origin_system.value,
+        col(Ticket.external_id) == record.external_id,
     )
     return (await s.execute(stmt)).scalar_one_or_none()
 
@@ -145,10 +146,10 @@ async def ingest(
         s = uow.session
         if delivery_id is not None:
             seen = await s.execute(
-                select(IngestDelivery.id).where(
-                    IngestDelivery.workspace_id == workspace_id,
-                    IngestDelivery.vendor == vendor,
-                    IngestDelivery.delivery_id == delivery_id,
+                select(col(IngestDelivery.id)).where(
+                    col(IngestDelivery.workspace_id) == workspace_id,
+                    col(IngestDelivery.vendor) == vendor,
+                    col(IngestDelivery.delivery_id) == delivery_id,
                 )
             )
             if seen.first() is not None:

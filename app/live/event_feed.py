@@ -13,10 +13,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.background import finish, log_failed_step, sleep_unless_stopped
 from app.db import TicketEvent, Workspace
@@ -130,7 +131,7 @@ class EventFeed:
 
     async def subscribe(
         self, workspace_id: int, *, after_seq: int | None, event_filter: EventFilter
-    ) -> AsyncIterator[TicketEvent]:
+    ) -> AsyncGenerator[TicketEvent, None]:
         """Matching events of one workspace in seq order: after `after_seq` (replayed from the
         log, then live), or from now when it is None. Raises DomainError(CURSOR_EXPIRED) for a
         cursor past retention and FeedClosed when the feed shuts down."""
@@ -168,7 +169,9 @@ class EventFeed:
 
     # --- internals -------------------------------------------------------------------------
 
-    async def _read_log(self, workspace_id: int, sub: Subscriber) -> AsyncIterator[TicketEvent]:
+    async def _read_log(
+        self, workspace_id: int, sub: Subscriber
+    ) -> AsyncGenerator[TicketEvent, None]:
         """Everything matching after sub.last_seq, page by page; no session is held while the
         consumer handles an event."""
         while True:
@@ -259,8 +262,8 @@ class EventFeed:
                 continue
             try:
                 async with self.db.read_session() as session:
-                    stmt = select(Workspace.id, Workspace.event_seq).where(
-                        Workspace.id.in_(ids)  # type: ignore[union-attr]
+                    stmt = select(col(Workspace.id), col(Workspace.event_seq)).where(
+                        col(Workspace.id).in_(ids)
                     )
                     rows = (await session.execute(stmt)).all()
             except Exception as error:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
+from sqlmodel import col
 
 from app.db import Ticket, TicketEvent, Workspace
 from app.db.engine import Database
@@ -14,45 +15,45 @@ from app.domain.event_filter import EventFilter
 
 def events_query(
     workspace_id: int, after_seq: int, event_filter: EventFilter
-) -> Select[tuple[TicketEvent]]:
+) -> Select[TicketEvent]:
     stmt = select(TicketEvent).where(
-        TicketEvent.workspace_id == workspace_id, TicketEvent.seq > after_seq
+        col(TicketEvent.workspace_id) == workspace_id, col(TicketEvent.seq) > after_seq
     )
     f = event_filter
     if f.ticket_ids:
-        stmt = stmt.where(TicketEvent.ticket_id.in_(f.ticket_ids))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(TicketEvent.ticket_id).in_(f.ticket_ids))
     if f.states:
-        stmt = stmt.where(TicketEvent.to_state.in_([s.value for s in f.states]))  # type: ignore[union-attr]
+        stmt = stmt.where(col(TicketEvent.to_state).in_([s.value for s in f.states]))
     if f.types:
-        stmt = stmt.where(TicketEvent.type.in_(f.types))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(TicketEvent.type).in_(f.types))
     if f.status_changes_only:
         stmt = stmt.where(
             or_(
-                TicketEvent.from_state.is_(None),  # type: ignore[union-attr]
-                TicketEvent.from_state != TicketEvent.to_state,
-                TicketEvent.from_status != TicketEvent.to_status,
+                col(TicketEvent.from_state).is_(None),
+                col(TicketEvent.from_state) != col(TicketEvent.to_state),
+                col(TicketEvent.from_status) != col(TicketEvent.to_status),
             )
         )
     if f.needs_ticket:
-        conditions = [Ticket.id == TicketEvent.ticket_id]
+        conditions: list[ColumnElement[bool]] = [col(Ticket.id) == col(TicketEvent.ticket_id)]
         if f.kinds:
-            conditions.append(Ticket.kind.in_([k.value for k in f.kinds]))  # type: ignore[attr-defined]
+            conditions.append(col(Ticket.kind).in_([k.value for k in f.kinds]))
         if f.line_ids:
-            conditions.append(Ticket.line_id.in_(f.line_ids))  # type: ignore[union-attr]
+            conditions.append(col(Ticket.line_id).in_(f.line_ids))
         if f.team_ids:
-            conditions.append(Ticket.team_id.in_(f.team_ids))  # type: ignore[union-attr]
+            conditions.append(col(Ticket.team_id).in_(f.team_ids))
         if f.assignee_ids:
-            conditions.append(Ticket.assignee_id.in_(f.assignee_ids))  # type: ignore[union-attr]
+            conditions.append(col(Ticket.assignee_id).in_(f.assignee_ids))
         stmt = stmt.join(Ticket, and_(*conditions))
-    return stmt.order_by(TicketEvent.seq)  # type: ignore[arg-type]
+    return stmt.order_by(col(TicketEvent.seq))
 
 
 async def check_cursor(session: AsyncSession, workspace_id: int, after_seq: int) -> int:
     """Refuse a cursor older than retention; returns the workspace's latest seq."""
     row = (
         await session.execute(
-            select(Workspace.event_seq, Workspace.events_pruned_through).where(
-                Workspace.id == workspace_id
+            select(col(Workspace.event_seq), col(Workspace.events_pruned_through)).where(
+                col(Workspace.id) == workspace_id
             )
         )
     ).one()
@@ -82,5 +83,7 @@ async def read_events(
 
 async def latest_seq(db: Database, workspace_id: int) -> int:
     async with db.read_session() as session:
-        stmt = select(func.coalesce(Workspace.event_seq, 0)).where(Workspace.id == workspace_id)
+        stmt = select(func.coalesce(col(Workspace.event_seq), 0)).where(
+            col(Workspace.id) == workspace_id
+        )
         return int((await session.execute(stmt)).scalar_one())

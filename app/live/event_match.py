@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.db import Ticket, TicketEvent
 from app.domain.event_filter import EventFilter
@@ -30,9 +31,13 @@ async def load_ticket_facts(
     ids = sorted(set(ticket_ids))
     if not ids:
         return {}
-    stmt = select(Ticket.id, Ticket.kind, Ticket.line_id, Ticket.team_id, Ticket.assignee_id).where(
-        Ticket.id.in_(ids)  # type: ignore[union-attr]
-    )
+    stmt = select(
+        col(Ticket.id),
+        col(Ticket.kind),
+        col(Ticket.line_id),
+        col(Ticket.team_id),
+        col(Ticket.assignee_id),
+    ).where(col(Ticket.id).in_(ids))
     rows = (await session.execute(stmt)).all()
     return {r.id: TicketFacts(r.kind, r.line_id, r.team_id, r.assignee_id) for r in rows}
 

@@ -13,7 +13,7 @@ what `latest_seq` remembers.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from typing import Protocol
 
@@ -29,7 +29,7 @@ class SubscriptionFeed(Protocol):
 
     def subscribe(
         self, workspace_id: int, *, after_seq: int | None, event_filter: EventFilter
-    ) -> AsyncIterator[TicketEvent]: ...
+    ) -> AsyncGenerator[TicketEvent, None]: ...
 
 
 class ResumingFeed:
@@ -48,11 +48,11 @@ class ResumingFeed:
 
     async def subscribe(
         self, workspace_id: int, *, after_seq: int | None, event_filter: EventFilter
-    ) -> AsyncIterator[TicketEvent]:
+    ) -> AsyncGenerator[TicketEvent, None]:
         if self.resume_seq is not None:
             after_seq = self.resume_seq
         events = self._feed.subscribe(workspace_id, after_seq=after_seq, event_filter=event_filter)
-        async with aclosing(events) as stream:  # type: ignore[type-var]
+        async with aclosing(events) as stream:
             async for event in stream:
                 self.last_seq = event.seq
                 yield event

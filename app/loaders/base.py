@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import Result, Row, Table
+from sqlalchemy import Result, Row
 
 from app.db.engine import Database
 
@@ -24,10 +24,6 @@ if TYPE_CHECKING:
 
 K = TypeVar("K")
 V = TypeVar("V")
-
-
-def table_of(model: Any) -> Table:
-    return model.__table__  # type: ignore[no-any-return]
 
 
 NOT_LOADED: Any = object()
@@ -95,7 +91,7 @@ def _retrieve_all(futures: list[asyncio.Future[Any]]) -> None:
 
 @lru_cache(maxsize=256)
 def record_type(keys: tuple[str, ...]) -> Any:
-    return namedtuple("Record", keys)  # type: ignore[misc]
+    return namedtuple("Record", keys)
 
 
 def records(result: Result[Any]) -> list[Any]:

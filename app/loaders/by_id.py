@@ -8,8 +8,19 @@ from typing import Any, ClassVar
 from sqlalchemy import Row, Table, bindparam, select
 from sqlalchemy.sql import ColumnElement
 
-from app.db import Contact, Label, Line, Location, Message, Team, Ticket, TicketEvent, User
-from app.loaders.base import WorkspaceLoader, table_of
+from app.db import (
+    Contact,
+    Label,
+    Line,
+    Location,
+    Message,
+    Team,
+    Ticket,
+    TicketEvent,
+    User,
+    table_of,
+)
+from app.loaders.base import WorkspaceLoader
 from app.loaders.keys import KeysIn
 from app.loaders.statements import LoaderStatement
 

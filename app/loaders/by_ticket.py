@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import BindParameter, Row, bindparam, select
 
-from app.db import ExtraField, Interaction, Label, Ticket, TicketLabel
-from app.loaders.base import WorkspaceLoader, group_by, table_of
+from app.db import ExtraField, Interaction, Label, Ticket, TicketLabel, table_of
+from app.loaders.base import WorkspaceLoader, group_by
 from app.loaders.keys import KeysIn
 from app.loaders.statements import LoaderStatement
 
@@ -16,7 +16,7 @@ _ticket_label = table_of(TicketLabel)
 _interaction = table_of(Interaction)
 _extra = table_of(ExtraField)
 _ticket = table_of(Ticket)
-_workspace_id = bindparam("workspace_id")
+_workspace_id: BindParameter[int] = bindparam("workspace_id")
 
 
 class _ListByTicketIdLoader(WorkspaceLoader[int, "list[Row[Any]]"]):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Row, select
+from sqlmodel import SQLModel
 
-from app.db import Label, Line, Team, User, Workspace
+from app.db import Label, Line, Team, User, Workspace, table_of
 from app.db.engine import Database
-from app.loaders.base import table_of
 
-_ORDER = {"line": Line, "user": User, "team": Team, "label": Label}
+_ORDER: dict[str, type[SQLModel]] = {"line": Line, "user": User, "team": Team, "label": Label}
 
 
 async def list_rows(db: Database, workspace_id: int, what: str) -> list[Row[Any]]:

@@ -37,7 +37,7 @@ class KeysIn(ColumnElement[bool]):
 @compiles(KeysIn)
 def _expanding_in(element: KeysIn, compiler: Any, **kw: Any) -> str:
     keys = bindparam(element.name, expanding=True, type_=element.column.type)
-    return compiler.process(element.column.in_(keys), **kw)  # type: ignore[no-any-return]
+    return compiler.process(element.column.in_(keys), **kw)
 
 
 @compiles(KeysIn, "sqlite")
@@ -50,4 +50,4 @@ def _in_json_each(element: KeysIn, compiler: Any, **kw: Any) -> str:
 @compiles(KeysIn, "postgresql")
 def _equals_any(element: KeysIn, compiler: Any, **kw: Any) -> str:
     keys = bindparam(element.name, type_=ARRAY(element.column.type))
-    return compiler.process(element.column == any_(keys), **kw)  # type: ignore[no-any-return]
+    return compiler.process(element.column == any_(keys), **kw)

@@ -8,15 +8,16 @@ however many tickets are on the page.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any, ClassVar, NamedTuple
 
-from sqlalchemy import Row, Table, and_, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Row, Table, and_, bindparam, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
-from app.db import Message, TicketEvent
+from app.db import Message, TicketEvent, table_of
 from app.domain.cursors import decode_event_cursor
-from app.loaders.base import WorkspaceLoader, group_by, table_of
+from app.loaders.base import WorkspaceLoader, group_by
 from app.loaders.cursors import decode_keyset
 from app.loaders.keys import KeysIn
 from app.loaders.statements import LoaderStatement
@@ -122,7 +123,9 @@ class MessagesByTicketIdLoader(_PageLoader):
 
     @classmethod
     def after_clause(cls) -> ColumnElement[bool]:
-        t, at, row_id = _message, bindparam("after_at"), bindparam("after_id")
+        t = _message
+        at: BindParameter[datetime] = bindparam("after_at")
+        row_id: BindParameter[int] = bindparam("after_id")
         return or_(t.c.created_at > at, and_(t.c.created_at == at, t.c.id > row_id))
 
     def after_params(self, after: str) -> dict[str, Any]:

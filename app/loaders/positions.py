@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import BindParameter, bindparam, func, select
 from sqlalchemy.sql import Select
 
-from app.db import Ticket
+from app.db import Ticket, table_of
 from app.domain.enums import QueueStatus, TicketKind
-from app.loaders.base import WorkspaceLoader, table_of
+from app.loaders.base import WorkspaceLoader
 from app.loaders.keys import KeysIn
 from app.loaders.statements import LoaderStatement
 
 
 def _statement() -> Select[Any]:
     """Built once; the workspace and the keys (bound twice) are parameters."""
-    t, workspace_id = table_of(Ticket), bindparam("workspace_id")
+    t = table_of(Ticket)
+    workspace_id: BindParameter[int] = bindparam("workspace_id")
     lines = select(t.c.line_id).where(t.c.workspace_id == workspace_id, KeysIn(t.c.id, "keys"))
     place = func.row_number().over(partition_by=t.c.line_id, order_by=(t.c.queue_key, t.c.id))
     waiting = (

@@ -23,12 +23,12 @@ Processor = Callable[[Any], Any]
 
 
 async def _asyncpg_rows(driver: Any, sql: str, args: list[Any]) -> Sequence[Any]:
-    return await driver.fetch(sql, *args)  # type: ignore[no-any-return]
+    return await driver.fetch(sql, *args)
 
 
 async def _aiosqlite_rows(driver: Any, sql: str, args: list[Any]) -> Sequence[Any]:
     async with driver.execute(sql, args) as cursor:
-        return await cursor.fetchall()  # type: ignore[no-any-return]
+        return await cursor.fetchall()
 
 
 _DRIVERS = {"asyncpg": _asyncpg_rows, "aiosqlite": _aiosqlite_rows}
@@ -58,7 +58,7 @@ class _Compiled:
         return self.make(values)
 
 
-def _compile(stmt: Select[Any], dialect: Dialect) -> _Compiled | None:
+def _compile(stmt: Select[*tuple[Any, ...]], dialect: Dialect) -> _Compiled | None:
     """None when the SQL text depends on the values (an expanding IN): SQLAlchemy runs those."""
     compiled = stmt.compile(dialect=dialect)
     if compiled.post_compile_params or compiled.literal_execute_params:
@@ -80,7 +80,7 @@ def _compile(stmt: Select[Any], dialect: Dialect) -> _Compiled | None:
 class LoaderStatement:
     """One loader query; every value it varies on is a bound parameter."""
 
-    def __init__(self, stmt: Select[Any], *, planned: bool = False) -> None:
+    def __init__(self, stmt: Select[*tuple[Any, ...]], *, planned: bool = False) -> None:
         """`planned`: the best plan depends on the values bound (see
         Database.on_planned_read_driver); otherwise one generic plan serves every execution."""
         self.stmt = stmt

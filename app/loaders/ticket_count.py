@@ -16,9 +16,8 @@ from functools import lru_cache
 from sqlalchemy import bindparam, false, func, literal, select
 from sqlalchemy.sql import ColumnElement
 
-from app.db import Ticket, TicketCount
+from app.db import Ticket, TicketCount, table_of
 from app.db.engine import Database
-from app.loaders.base import table_of
 from app.loaders.keys import KeysIn
 from app.loaders.statements import LoaderStatement
 from app.loaders.ticket_list import Shape, TicketQuery, bind_filter, conditions, status_condition

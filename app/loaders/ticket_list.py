@@ -15,11 +15,10 @@ from typing import Any
 from sqlalchemy import Row, and_, bindparam, exists, false, or_, select
 from sqlalchemy.sql import ColumnElement
 
-from app.db import Label, Ticket, TicketLabel
+from app.db import Label, Ticket, TicketLabel, table_of
 from app.db.engine import Database
 from app.domain.enums import TicketKind
 from app.domain.search import search_term
-from app.loaders.base import table_of
 from app.loaders.by_id import TICKET_ROW_COLUMNS
 from app.loaders.cursors import decode_keyset, encode_keyset
 from app.loaders.keys import KeysIn

@@ -37,8 +37,7 @@ from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
 
-from app.db import Contact, Message, Ticket
-from app.loaders.base import table_of
+from app.db import Contact, Message, Ticket, table_of
 
 _ticket, _message, _contact = table_of(Ticket), table_of(Message), table_of(Contact)
 
@@ -112,7 +111,7 @@ def _trigram_ilike(element: TicketSearch, compiler: Any, **kw: Any) -> str:
     # their index. With `IN (...)` or a join the planner, expecting many matches, may hash
     # them against a scan of every ticket (2.5 s at a million tickets for "smith").
     matches = func.array(ids.scalar_subquery())
-    return compiler.process(element.ticket_id == any_(matches), **kw)  # type: ignore[no-any-return]
+    return compiler.process(element.ticket_id == any_(matches), **kw)
 
 
 def _fts_rowids(name: str, phrase: Any) -> Any:
@@ -130,4 +129,4 @@ def _fts5_match(element: TicketSearch, compiler: Any, **kw: Any) -> str:
             by_contact.c.contact_id.in_(_fts_rowids("contact_fts", phrase))
         ),
     )
-    return compiler.process(element.ticket_id.in_(ids), **kw)  # type: ignore[no-any-return]
+    return compiler.process(element.ticket_id.in_(ids), **kw)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.db import Contact, Interaction, Line, Team, Ticket, User
 from app.domain.enums import TicketKind
@@ -61,7 +62,7 @@ async def load_ticket(
     """The ticket, locked for update, of the right kind and at the expected version."""
     stmt = (
         select(Ticket)
-        .where(Ticket.id == ticket_id, Ticket.workspace_id == uow.workspace_id)
+        .where(col(Ticket.id) == ticket_id, col(Ticket.workspace_id) == uow.workspace_id)
         .with_for_update()
     )
     ticket = (await uow.session.execute(stmt)).scalar_one_or_none()
@@ -106,7 +107,7 @@ async def open_interaction(
 ) -> Interaction:
     row = Interaction(
         workspace_id=uow.workspace_id,
-        ticket_id=ticket.id,  # type: ignore[arg-type]
+        ticket_id=ticket.id,
         start=uow.now,
         line_id=ticket.line_id,
         desk=desk,
@@ -132,8 +133,8 @@ async def close_interaction(uow: UnitOfWork, ticket: Ticket) -> None:
             row.end = row.end or uow.now
         return
     stmt = select(Interaction).where(
-        Interaction.ticket_id == ticket.id,
-        Interaction.end.is_(None),  # type: ignore[union-attr]
+        col(Interaction.ticket_id) == ticket.id,
+        col(Interaction.end).is_(None),
     )
     for row in (await uow.session.execute(stmt)).scalars():
         row.end = uow.now

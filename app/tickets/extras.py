@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from app.db import ExtraField, Ticket
 from app.domain.enums import EventType
@@ -25,17 +26,21 @@ async def put_extra(uow: UnitOfWork, ticket: Ticket, extra: ExtraValue) -> list[
     """Upsert without an event; returns [old value, new value], or None if nothing changed."""
     title = required_text(extra.title, "title", max_length=500)
     url = check_url(extra.url)
-    stmt = select(ExtraField).where(ExtraField.ticket_id == ticket.id, ExtraField.title == title)
+    stmt = select(ExtraField).where(
+        col(ExtraField.ticket_id) == ticket.id, col(ExtraField.title) == title
+    )
     row = (await uow.session.execute(stmt)).scalar_one_or_none()
     if row is None:
         count = (
-            select(func.count()).select_from(ExtraField).where(ExtraField.ticket_id == ticket.id)
+            select(func.count())
+            .select_from(ExtraField)
+            .where(col(ExtraField.ticket_id) == ticket.id)
         )
         position = (await uow.session.execute(count)).scalar_one()
         uow.session.add(
             ExtraField(
                 workspace_id=uow.workspace_id,
-                ticket_id=ticket.id,  # type: ignore[arg-type]
+                ticket_id=ticket.id,
                 position=position,
                 title=title,
                 value=extra.value,

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.db import Contact, Team, Ticket, User
 from app.domain.enums import Circumstance, EventType, HelpdeskStatus, TicketKind
@@ -57,7 +58,7 @@ async def find_or_make_contact(
     phone = optional_text(phone_number, "phoneNumber", max_length=64)
     if email is not None:
         stmt = select(Contact).where(
-            Contact.workspace_id == uow.workspace_id, Contact.email == email
+            col(Contact.workspace_id) == uow.workspace_id, col(Contact.email) == email
         )
         found = (await uow.session.execute(stmt.limit(1))).scalar_one_or_none()
         if found is not None:
@@ -204,6 +205,7 @@ async def create_helpdesk_ticket(
     labels: Sequence[str] = (),
 ) -> Ticket:
     async with command(env, principal) as uow:
+        contact: Contact | None
         if contact_id is not None:
             contact = await get_row(uow, Contact, contact_id, "contactId")
         else:
@@ -249,8 +251,8 @@ async def take_over_ticket(
         action="take over",
         expected_version=expected_version,
     ) as (uow, ticket):
-        assignee = uow.actor_id if assignee_id is None else assignee_id
-        return await apply_take_over(uow, ticket, assignee_id=assignee)  # type: ignore[arg-type]
+        assignee = uow.actor if assignee_id is None else assignee_id
+        return await apply_take_over(uow, ticket, assignee_id=assignee)
 
 
 async def complete_ticket(

@@ -4,6 +4,7 @@ on first use. Adding a label a ticket has, or removing one it lacks, is a no-op:
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.db import Label, Ticket, TicketLabel
 from app.domain.enums import EventType
@@ -16,10 +17,12 @@ from app.tickets.unit_of_work import ServiceEnv, UnitOfWork, snapshot
 async def find_label(uow: UnitOfWork, name: str) -> Label | None:
     label = memo(uow).get(("label", name))
     if label is None:
-        stmt = select(Label).where(Label.workspace_id == uow.workspace_id, Label.name == name)
+        stmt = select(Label).where(
+            col(Label.workspace_id) == uow.workspace_id, col(Label.name) == name
+        )
         label = (await uow.session.execute(stmt)).scalar_one_or_none()
         memo(uow)[("label", name)] = label
-    return label  # type: ignore[no-any-return]
+    return label
 
 
 async def attach_label(
@@ -41,7 +44,7 @@ async def attach_label(
         return False
     memo(uow)[("link", ticket.id, label.id)] = True
     uow.session.add(
-        TicketLabel(ticket_id=ticket.id, label_id=label.id, workspace_id=uow.workspace_id)  # type: ignore[arg-type]
+        TicketLabel(ticket_id=ticket.id, label_id=label.id, workspace_id=uow.workspace_id)
     )
     return True
 
@@ -64,7 +67,7 @@ async def apply_remove_label(uow: UnitOfWork, ticket: Ticket, *, name: str) -> T
     if link is not None:
         before = snapshot(ticket)
         await uow.session.delete(link)
-        memo(uow).pop(("link", ticket.id, label.id), None)  # type: ignore[union-attr]
+        memo(uow).pop(("link", ticket.id, link.label_id), None)
         await uow.record(ticket, EventType.LABEL_REMOVED, before, changes={"label": [name, None]})
     return ticket
 

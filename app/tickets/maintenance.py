@@ -8,8 +8,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
+from sqlmodel import col
 
 from app.background import finish, log_failed_step, sleep_unless_stopped
 from app.db import TicketEvent, Workspace
@@ -27,24 +29,30 @@ async def prune_events(
     them become CURSOR_EXPIRED."""
     async with env.db.read_session() as session:
         stmt = (
-            select(TicketEvent.workspace_id, func.max(TicketEvent.seq))
-            .where(TicketEvent.at < older_than)
-            .group_by(TicketEvent.workspace_id)
+            select(col(TicketEvent.workspace_id), func.max(col(TicketEvent.seq)))
+            .where(col(TicketEvent.at) < older_than)
+            .group_by(col(TicketEvent.workspace_id))
         )
         if workspace_id is not None:
-            stmt = stmt.where(TicketEvent.workspace_id == workspace_id)
+            stmt = stmt.where(col(TicketEvent.workspace_id) == workspace_id)
         cutoffs = list((await session.execute(stmt)).all())
     pruned = 0
     for ws_id, through_seq in cutoffs:
         async with unit_of_work(env, ws_id, None) as uow:
-            result = await uow.session.execute(
-                delete(TicketEvent).where(
-                    TicketEvent.workspace_id == ws_id, TicketEvent.seq <= through_seq
-                )
+            # A DELETE's result is a CursorResult (with rowcount); Session.execute is typed Result.
+            result = cast(
+                "CursorResult[Any]",
+                await uow.session.execute(
+                    delete(TicketEvent).where(
+                        col(TicketEvent.workspace_id) == ws_id, col(TicketEvent.seq) <= through_seq
+                    )
+                ),
             )
             await uow.session.execute(
                 update(Workspace)
-                .where(Workspace.id == ws_id, Workspace.events_pruned_through < through_seq)
+                .where(
+                    col(Workspace.id) == ws_id, col(Workspace.events_pruned_through) < through_seq
+                )
                 .values(events_pruned_through=through_seq)
             )
             pruned += result.rowcount or 0

@@ -40,7 +40,7 @@ async def put_message(
     default_channel = QUEUE_CHANNEL if ticket.kind == TicketKind.QUEUE else ticket.channel
     message = Message(
         workspace_id=uow.workspace_id,
-        ticket_id=ticket.id,  # type: ignore[arg-type]
+        ticket_id=ticket.id,
         body=required_text(body, "body", max_length=100_000),
         direction=direction,
         channel=optional_text(channel, "channel", max_length=64) or default_channel,

@@ -25,7 +25,13 @@ from app.tickets.command import (
 )
 from app.tickets.extras import ExtraValue, put_extra
 from app.tickets.labels import attach_label
-from app.tickets.queue_line import next_number, waiting_after, waiting_bounds
+from app.tickets.queue_line import (
+    line_of,
+    next_number,
+    queue_key_of,
+    waiting_after,
+    waiting_bounds,
+)
 from app.tickets.unit_of_work import ServiceEnv, UnitOfWork, snapshot
 
 QUEUE = TicketKind.QUEUE
@@ -52,7 +58,7 @@ async def apply_create_queue_ticket(
 ) -> Ticket:
     """A NEW ticket, last in its line. `created_at` is for imports and the demo."""
     created = created_at or uow.now
-    number = await next_number(uow, line.id, created)  # type: ignore[arg-type]
+    number = await next_number(uow, line.id, created)
     ticket = Ticket(
         workspace_id=uow.workspace_id,
         kind=QUEUE,
@@ -131,7 +137,7 @@ async def apply_move_ticket(uow: UnitOfWork, ticket: Ticket, *, line: Line) -> T
         raise validation("The ticket is already in this line.", "lineId")
     before = snapshot(ticket)
     await close_interaction(uow, ticket)
-    _, tail = await waiting_bounds(uow, line.id)  # type: ignore[arg-type]
+    _, tail = await waiting_bounds(uow, line.id)
     ticket.line_id = line.id
     _back_in_line(ticket, key_last(tail, uow.now))
     await uow.record(ticket, EventType.MOVED, before)
@@ -144,7 +150,7 @@ async def apply_return_to_queue(
     check_queue_action("return to queue", ticket.status)
     before = snapshot(ticket)
     await close_interaction(uow, ticket)
-    head, tail = await waiting_bounds(uow, ticket.line_id, excluding=ticket.id)  # type: ignore[arg-type]
+    head, tail = await waiting_bounds(uow, line_of(ticket), excluding=ticket.id)
     first = QueuePosition(position) == QueuePosition.FIRST
     _back_in_line(ticket, key_first(head, uow.now) if first else key_last(tail, uow.now))
     await uow.record(ticket, EventType.RETURNED_TO_QUEUE, before)
@@ -178,8 +184,8 @@ async def apply_reorder_ticket(
         if after.kind != QUEUE or after.status != QueueStatus.NEW:
             raise validation("The ticket to go after must be waiting.", "afterId")
         await _place_after(uow, ticket, after)
-    else:
-        head, tail = await waiting_bounds(uow, ticket.line_id, excluding=ticket.id)  # type: ignore[arg-type]
+    elif position is not None:  # (exactly one of the two is given)
+        head, tail = await waiting_bounds(uow, line_of(ticket), excluding=ticket.id)
         first = QueuePosition(position) == QueuePosition.FIRST
         ticket.queue_key = key_first(head, uow.now) if first else key_last(tail, uow.now)
     ticket.order_after = ticket.queue_key
@@ -188,13 +194,13 @@ async def apply_reorder_ticket(
 
 
 async def _place_after(uow: UnitOfWork, ticket: Ticket, anchor: Ticket) -> None:
-    rest = await waiting_after(uow, anchor, excluding=ticket.id)  # type: ignore[arg-type]
-    key = key_between(anchor.queue_key, rest[0].queue_key if rest else None)  # type: ignore[arg-type]
+    rest = await waiting_after(uow, anchor, excluding=ticket.id)
+    key = key_between(queue_key_of(anchor), queue_key_of(rest[0]) if rest else None)
     if key is not None:
         ticket.queue_key = key
         return
     # No room between the neighbours: push the tickets behind apart (their order is kept).
-    keys = respace([anchor.queue_key, anchor.queue_key, *(t.queue_key for t in rest)])  # type: ignore[list-item]
+    keys = respace([queue_key_of(anchor), queue_key_of(anchor), *map(queue_key_of, rest)])
     ticket.queue_key = keys[1]
     for behind, new_key in zip(rest, keys[2:], strict=True):
         behind.queue_key = new_key

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.db import Line, Ticket
 from app.domain.enums import EventType, QueueStatus, TicketKind
@@ -34,13 +35,13 @@ async def _serve_previous(uow: UnitOfWork, user_id: int, keep: Ticket) -> None:
     stmt = (
         select(Ticket)
         .where(
-            Ticket.workspace_id == uow.workspace_id,
-            Ticket.kind == QUEUE,
-            Ticket.status == QueueStatus.CALLED,
-            Ticket.called_by_id == user_id,
-            Ticket.id != keep.id,
+            col(Ticket.workspace_id) == uow.workspace_id,
+            col(Ticket.kind) == QUEUE,
+            col(Ticket.status) == QueueStatus.CALLED,
+            col(Ticket.called_by_id) == user_id,
+            col(Ticket.id) != keep.id,
         )
-        .order_by(Ticket.id)  # type: ignore[arg-type]
+        .order_by(col(Ticket.id))
     )
     for previous in (await uow.session.execute(stmt)).scalars().all():
         await apply_mark_served(uow, previous, user_id=user_id)
@@ -73,11 +74,11 @@ async def next_waiting(uow: UnitOfWork, line_ids: Sequence[int]) -> Ticket | Non
     stmt = (
         select(Ticket)
         .where(
-            Ticket.workspace_id == uow.workspace_id,
-            Ticket.line_id.in_(line_ids),  # type: ignore[union-attr]
-            Ticket.status == QueueStatus.NEW,
+            col(Ticket.workspace_id) == uow.workspace_id,
+            col(Ticket.line_id).in_(line_ids),
+            col(Ticket.status) == QueueStatus.NEW,
         )
-        .order_by(Ticket.queue_key, Ticket.id)  # type: ignore[arg-type]
+        .order_by(col(Ticket.queue_key), col(Ticket.id))
         .limit(1)
         .with_for_update(skip_locked=True)
     )
@@ -94,7 +95,7 @@ async def apply_call_next(
 ) -> Ticket | None:
     """Call the next waiting ticket; None (and no change at all) when nobody waits."""
     check_desk(desk)
-    ticket = await next_waiting(uow, [line.id for line in lines])  # type: ignore[misc]
+    ticket = await next_waiting(uow, [line.id for line in lines])
     if ticket is None:
         return None
     return await apply_call(uow, ticket, user_id=user_id, desk=desk, keep_previous=keep_previous)
@@ -152,9 +153,9 @@ async def call_ticket(
         return await apply_call(
             uow,
             ticket,
-            user_id=uow.actor_id,
+            user_id=uow.actor,
             desk=desk,
-            keep_previous=keep_previous,  # type: ignore[arg-type]
+            keep_previous=keep_previous,
         )
 
 
@@ -176,9 +177,9 @@ async def call_next_ticket(
         return await apply_call_next(
             uow,
             lines=lines,
-            user_id=uow.actor_id,
+            user_id=uow.actor,
             desk=desk,
-            keep_previous=keep_previous,  # type: ignore[arg-type]
+            keep_previous=keep_previous,
         )
 
 
@@ -199,7 +200,7 @@ async def recall_ticket(
         user_id=user_id,
         expected_version=expected_version,
     ) as (uow, ticket):
-        return await apply_recall(uow, ticket, user_id=uow.actor_id)  # type: ignore[arg-type]
+        return await apply_recall(uow, ticket, user_id=uow.actor)
 
 
 async def mark_ticket_served(
@@ -219,7 +220,7 @@ async def mark_ticket_served(
         user_id=user_id,
         expected_version=expected_version,
     ) as (uow, ticket):
-        return await apply_mark_served(uow, ticket, user_id=uow.actor_id)  # type: ignore[arg-type]
+        return await apply_mark_served(uow, ticket, user_id=uow.actor)
 
 
 async def mark_ticket_no_show(
@@ -239,4 +240,4 @@ async def mark_ticket_no_show(
         user_id=user_id,
         expected_version=expected_version,
     ) as (uow, ticket):
-        return await apply_mark_no_show(uow, ticket, user_id=uow.actor_id)  # type: ignore[arg-type]
+        return await apply_mark_no_show(uow, ticket, user_id=uow.actor)

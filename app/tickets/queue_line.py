@@ -6,11 +6,27 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from app.db import Ticket, Workspace
 from app.domain.enums import QueueStatus
 from app.tickets.command import memo
 from app.tickets.unit_of_work import UnitOfWork
+
+
+def line_of(ticket: Ticket) -> int:
+    """A queue ticket's line: every queue ticket waits in one (the column is shared with
+    helpdesk tickets, which have none)."""
+    if ticket.line_id is None:
+        raise ValueError(f"Queue ticket {ticket.id} has no line")
+    return ticket.line_id
+
+
+def queue_key_of(ticket: Ticket) -> datetime:
+    """A waiting ticket's place in its line (set whenever a ticket starts waiting)."""
+    if ticket.queue_key is None:
+        raise ValueError(f"Waiting ticket {ticket.id} has no queue key")
+    return ticket.queue_key
 
 
 async def workspace_zone(uow: UnitOfWork) -> ZoneInfo:
@@ -36,10 +52,10 @@ async def next_number(uow: UnitOfWork, line_id: int, created_at: datetime) -> in
     start = datetime.combine(day, time(), zone)
     end = datetime.combine(day + timedelta(days=1), time(), zone)
     stmt = select(func.max(Ticket.number)).where(
-        Ticket.workspace_id == uow.workspace_id,
-        Ticket.line_id == line_id,
-        Ticket.created_at >= start,
-        Ticket.created_at < end,
+        col(Ticket.workspace_id) == uow.workspace_id,
+        col(Ticket.line_id) == line_id,
+        col(Ticket.created_at) >= start,
+        col(Ticket.created_at) < end,
     )
     number = ((await uow.session.execute(stmt)).scalar_one() or 0) + 1
     memo(uow)[("number", line_id, day)] = number
@@ -51,12 +67,12 @@ async def waiting_bounds(
 ) -> tuple[datetime | None, datetime | None]:
     """The first and last queue keys of the NEW tickets of a line."""
     stmt = select(func.min(Ticket.queue_key), func.max(Ticket.queue_key)).where(
-        Ticket.workspace_id == uow.workspace_id,
-        Ticket.line_id == line_id,
-        Ticket.status == QueueStatus.NEW,
+        col(Ticket.workspace_id) == uow.workspace_id,
+        col(Ticket.line_id) == line_id,
+        col(Ticket.status) == QueueStatus.NEW,
     )
     if excluding is not None:
-        stmt = stmt.where(Ticket.id != excluding)
+        stmt = stmt.where(col(Ticket.id) != excluding)
     head, tail = (await uow.session.execute(stmt)).one()
     return head, tail
 
@@ -66,13 +82,13 @@ async def waiting_after(uow: UnitOfWork, anchor: Ticket, *, excluding: int) -> l
     stmt = (
         select(Ticket)
         .where(
-            Ticket.workspace_id == uow.workspace_id,
-            Ticket.line_id == anchor.line_id,
-            Ticket.status == QueueStatus.NEW,
-            Ticket.id != excluding,
-            (Ticket.queue_key > anchor.queue_key)  # type: ignore[operator]
-            | ((Ticket.queue_key == anchor.queue_key) & (Ticket.id > anchor.id)),  # type: ignore[operator]
+            col(Ticket.workspace_id) == uow.workspace_id,
+            col(Ticket.line_id) == anchor.line_id,
+            col(Ticket.status) == QueueStatus.NEW,
+            col(Ticket.id) != excluding,
+            (col(Ticket.queue_key) > anchor.queue_key)
+            | ((Ticket.queue_key == anchor.queue_key) & (Ticket.id > anchor.id)),
         )
-        .order_by(Ticket.queue_key, Ticket.id)  # type: ignore[arg-type]
+        .order_by(col(Ticket.queue_key), col(Ticket.id))
     )
     return list((await uow.session.execute(stmt)).scalars())

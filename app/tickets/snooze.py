@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.db import Ticket
 from app.db.types import utcnow
@@ -13,11 +14,11 @@ from app.domain.enums import EventType, HelpdeskStatus, TicketKind
 from app.tickets.unit_of_work import ServiceEnv, UnitOfWork, snapshot, unit_of_work
 
 
-def _due(now: datetime):  # type: ignore[no-untyped-def]
+def _due(now: datetime):
     return (
         Ticket.kind == TicketKind.HELPDESK,
         Ticket.status == HelpdeskStatus.SNOOZED,
-        Ticket.snooze_until <= now,  # type: ignore[operator]
+        col(Ticket.snooze_until) <= now,
     )
 
 
@@ -25,8 +26,8 @@ async def apply_wake_due(uow: UnitOfWork, now: datetime) -> int:
     """Wake this workspace's due tickets (re-read under the lock: another process may have)."""
     stmt = (
         select(Ticket)
-        .where(Ticket.workspace_id == uow.workspace_id, *_due(now))
-        .order_by(Ticket.snooze_until, Ticket.id)  # type: ignore[arg-type]
+        .where(col(Ticket.workspace_id) == uow.workspace_id, *_due(now))
+        .order_by(col(Ticket.snooze_until), col(Ticket.id))
         .with_for_update()
     )
     woken = 0
@@ -43,7 +44,7 @@ async def wake_due_tickets(env: ServiceEnv, now: datetime | None = None) -> int:
     """Wake every due ticket of every workspace, one transaction per workspace."""
     now = now or utcnow()
     async with env.db.read_session() as session:
-        stmt = select(Ticket.workspace_id).where(*_due(now)).distinct()
+        stmt = select(col(Ticket.workspace_id)).where(*_due(now)).distinct()
         workspace_ids = list((await session.execute(stmt)).scalars())
     total = 0
     for workspace_id in sorted(workspace_ids):

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.db import Ticket, TicketEvent, Workspace
 from app.db.engine import Database
@@ -57,9 +58,19 @@ class UnitOfWork:
         self._seq = 0
         self.last_seq: int | None = None
 
+    @property
+    def actor(self) -> int:
+        """The acting user of a command (the API key's, or the user it names): always set there.
+        The system's own runs (snooze wake-ups, ingest) have none, and never ask."""
+        if self.actor_id is None:
+            raise RuntimeError("A unit of work without an actor has no acting user")
+        return self.actor_id
+
     async def lock_workspace(self) -> None:
         stmt = (
-            select(Workspace.event_seq).where(Workspace.id == self.workspace_id).with_for_update()
+            select(col(Workspace.event_seq))
+            .where(col(Workspace.id) == self.workspace_id)
+            .with_for_update()
         )
         self._seq = (await self.session.execute(stmt)).scalar_one()
 
@@ -97,7 +108,7 @@ class UnitOfWork:
         event = TicketEvent(
             workspace_id=self.workspace_id,
             seq=self._seq,
-            ticket_id=ticket.id,  # type: ignore[arg-type]
+            ticket_id=ticket.id,
             type=type_.value,
             from_state=before["state"] if before else None,
             to_state=ticket.state,
@@ -117,7 +128,9 @@ class UnitOfWork:
         rows = [event.model_dump(exclude={"id"}) for event in self.events]
         await self.session.execute(insert(TicketEvent), rows)
         await self.session.execute(
-            update(Workspace).where(Workspace.id == self.workspace_id).values(event_seq=self._seq)
+            update(Workspace)
+            .where(col(Workspace.id) == self.workspace_id)
+            .values(event_seq=self._seq)
         )
         await self.session.flush()
         self.last_seq = self._seq

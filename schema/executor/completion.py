@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import (
     ExecutionResult,
@@ -39,7 +39,8 @@ from app.loaders.base import NOT_LOADED
 from schema.executor.leaves import STEP_ASIDE, LeafPlan, leaf_coercer
 from schema.executor.relations import RELATION_FIELD
 
-Completer = Callable[[Any, Any, Path], Any]  # (value, info of its field, path) -> result
+# (value, info of its field, path) -> result; info and path are None when it needs neither.
+Completer = Callable[[Any, Any, Path | None], Any]
 
 
 class Abandon(Exception):
@@ -49,7 +50,14 @@ class Abandon(Exception):
 _TYPENAME = "__typename"
 
 
-class CompiledCompletion:
+if TYPE_CHECKING:
+    # mypy checks the mixin against what it is mixed into (the execution context it extends).
+    from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext as _MixinBase
+else:
+    _MixinBase = object
+
+
+class CompiledCompletion(_MixinBase):
     """Mixed into the execution context (see schema/executor/execution.py)."""
 
     # Set by the execution context: whether to compile (not with middleware wrapping
@@ -59,6 +67,9 @@ class CompiledCompletion:
     _compile_values: bool
     _completers: dict[tuple[Any, int], tuple[Any, Completer | None]]
     _skip_compiled = False
+
+    def _leaf_plan_for(self, parent_type: GraphQLObjectType, name: str) -> LeafPlan | None:
+        raise NotImplementedError  # the execution context's own (schema/executor/execution.py)
 
     def _compiled(self, return_type: Any, field_details_list: Any) -> Completer | None:
         cache = self._completers
@@ -91,19 +102,19 @@ class CompiledCompletion:
                     return completer(result, info, path)
                 except Abandon:
                     self._skip_compiled = isinstance(return_type, GraphQLNonNull)
-        return super().complete_value(  # type: ignore[misc]
+        return super().complete_value(
             return_type, field_details_list, info, path, result, position_context
         )
 
     def build_response(self, data: Any) -> Any:
-        result = super().build_response(data)  # type: ignore[misc]
+        result = super().build_response(data)
         if isinstance(result, ExecutionResult):  # the last step: nothing runs on this any more
             # The plans are closures over this context, and graphql-core's async helpers are
             # its bound methods: cycles that kept the request's context, loaders and rows
             # alive until the collector's next pass over old objects. Under load that piled
             # up tens of MB (with TICKETGW_TUNE_GC's rare full passes, ~80 MB).
             self._completers.clear()
-            self.async_helpers = None
+            self.async_helpers = None  # type: ignore[assignment]  # dropped: nothing runs after
         return result
 
     # --- compiling --------------------------------------------------------------------------
@@ -123,9 +134,9 @@ class CompiledCompletion:
 
     def _leaf(self, leaf_type: Any) -> Completer:
         coerce = leaf_coercer(leaf_type)
-        is_awaitable = self.is_awaitable  # type: ignore[attr-defined]
+        is_awaitable = self.is_awaitable
 
-        def leaf(value: Any, _info: Any, _path: Path) -> Any:
+        def leaf(value: Any, _info: Any, _path: Path | None) -> Any:
             if value is None or value is Undefined:
                 return None
             coerced = coerce(value, is_awaitable)
@@ -136,11 +147,11 @@ class CompiledCompletion:
         return _marked(leaf, needs_info=False, needs_path=False)
 
     def _abstract(self, abstract_type: Any, field_details_list: Any) -> Completer:
-        resolve_type = abstract_type.resolve_type or self.type_resolver  # type: ignore[attr-defined]
-        is_awaitable = self.is_awaitable  # type: ignore[attr-defined]
+        resolve_type = abstract_type.resolve_type or self.type_resolver
+        is_awaitable = self.is_awaitable
         by_type: dict[Any, Completer | None] = {}
 
-        def abstract(value: Any, info: Any, path: Path) -> Any:
+        def abstract(value: Any, info: Any, path: Path | None) -> Any:
             if value is None or value is Undefined:
                 return None
             if isinstance(value, Exception):
@@ -150,7 +161,7 @@ class CompiledCompletion:
                 _discard(name)
                 raise Abandon
             try:
-                object_type = self.ensure_valid_runtime_type(  # type: ignore[attr-defined]
+                object_type = self.ensure_valid_runtime_type(
                     name, abstract_type, field_details_list, info, value
                 )
             except Exception:
@@ -165,9 +176,7 @@ class CompiledCompletion:
         return abstract
 
     def _object(self, object_type: GraphQLObjectType, field_details_list: Any) -> Completer | None:
-        grouped, defer_usages, _forbidden = self.collect_subfields(  # type: ignore[attr-defined]
-            object_type, field_details_list
-        )
+        grouped, defer_usages, _forbidden = self.collect_subfields(object_type, field_details_list)
         if defer_usages:
             return None
         steps = []
@@ -179,9 +188,9 @@ class CompiledCompletion:
         is_type_of = object_type.is_type_of
         if getattr(is_type_of, "accepts_everything", False):
             is_type_of = None  # it would answer True (schema/types/node.py)
-        is_awaitable = self.is_awaitable  # type: ignore[attr-defined]
+        is_awaitable = self.is_awaitable
 
-        def complete_object(value: Any, info: Any, path: Path) -> Any:
+        def complete_object(value: Any, info: Any, path: Path | None) -> Any:
             if value is None or value is Undefined:
                 return None
             if isinstance(value, Exception):
@@ -203,7 +212,7 @@ class CompiledCompletion:
 
     def _field_step(
         self, object_type: GraphQLObjectType, response_name: str, sub_list: Any
-    ) -> tuple[str, Callable[[Any, Path], Any]] | None:
+    ) -> tuple[str, Callable[[Any, Path | None], Any]] | None:
         node = sub_list[0].node
         field_name = node.name.value
         if field_name == _TYPENAME:
@@ -212,9 +221,9 @@ class CompiledCompletion:
         field_def = object_type.fields.get(field_name)
         if field_def is None:
             return None
-        plan = self._leaf_plan_for(object_type, field_name)  # type: ignore[attr-defined]
+        plan = self._leaf_plan_for(object_type, field_name)
         if plan is not None:
-            return response_name, _column_step(plan, self.is_awaitable)  # type: ignore[attr-defined]
+            return response_name, _column_step(plan, self.is_awaitable)
         definition = field_def.extensions.get("strawberry-definition")
         if definition is None or getattr(definition, "is_async", True):
             return None  # an async resolver always hands back an awaitable: not worth a try
@@ -227,12 +236,12 @@ class CompiledCompletion:
             return response_name, relation
         without_info = getattr(field_def.resolve, "without_info", None)
         if without_info is not None:
-            return response_name, _info_free_step(without_info, field, completer, self.is_awaitable)  # type: ignore[attr-defined]
-        return response_name, _resolver_step(field, completer, self.is_awaitable)  # type: ignore[attr-defined]
+            return response_name, _info_free_step(without_info, field, completer, self.is_awaitable)
+        return response_name, _resolver_step(field, completer, self.is_awaitable)
 
     def _relation_step(
         self, definition: Any, field: _Field, completer: Completer
-    ) -> Callable[[Any, Path], Any] | None:
+    ) -> Callable[[Any, Path | None], Any] | None:
         """A relation field (schema/executor/relations.py) read from its loader's cache: no resolver
         call, so no Info and no argument conversion. Not ready: the standard steps resolve it."""
         spec = definition.metadata.get(RELATION_FIELD)
@@ -252,14 +261,16 @@ class CompiledCompletion:
             return None  # the resolver reports it, at its path
         with_info = needs_info(completer)
         with_path = with_info or needs_path(completer)
-        loader = getattr(self.context_value.loaders, spec.relation.loader)  # type: ignore[attr-defined]
+        loader = getattr(self.context_value.loaders, spec.relation.loader)
         ready = spec.ready
 
-        def relation(value: Any, path: Path) -> Any:
+        def relation(value: Any, path: Path | None) -> Any:
             found = ready(loader, value, arguments)
             if found is NOT_LOADED:
                 raise Abandon
-            field_path = Path(path, field.response_name, field.type_name) if with_path else None
+            if not with_path:
+                return completer(found, None, None)
+            field_path = Path(path, field.response_name, field.type_name)
             return completer(found, field.info(field_path) if with_info else None, field_path)
 
         return _marked(relation, needs_path=with_path)
@@ -301,11 +312,11 @@ class _Field:
 
 def _resolver_step(
     field: _Field, completer: Completer, is_awaitable: Any
-) -> Callable[[Any, Path], Any]:
+) -> Callable[[Any, Path | None], Any]:
     """The field's resolver called as execute_field calls it."""
     resolve = field.field_def.resolve
 
-    def call(value: Any, path: Path) -> Any:
+    def call(value: Any, path: Path | None) -> Any:
         field_path = Path(path, field.response_name, field.type_name)
         info = field.info(field_path)
         try:
@@ -322,12 +333,13 @@ def _resolver_step(
 
 def _info_free_step(
     resolve: Callable[[Any], Any], field: _Field, completer: Completer, is_awaitable: Any
-) -> Callable[[Any, Path], Any]:
-    """A plain resolver that takes no Info (schema/executor/resolvers.py), called with the row alone."""
+) -> Callable[[Any, Path | None], Any]:
+    """A plain resolver that takes no Info (schema/executor/resolvers.py), called with the row
+    alone."""
     with_info = needs_info(completer)
     with_path = with_info or needs_path(completer)
 
-    def call(value: Any, path: Path) -> Any:
+    def call(value: Any, path: Path | None) -> Any:
         try:
             result = resolve(value)
         except Exception:
@@ -335,18 +347,20 @@ def _info_free_step(
         if is_awaitable(result):
             _discard(result)
             raise Abandon
-        field_path = Path(path, field.response_name, field.type_name) if with_path else None
+        if not with_path:
+            return completer(result, None, None)
+        field_path = Path(path, field.response_name, field.type_name)
         return completer(result, field.info(field_path) if with_info else None, field_path)
 
     return _marked(call, needs_path=with_path)
 
 
-def _column_step(plan: LeafPlan, is_awaitable: Any) -> Callable[[Any, Path], Any]:
+def _column_step(plan: LeafPlan, is_awaitable: Any) -> Callable[[Any, Path | None], Any]:
     """A column read as FastLeavesExecutionContext.execute_field reads it; a value the type
     hands back unchanged (most are strings) without a call."""
     attribute, unchanged, complete = plan.attribute, plan.unchanged, plan.complete
 
-    def column(value: Any, _path: Path) -> Any:
+    def column(value: Any, _path: Path | None) -> Any:
         found = getattr(value, attribute, STEP_ASIDE)
         if type(found) is not unchanged:
             found = complete(found, is_awaitable)
@@ -361,7 +375,7 @@ def _non_null(inner: Completer | None) -> Completer | None:
     if inner is None:
         return None
 
-    def non_null(value: Any, info: Any, path: Path) -> Any:
+    def non_null(value: Any, info: Any, path: Path | None) -> Any:
         completed = inner(value, info, path)
         if completed is None:
             raise Abandon
@@ -374,7 +388,7 @@ def _list(inner: Completer | None) -> Completer | None:
     if inner is None:
         return None
 
-    def complete_list(value: Any, info: Any, path: Path) -> Any:
+    def complete_list(value: Any, info: Any, path: Path | None) -> Any:
         if value is None or value is Undefined:
             return None
         if not isinstance(value, list | tuple):
@@ -394,11 +408,11 @@ def _list(inner: Completer | None) -> Completer | None:
 
 
 def needs_info(completer: Callable[..., Any]) -> bool:
-    return getattr(completer, "needs_info", True)  # type: ignore[no-any-return]
+    return getattr(completer, "needs_info", True)
 
 
 def needs_path(completer: Callable[..., Any]) -> bool:
-    return getattr(completer, "needs_path", True)  # type: ignore[no-any-return]
+    return getattr(completer, "needs_path", True)
 
 
 def _marked(function: Any, *, needs_info: bool = True, needs_path: bool = True) -> Any:

@@ -106,5 +106,5 @@ def _direct_resolver(field_def: GraphQLField, info_class: Any) -> Any:
         return function(source, **kwargs) if pass_self else function(**kwargs)
 
     # Compiled completion calls it so when it takes no Info (no ResolveInfo built either).
-    direct.without_info = info_free_resolver(call)  # type: ignore[attr-defined]
+    vars(direct)["without_info"] = info_free_resolver(call)  # read with getattr
     return direct

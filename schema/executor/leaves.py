@@ -1,8 +1,9 @@
 """Leaf values completed the way graphql-core's complete_leaf_value would, or left to it.
 
-Both fast paths (schema/executor/execution.py for single fields, schema/executor/completion.py for whole
-selections) read leaves through here, so they agree with each other and with the standard path:
-whatever the standard path would report as an error or wait for comes back as STEP_ASIDE.
+Both fast paths (schema/executor/execution.py for single fields, schema/executor/completion.py
+for whole selections) read leaves through here, so they agree with each other and with the
+standard path: whatever the standard path would report as an error or wait for comes back as
+STEP_ASIDE.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLString,
     Undefined,
+    get_nullable_type,
     is_leaf_type,
 )
 from strawberry.schema.types import base_scalars
@@ -37,7 +39,7 @@ STEP_ASIDE: Any = object()  # the standard path must complete this value
 Coercer = Callable[[Any, Callable[[Any], bool]], Any]
 
 # Built-in scalars that hand a value of exactly this Python type back unchanged.
-_UNCHANGED = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
+_UNCHANGED: dict[GraphQLLeafType, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
 # Strawberry's Date, DateTime and Time serialize with this; None where a version has no such
 # helper (then they take the general path).
 _ISOFORMAT = getattr(base_scalars, "isoformat", None)
@@ -68,7 +70,7 @@ def leaf_coercer(leaf_type: GraphQLLeafType) -> Coercer:
     without the call (strings, IDs, booleans, 32-bit ints) or remembered (an enum's values:
     Strawberry's enum coercion searches its values one by one)."""
     coerce = leaf_type.coerce_output_value
-    unchanged = _UNCHANGED.get(leaf_type)  # type: ignore[call-overload]
+    unchanged = _UNCHANGED.get(leaf_type)
     if unchanged is not None:
 
         def same_or_coerced(value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
@@ -148,9 +150,9 @@ def leaf_plan(field_def: GraphQLField) -> LeafPlan | None:
     ):
         return None
     nullable = not isinstance(field_def.type, GraphQLNonNull)
-    leaf = field_def.type if nullable else field_def.type.of_type
+    leaf = get_nullable_type(field_def.type)
     if not is_leaf_type(leaf):
         return None
     assert isinstance(leaf, GraphQLLeafType)
-    unchanged = _UNCHANGED.get(leaf)  # type: ignore[call-overload]
+    unchanged = _UNCHANGED.get(leaf)
     return LeafPlan(definition.python_name, leaf_coercer(leaf), nullable, unchanged)

@@ -1,10 +1,10 @@
 """The relations of the read types, each defined once: which loader, which key.
 
 Relation fields (`relation_field`) load through them one row at a time; the prefetcher
-(schema/executor/prefetch.py) loads a whole page's relations through them, level by level, before the
-executor walks the page. Both use the same key, so what the prefetcher loaded is what the field
-finds in the loader's cache, and compiled completion (schema/executor/completion.py) reads it from there
-without a resolver call.
+(schema/executor/prefetch.py) loads a whole page's relations through them, level by level,
+before the executor walks the page. Both use the same key, so what the prefetcher loaded is what
+the field finds in the loader's cache, and compiled completion (schema/executor/completion.py)
+reads it from there without a resolver call.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ def info_free_resolver(call: PlainCall) -> Callable[[Any], Any] | None:
     if info_name is not None:
         return None
     if pass_self and not source_names:
-        return function  # type: ignore[no-any-return]
+        return function
 
     def resolve(source: Any) -> Any:
         kwargs = {name: source for name in source_names}

@@ -246,7 +246,9 @@ class _Walker:
                 return search.points({name: value})
         return 0
 
-    def _fan_out(self, parent: GraphQLNamedType, node: FieldNode, field_type: Any) -> int:
+    def _fan_out(
+        self, parent: GraphQLObjectType | GraphQLInterfaceType, node: FieldNode, field_type: Any
+    ) -> int:
         arguments = {a.name.value: a.value for a in node.arguments or ()}
         for name in PAGE_ARGUMENTS:
             if name in arguments:

@@ -92,13 +92,13 @@ class QueryLimits(SchemaExtension):
                 schema, ctx.graphql_document, self.parsed_query, ctx.validation_rules
             )
             if not errors:
-                errors = await self._check(schema)
+                errors = await self._check(schema, ctx.graphql_document)
             ctx.pre_execution_errors = errors
         yield
 
-    async def _check(self, schema: Any) -> list[GraphQLError]:
+    async def _check(self, schema: Any, document: DocumentNode) -> list[GraphQLError]:
         ctx, settings = self.execution_context, self.settings
-        shape = measure(schema, ctx.graphql_document, ctx.operation_name, ctx.variables)  # type: ignore[arg-type]
+        shape = measure(schema, document, ctx.operation_name, ctx.variables)
         if shape is None:
             return []
         self.shape = shape
@@ -165,7 +165,7 @@ class QueryLimits(SchemaExtension):
 
     def _set_headers(self) -> None:
         response = getattr(self.execution_context.context, "response", None)
-        headers = getattr(response, "headers", None)
+        headers: Any = getattr(response, "headers", None)  # Starlette's, when there is one
         if not hasattr(headers, "__setitem__") or self.shape is None:
             return  # a WebSocket: its handshake headers are gone
         headers["X-Query-Cost"] = str(self.shape.cost)

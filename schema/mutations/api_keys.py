@@ -58,7 +58,7 @@ class ApiKey:
     @classmethod
     def from_row(cls, row: ApiKeyRow) -> ApiKey:
         return cls(
-            id=strawberry.ID(encode_id(API_KEY, row.id)),  # type: ignore[arg-type]
+            id=strawberry.ID(encode_id(API_KEY, row.id)),
             name=row.name,
             role=Role(row.role),
             prefix=row.prefix,
@@ -137,7 +137,7 @@ class ApiKeyMutations:
     async def create_api_key(
         self, info: Info, input: Annotated[CreateApiKeyInput, docs.INPUT_ARGUMENT]
     ) -> ApiKeyPayload:
-        async def create(env, me):  # type: ignore[no-untyped-def]
+        async def create(env, me):
             user_id = pk(input.user_id, "User", "userId") or me.user_id
             return await workspaces.create_api_key(
                 env.db,
@@ -159,7 +159,7 @@ class ApiKeyMutations:
     async def rotate_api_key(
         self, info: Info, input: Annotated[RotateApiKeyInput, docs.INPUT_ARGUMENT]
     ) -> ApiKeyPayload:
-        async def rotate(env, me):  # type: ignore[no-untyped-def]
+        async def rotate(env, me):
             key_id = key_pk(input.id)
             return await workspaces.rotate_api_key(
                 env.db, workspace_id=me.workspace_id, key_id=key_id
@@ -176,7 +176,7 @@ class ApiKeyMutations:
     async def revoke_api_key(
         self, info: Info, input: Annotated[RevokeApiKeyInput, docs.INPUT_ARGUMENT]
     ) -> ApiKeyPayload:
-        async def revoke(env, me):  # type: ignore[no-untyped-def]
+        async def revoke(env, me):
             key_id = key_pk(input.id)
             row = await workspaces.revoke_api_key(
                 env.db, workspace_id=me.workspace_id, key_id=key_id

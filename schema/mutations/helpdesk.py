@@ -64,7 +64,7 @@ class CreateHelpdeskTicketInput:
         default=None, description="Assign it to this user (`User.id`); required with TAKEOVER."
     )
     circumstance: Circumstance = strawberry.field(
-        default=Circumstance.HANDOVER,  # type: ignore[attr-defined]
+        default=Circumstance.HANDOVER,
         description="TAKEOVER starts the ticket ONGOING with the assignee (required then).",
     )
     language_code: str | None = strawberry.field(

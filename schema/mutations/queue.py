@@ -44,7 +44,7 @@ class CreateQueueTicketInput:
     email: str | None = strawberry.field(default=None, description="The visitor's email address.")
     source: TicketSource = strawberry.field(
         default=TicketSource.MANUAL, description="How the visitor signed in; MANUAL by default."
-    )  # type: ignore[attr-defined]
+    )
     language_code: str | None = strawberry.field(
         default=None, description='The visitor\'s language as a code ("en", "et").'
     )

@@ -49,7 +49,7 @@ class ReturnTicketToQueueInput:
     position: QueuePosition = strawberry.field(
         default=QueuePosition.FIRST,
         description="Where it waits again: FIRST (the default, called next) or LAST.",
-    )  # type: ignore[attr-defined]
+    )
     user_id: strawberry.ID | None = strawberry.field(default=None, description=docs.ACTING_USER)
     expected_version: int | None = strawberry.field(default=None, description=docs.EXPECTED_VERSION)
 

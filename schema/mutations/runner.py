@@ -9,7 +9,7 @@ wrong type is NOT_FOUND, exactly like an unknown id or another workspace's (serv
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast, overload
 
 from graphql import GraphQLError
 
@@ -21,10 +21,17 @@ from app.tickets.unit_of_work import ServiceEnv
 from schema.ids import decode_id
 from schema.types.payloads import TicketPayload, UserError
 
+if TYPE_CHECKING:
+    from schema.types.ticket import Ticket as TicketType
+
 T = TypeVar("T")
 Command = Callable[[ServiceEnv, Principal], Awaitable[T]]
 
 
+@overload
+def pk(value: str, type_name: str, field: str) -> int: ...
+@overload
+def pk(value: str | None, type_name: str, field: str) -> int | None: ...
 def pk(value: str | None, type_name: str, field: str) -> int | None:
     """The primary key of a global id naming a `type_name`; None stays None."""
     if value is None:
@@ -39,7 +46,7 @@ def pk(value: str | None, type_name: str, field: str) -> int | None:
 
 
 def required_pk(value: str, type_name: str, field: str) -> int:
-    return pk(value, type_name, field)  # type: ignore[return-value]
+    return pk(value, type_name, field)
 
 
 def ticket_pk(value: str, field: str = "id") -> int:
@@ -64,7 +71,8 @@ async def run_command(
         return await call(ctx.env, ctx.require_principal()), []
     except DomainError as error:
         field = None if error.field is None else camel_case(error.field)
-        field = (renames or {}).get(field, field)  # type: ignore[arg-type]
+        if field is not None and renames:
+            field = renames.get(field, field)
         return None, [UserError.from_domain(error, field)]
 
 
@@ -77,4 +85,5 @@ async def ticket_mutation(
         # The write may have touched other tickets too (call-next serves the previous one):
         # start this request's caches afresh, then seed them with the row just written.
         info.context.fresh_loaders().prime_ticket(ticket)
-    return TicketPayload(ticket=ticket, errors=errors)  # type: ignore[arg-type]
+    # The row stands in for the GraphQL type (schema/types/node.py, RowType).
+    return TicketPayload(ticket=cast("TicketType | None", ticket), errors=errors)

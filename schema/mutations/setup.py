@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 
@@ -13,6 +13,10 @@ from schema import docs
 from schema.mutations.runner import run_command
 from schema.permissions import ADMIN
 from schema.types.payloads import LinePayload, TeamPayload, UserPayload
+
+if TYPE_CHECKING:  # the rows the commands return stand in for these (schema/types/node.py)
+    from schema.types.people import Team, User
+    from schema.types.places import Line
 
 
 @strawberry.input(description="A new queue line.")
@@ -54,7 +58,7 @@ class SetupMutations:
         line, errors = await run_command(
             info, lambda env, me: setup.create_line(env, me, name=input.name, prefix=input.prefix)
         )
-        return LinePayload(line=line, errors=errors)  # type: ignore[arg-type]
+        return LinePayload(line=cast("Line | None", line), errors=errors)
 
     @strawberry.mutation(
         permission_classes=ADMIN, description="Add a staff member (admin keys only)."
@@ -74,7 +78,7 @@ class SetupMutations:
                 picture=input.picture,
             ),
         )
-        return UserPayload(user=user, errors=errors)  # type: ignore[arg-type]
+        return UserPayload(user=cast("User | None", user), errors=errors)
 
     @strawberry.mutation(permission_classes=ADMIN, description="Add a team (admin keys only).")
     async def create_team(
@@ -83,4 +87,4 @@ class SetupMutations:
         team, errors = await run_command(
             info, lambda env, me: setup.create_team(env, me, name=input.name)
         )
-        return TeamPayload(team=team, errors=errors)  # type: ignore[arg-type]
+        return TeamPayload(team=cast("Team | None", team), errors=errors)

@@ -74,7 +74,7 @@ class AddTicketMessageInput:
     direction: MessageDirection = strawberry.field(
         default=MessageDirection.OUTGOING,
         description="Who wrote it: OUTGOING (staff, the default) or INCOMING (the customer).",
-    )  # type: ignore[attr-defined]
+    )
     channel: str | None = strawberry.field(
         default=None,
         description=(

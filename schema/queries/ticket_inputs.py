@@ -120,4 +120,5 @@ class TicketOrder:
     )
 
     def to_ordering(self) -> TicketOrdering:
-        return TicketOrdering(self.field.value, self.direction == OrderDirection.DESC)
+        # The member's value is the string given to strawberry.enum_value (typed as the latter).
+        return TicketOrdering(str(self.field.value), self.direction == OrderDirection.DESC)

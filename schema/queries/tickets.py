@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, cast
 
 import strawberry
 from strawberry import argument as arg
@@ -71,11 +71,11 @@ class TicketConnection:
     @strawberry.field(description=docs.EDGES)
     def edges(self) -> list[TicketEdge]:
         page = self.page
-        return [TicketEdge(page=page, node=row) for row in page.rows]
+        return [TicketEdge(page=page, node=cast("Ticket", row)) for row in page.rows]
 
     @strawberry.field(description="The tickets of this page, without cursors.")
     def nodes(self) -> list[Ticket]:
-        return self.page.rows  # type: ignore[return-value]
+        return cast("list[Ticket]", self.page.rows)
 
     @strawberry.field(description=docs.PAGE_INFO)
     def page_info(self) -> PageInfo:
@@ -147,4 +147,4 @@ class TicketQueries:
         row = await info.context.loaders.ticket.load(decode_pk(id, TICKET))
         if row is not None:
             await prefetch_for_field(info, [row])
-        return row  # type: ignore[no-any-return]
+        return cast("Ticket | None", row)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from graphql import ExecutionResult
 
@@ -32,25 +32,33 @@ def spoiled(result: ExecutionResult) -> bool:
     return any(isinstance(e.original_error, Unavailable) for e in result.errors or ())
 
 
-class RetriesSpoiledEvents:
+if TYPE_CHECKING:
+    # mypy checks the mixin against what it is mixed into (the execution context it extends).
+    from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext as _MixinBase
+else:
+    _MixinBase = object
+
+
+class RetriesSpoiledEvents(_MixinBase):
     """Mixed into the schema's executor class (schema/root.py), before graphql-core's."""
 
-    context_value: Any
-    root_value: Any
-    is_awaitable: Any
     _event = False  # set on the copies that resolve one subscription event
 
     def build_per_event_executor(self, payload: Any) -> Any:
-        executor = super().build_per_event_executor(payload)  # type: ignore[misc]
+        executor = self._copy(payload)
         executor._event = True
         return executor
+
+    def _copy(self, payload: Any) -> RetriesSpoiledEvents:
+        # graphql-core's build_per_event_executor copies self (copy.copy), so its class is ours.
+        return cast(RetriesSpoiledEvents, super().build_per_event_executor(payload))
 
     def execute_operation(self, serially: bool | None = None) -> Any:
         result = self._execute_once(serially)
         return self._resolved(result, serially) if self._event else result
 
     def _execute_once(self, serially: bool | None) -> Any:
-        return super().execute_operation(serially)  # type: ignore[misc]
+        return super().execute_operation(serially)
 
     async def _resolved(self, first: Any, serially: bool | None) -> ExecutionResult:
         result: ExecutionResult = await first if self.is_awaitable(first) else first
@@ -60,7 +68,7 @@ class RetriesSpoiledEvents:
             log.info("event resolution hit an outage; trying again in %.2f s", delay)
             await asyncio.sleep(delay)
             self.context_value.fresh_loaders()
-            again = super().build_per_event_executor(self.root_value)  # type: ignore[misc]
+            again = self._copy(self.root_value)
             attempt = again._execute_once(serially)
             result = await attempt if self.is_awaitable(attempt) else attempt
         return result

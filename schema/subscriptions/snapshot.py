@@ -4,7 +4,7 @@ snapshot was read, so resuming from any of them misses nothing."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,7 +34,7 @@ class SnapshotEvent:
 
 async def snapshot_events(
     db: Database, workspace_id: int, event_filter: EventFilter, seq: int
-) -> AsyncIterator[SnapshotEvent]:
+) -> AsyncGenerator[SnapshotEvent, None]:
     async for ticket in current_tickets(db, workspace_id, event_filter):
         assert ticket.id is not None
         yield SnapshotEvent(

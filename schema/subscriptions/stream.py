@@ -12,7 +12,7 @@ never send: they close the socket with 1013 instead (app/http/websocket/limits.p
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from typing import Any
 
@@ -40,13 +40,13 @@ def parse_after(after: str | None) -> int | None:
 
 async def feed_events(
     info: Info, event_filter: EventFilter, after_seq: int | None
-) -> AsyncIterator[Any]:
+) -> AsyncGenerator[Any, None]:
     ctx = info.context
     events = ctx.require_feed().subscribe(
         ctx.workspace_id, after_seq=after_seq, event_filter=event_filter
     )
     try:
-        async with aclosing(events) as stream:  # type: ignore[type-var]
+        async with aclosing(events) as stream:
             async for event in stream:
                 ctx.use_loaders(shared_loaders.for_event(ctx.db, ctx.workspace_id, event.seq))
                 yield event

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -49,17 +49,22 @@ class TicketEvent(RowType, Node):
     )
     changes: JSON | None = strawberry.field(description="{field: [old, new]} of what changed.")
 
+    if TYPE_CHECKING:  # columns of the row (the root) that resolvers read; not fields
+        seq: int
+        ticket_id: int
+        actor_id: int | None
+
     @strawberry.field(description=docs.ID)
     def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("TicketEvent", self.id))  # type: ignore[arg-type]
+        return strawberry.ID(encode_id("TicketEvent", self.id))
 
     @strawberry.field(description="Pass it as `after` to read or subscribe from here on.")
     def cursor(self) -> str:
-        return encode_event_cursor(self.seq)  # type: ignore[attr-defined]
+        return encode_event_cursor(self.seq)
 
     @strawberry.field(description="The ticket as it is now (not as it was at the event).")
     def ticket(self, info: Info) -> Ticket:
-        return info.context.loaders.ticket.load(self.ticket_id)  # type: ignore[attr-defined,no-any-return]
+        return cast("Ticket", info.context.loaders.ticket.load(self.ticket_id))
 
     @strawberry.field(
         description=(
@@ -67,8 +72,8 @@ class TicketEvent(RowType, Node):
         )
     )
     def actor(self, info: Info) -> User | None:
-        actor_id = self.actor_id  # type: ignore[attr-defined]
-        return None if actor_id is None else info.context.loaders.user.load(actor_id)
+        actor_id = self.actor_id
+        return None if actor_id is None else cast("User", info.context.loaders.user.load(actor_id))
 
 
 @strawberry.type(description="One event of a page, with its cursor.")

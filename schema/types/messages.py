@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import strawberry
 
@@ -123,35 +123,38 @@ class Message(RowType, Node):
         description="The message's id in a foreign system (Gorgias message external_id)."
     )
 
+    if TYPE_CHECKING:  # a column of the row (the root) that resolvers read; not a field
+        routing: Any
+
     @strawberry.field(
         description="How the message was routed (Gorgias source.type: email, chat, "
         "internal-note, ...)."
     )
     def routing_type(self) -> str | None:
-        routing = self.routing  # type: ignore[attr-defined]
+        routing = self.routing
         value = routing.get("type") if isinstance(routing, dict) else None
         return value if isinstance(value, str) else None
 
     @strawberry.field(description="Who the routing says it came from (Gorgias source.from).")
     def sender(self) -> MessageAddress | None:
-        routing = self.routing  # type: ignore[attr-defined]
+        routing = self.routing
         return MessageAddress.from_value(routing.get("from")) if isinstance(routing, dict) else None
 
     @strawberry.field(description="Who it was sent to (Gorgias source.to).")
     def recipients(self) -> list[MessageAddress]:
-        return _addresses(self.routing, "to")  # type: ignore[attr-defined]
+        return _addresses(self.routing, "to")
 
     @strawberry.field(description="Copied recipients (Gorgias source.cc).")
     def cc(self) -> list[MessageAddress]:
-        return _addresses(self.routing, "cc")  # type: ignore[attr-defined]
+        return _addresses(self.routing, "cc")
 
     @strawberry.field(description="Blind-copied recipients (Gorgias source.bcc).")
     def bcc(self) -> list[MessageAddress]:
-        return _addresses(self.routing, "bcc")  # type: ignore[attr-defined]
+        return _addresses(self.routing, "bcc")
 
     @strawberry.field(description=docs.ID)
     def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("Message", self.id))  # type: ignore[arg-type]
+        return strawberry.ID(encode_id("Message", self.id))
 
     @relation_field(
         relations.AUTHOR,
@@ -159,11 +162,12 @@ class Message(RowType, Node):
             "The staff member who wrote it; null for customers' messages and automatic ones."
         ),
     )
-    def author(self, info: Info) -> User | None: ...
+    def author(self, info: Info) -> User | None:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @strawberry.field(description="Files attached to the message; empty when none.")
     def attachments(self) -> list[Attachment]:
-        items = self.attachments or []  # type: ignore[attr-defined]
+        items = self.attachments or []
         return [Attachment.from_dict(item) for item in items if isinstance(item, dict)]
 
 
@@ -179,11 +183,14 @@ class MessageConnection:
 
     @strawberry.field(description=docs.EDGES)
     def edges(self) -> list[MessageEdge]:
-        return [MessageEdge(cursor=message_cursor(row), node=row) for row in self.page.rows]  # type: ignore[arg-type]
+        return [
+            MessageEdge(cursor=message_cursor(row), node=cast("Message", row))
+            for row in self.page.rows
+        ]
 
     @strawberry.field(description="The messages of this page, without cursors.")
     def nodes(self) -> list[Message]:
-        return self.page.rows  # type: ignore[return-value]
+        return cast("list[Message]", self.page.rows)
 
     @strawberry.field(description=docs.PAGE_INFO)
     def page_info(self) -> PageInfo:

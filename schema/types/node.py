@@ -6,7 +6,7 @@ Mutations may hand out ORM instances: their class does.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import strawberry
 
@@ -21,6 +21,7 @@ from app.db import (
     TicketEvent,
     User,
     Workspace,
+    table_of,
 )
 from app.domain.enums import TicketKind
 from schema import docs
@@ -36,7 +37,7 @@ _TYPE_BY_MODEL: dict[type, str] = {
     TicketEvent: "TicketEvent",
     Workspace: "Workspace",
 }
-_TYPE_BY_COLUMNS = {tuple(m.__table__.c.keys()): name for m, name in _TYPE_BY_MODEL.items()}  # type: ignore[attr-defined]
+_TYPE_BY_COLUMNS = {tuple(table_of(m).c.keys()): name for m, name in _TYPE_BY_MODEL.items()}
 
 
 def ticket_type_name(obj: Any) -> str:
@@ -57,18 +58,24 @@ def accept_any(cls: type, obj: Any, info: Any) -> bool:
 
 
 # Compiled completion (schema/executor/completion.py) knows the answer without the call.
-accept_any.accepts_everything = True  # type: ignore[attr-defined]
+vars(accept_any)["accepts_everything"] = True  # a marker on the function (read with getattr)
 
 
 class RowType:
-    """Mixin for types whose roots are rows: any root is accepted (fields are read by name)."""
+    """Mixin for types whose roots are rows: any root is accepted (fields are read by name).
 
-    is_type_of = classmethod(accept_any)
+    Resolvers hand out rows, or loaders' futures of rows, where their annotation names a GraphQL
+    type: they `cast` to it for mypy (the executor awaits a future and reads fields by name)."""
+
+    is_type_of: ClassVar[classmethod[Any, [Any, Any], bool]] = classmethod(accept_any)
 
 
 @strawberry.interface(description="An object with a global ID: fetch it again with node(id).")
 class Node:
-    id: strawberry.ID = strawberry.field(description=docs.ID)
+    # A method, as each type's own `id` is (it encodes the type's name with the row's id).
+    @strawberry.field(description=docs.ID)
+    def id(self) -> strawberry.ID:
+        raise NotImplementedError  # every implementing type defines its own
 
     @classmethod
     def resolve_type(cls, obj: Any, info: Any, abstract_type: Any) -> str | None:

@@ -6,13 +6,13 @@ shared by the mutations that return it, so clients write one fragment for all ti
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from app.domain.errors import DomainError, ErrorCode
 from schema import docs
+from schema.enums import str_enum
 from schema.types.people import Team, User
 from schema.types.places import Line
 
@@ -35,7 +35,7 @@ _MEANINGS = {
     ErrorCode.FORBIDDEN: "The API key's role may not do this.",
 }
 UserErrorCode: Any = strawberry.enum(
-    StrEnum("UserErrorCode", {code.name: code.value for code in _USER_ERROR_CODES}),  # type: ignore[misc]
+    str_enum("UserErrorCode", {code.name: code.value for code in _USER_ERROR_CODES}),
     description="Why a mutation was refused (same values as the domain's error codes).",
 )
 for _value in UserErrorCode.__strawberry_definition__.values:

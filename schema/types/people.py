@@ -30,7 +30,7 @@ class User(RowType, Node):
 
     @strawberry.field(description=docs.ID)
     def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("User", self.id))  # type: ignore[arg-type]
+        return strawberry.ID(encode_id("User", self.id))
 
 
 @strawberry.type(description="A group of users tickets can be routed to.")
@@ -42,7 +42,7 @@ class Team(RowType, Node):
 
     @strawberry.field(description=docs.ID)
     def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("Team", self.id))  # type: ignore[arg-type]
+        return strawberry.ID(encode_id("Team", self.id))
 
 
 @strawberry.type(description="A queue visitor or a helpdesk customer.")
@@ -77,4 +77,4 @@ class Contact(RowType, Node):
 
     @strawberry.field(description=docs.ID)
     def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("Contact", self.id))  # type: ignore[arg-type]
+        return strawberry.ID(encode_id("Contact", self.id))

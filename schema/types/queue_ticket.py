@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 
@@ -80,18 +80,20 @@ class QueueTicket(Ticket):
 
     @classmethod
     def is_type_of(cls, obj: Any, info: Any) -> bool:
-        return obj.kind == DomainTicketKind.QUEUE  # type: ignore[no-any-return]
+        return obj.kind == DomainTicketKind.QUEUE
 
     @relation_field(
         relations.LINE, description="The line the visitor waits in (or was served from)."
     )
-    def line(self, info: Info) -> Line: ...
+    def line(self, info: Info) -> Line:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @relation_field(
         relations.CALLED_BY,
         description="The clerk who last called the ticket; null when never called.",
     )
-    def called_by(self, info: Info) -> User | None: ...
+    def called_by(self, info: Info) -> User | None:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @relation_field(
         relations.ASSIGNER,
@@ -100,10 +102,11 @@ class QueueTicket(Ticket):
             "unassigned or not recorded."
         ),
     )
-    def assigner(self, info: Info) -> User | None: ...
+    def assigner(self, info: Info) -> User | None:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @strawberry.field(description="1-based place among the waiting tickets of its line.")
     def position(self, info: Info) -> int | None:
         if self.status != DomainQueueStatus.NEW:
             return None
-        return info.context.loaders.queue_position.load(self.id)  # type: ignore[arg-type,return-value]
+        return cast("int | None", info.context.loaders.queue_position.load(self.id))

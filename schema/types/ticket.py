@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -121,32 +121,42 @@ class Ticket(Node):
         )
     )
 
+    if TYPE_CHECKING:  # columns of the row (the root) that resolvers read; not fields
+        origin_system: str
+        external_id: str | None
+        raw_status: str | None
+        vendor_updated_at: datetime | None
+
     @classmethod
     def resolve_type(cls, obj: Any, info: Any, abstract_type: Any) -> str:
         return ticket_type_name(obj)
 
     @strawberry.field(description=docs.ID)
     def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id(TICKET, self.id))  # type: ignore[arg-type]
+        return strawberry.ID(encode_id(TICKET, self.id))
 
     # Relation fields (schema/executor/relations.py) return the value when the loader holds it, else
     # its future (no coroutine per field); the executor awaits it.
     @relation_field(relations.CONTACT, description="The visitor or customer.")
-    def contact(self, info: Info) -> Contact | None: ...
+    def contact(self, info: Info) -> Contact | None:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @relation_field(
         relations.ASSIGNEE,
         description="The user responsible for the ticket now; null when unassigned.",
     )
-    def assignee(self, info: Info) -> User | None: ...
+    def assignee(self, info: Info) -> User | None:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @relation_field(relations.TEAM, description="The team the ticket is routed to; null when none.")
-    def team(self, info: Info) -> Team | None: ...
+    def team(self, info: Info) -> Team | None:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @relation_field(
         relations.LABELS, description="The ticket's labels (tags), by name; empty when none."
     )
-    def labels(self, info: Info) -> list[Label]: ...
+    def labels(self, info: Info) -> list[Label]:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @relation_field(
         RelationField(
@@ -161,7 +171,8 @@ class Ticket(Node):
         info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST_100)] = None,
         after: Annotated[str | None, strawberry.argument(description=docs.AFTER)] = None,
-    ) -> MessageConnection: ...
+    ) -> MessageConnection:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @relation_field(
         relations.INTERACTIONS,
@@ -170,22 +181,24 @@ class Ticket(Node):
             "each take-over of a helpdesk ticket."
         ),
     )
-    def interactions(self, info: Info) -> list[Interaction]: ...
+    def interactions(self, info: Info) -> list[Interaction]:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @relation_field(
         relations.EXTRA,
         description="Extra fields (Qminder) and external info, by title; empty when none.",
     )
-    def extra(self, info: Info) -> list[ExtraField]: ...
+    def extra(self, info: Info) -> list[ExtraField]:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @strawberry.field(description="Where the ticket came from, and the vendor's own view of it.")
     def origin(self) -> TicketOrigin:
         return TicketOrigin(
-            system=self.origin_system,  # type: ignore[attr-defined]
-            external_id=self.external_id,  # type: ignore[attr-defined]
-            raw_status=self.raw_status,  # type: ignore[attr-defined]
-            vendor_updated_at=self.vendor_updated_at,  # type: ignore[attr-defined]
-            ticket_id=self.id,  # type: ignore[attr-defined]
+            system=self.origin_system,
+            external_id=self.external_id,
+            raw_status=self.raw_status,
+            vendor_updated_at=self.vendor_updated_at,
+            ticket_id=self.id,
         )
 
     @strawberry.field(description="The ticket's events in log order; at most 100 per page.")
@@ -200,7 +213,10 @@ class Ticket(Node):
         check_page_size(first, "first")
         if after is not None:
             _check_cursor(decode_event_cursor, after)
-        key = PageKey(self.id, first or relations.DEFAULT_PAGE, after)  # type: ignore[arg-type]
-        return relations.wrap_when_done(
-            info.context.loaders.history.load(key), TicketEventConnection.from_page
+        key = PageKey(self.id, first or relations.DEFAULT_PAGE, after)
+        return cast(
+            "TicketEventConnection",
+            relations.wrap_when_done(
+                info.context.loaders.history.load(key), TicketEventConnection.from_page
+            ),
         )

@@ -30,13 +30,15 @@ class Interaction:
         relations.LINE,
         description="The line the visitor was called from; null for helpdesk sessions.",
     )
-    def line(self, info: Info) -> Line | None: ...
+    def line(self, info: Info) -> Line | None:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @relation_field(
         relations.INTERACTION_USER,
         description="The clerk or agent who served; null when not recorded.",
     )
-    def user(self, info: Info) -> User | None: ...
+    def user(self, info: Info) -> User | None:
+        raise NotImplementedError  # a stub: relation_field resolves it
 
     @strawberry.field(description="Seconds from the ticket's creation to this call.")
     def wait_time(self) -> int | None:

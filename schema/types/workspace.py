@@ -31,7 +31,7 @@ class Workspace(RowType, Node):
 
     @strawberry.field(description=docs.ID)
     def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("Workspace", self.id))  # type: ignore[arg-type]
+        return strawberry.ID(encode_id("Workspace", self.id))
 
 
 @strawberry.type(description="The API key's user, workspace and role.")

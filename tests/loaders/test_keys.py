@@ -7,10 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.dialects.postgresql import asyncpg
 
-from app.db import User
+from app.db import User, table_of
 from app.db.engine import StatementCounter, statement_counter
 from app.loaders import Loaders
-from app.loaders.base import table_of
 from app.loaders.keys import KeysIn
 from tests.factories import Factory
 

@@ -7,7 +7,8 @@ it by default (Python's `gql` WebsocketsTransport, Apollo's old SubscriptionClie
 even fetch the schema. Here a `start` goes to `schema.stream`, which runs any operation: a query
 or mutation answers one `data` message, then `complete`. A message of the wrong shape
 (app.http.websocket.messages) gets an `error` when it names an operation, and is skipped otherwise.
-A result spoiled by an outage closes the socket with 1013 (app.http.websocket.limits.ClosesOnOutage).
+A result spoiled by an outage closes the socket with 1013
+(app.http.websocket.limits.ClosesOnOutage).
 """
 
 from __future__ import annotations
@@ -51,11 +52,11 @@ class LegacyWSHandler(ClosesOnOutage, BaseGraphQLWSHandler[Any, Any]):
                 root_value=self.root_value,
                 operation_name=operation_name,
             )
-            self.subscriptions[operation_id] = results  # type: ignore[assignment]
+            self.subscriptions[operation_id] = results
             first = True
             async for result in results:
-                if first and isinstance(result, PreExecutionError):
-                    await self._send_error(operation_id, result.errors[0])  # type: ignore[index]
+                if first and isinstance(result, PreExecutionError) and result.errors:
+                    await self._send_error(operation_id, result.errors[0])
                     return
                 if not isinstance(result, ExecutionResult):  # @defer/@stream frames
                     await self._send_error(operation_id, GraphQLError(NO_INCREMENTAL))
@@ -72,5 +73,5 @@ class LegacyWSHandler(ClosesOnOutage, BaseGraphQLWSHandler[Any, Any]):
 
     async def _send_error(self, operation_id: str, error: GraphQLError) -> None:
         await self.send_message(
-            ErrorMessage(type="error", id=operation_id, payload=error.formatted)  # type: ignore[typeddict-item]
+            ErrorMessage(type="error", id=operation_id, payload=error.formatted)
         )

@@ -4,8 +4,8 @@ and no result spoiled by an outage ever goes out.
 Strawberry's own knobs cover the connection_init timeout and subscriptions per socket; this
 adds what it lacks. A message over the size limit closes the socket with 1009 (message too
 big); a graphql-transport-ws socket with no operation open and no message for the idle timeout
-closes with 4408; a message of the wrong shape (app.http.websocket.messages) closes with 4400, as the
-protocol says; a connection_init refused (unknown or revoked key) closes with 4403 and the
+closes with 4408; a message of the wrong shape (app.http.websocket.messages) closes with 4400,
+as the protocol says; a connection_init refused (unknown or revoked key) closes with 4403 and the
 reason in words. A `subscribe` naming a trusted document by id gets the document's text (the
 schema's TrustedDocumentsGuard then applies to sockets as to HTTP).
 
@@ -28,6 +28,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
 
+from app.config import Settings
 from app.http.outages import TRY_AGAIN_REASON, carries_outage
 from app.http.websocket.messages import message_problem
 from app.socket_guard import CLOSE_TRY_AGAIN
@@ -38,9 +39,16 @@ IDLE_CLOSE = 4408
 REFUSED = 4403
 
 
+def view_settings(view: Any) -> Settings:
+    """The settings of the view (app.http.graphql_app.GraphQLApp sets them on itself); Strawberry
+    types the view as its own base class, which has none."""
+    settings: Settings = view.settings
+    return settings
+
+
 class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
     async def iter_json(self, *, ignore_parsing_errors: bool = False) -> AsyncGenerator[Any, None]:
-        limit = self.view.settings.ws_max_message_bytes
+        limit = view_settings(self.view).ws_max_message_bytes
         async for message in super().iter_json(ignore_parsing_errors=ignore_parsing_errors):
             if limit and len(self.view.encode_json(message)) > limit:
                 await self.close(MESSAGE_TOO_BIG, "Message too big")
@@ -103,10 +111,10 @@ class ClosesOnOutage:
             with contextlib.suppress(Exception):  # closed already: nothing to tell anyone
                 await self.websocket.close(CLOSE_TRY_AGAIN, TRY_AGAIN_REASON)
             return
-        await super().send_message(message)  # type: ignore[misc]
+        await super().send_message(message)  # type: ignore[misc]  # a mixin: the handler has it
 
 
-class LimitedTransportWSHandler(ClosesOnOutage, BaseGraphQLTransportWSHandler):  # type: ignore[type-arg]
+class LimitedTransportWSHandler(ClosesOnOutage, BaseGraphQLTransportWSHandler[Any, None]):
     async def handle(self) -> None:
         self._last_message = time.monotonic()
         watchdog = asyncio.create_task(self._close_when_idle())
@@ -126,14 +134,14 @@ class LimitedTransportWSHandler(ClosesOnOutage, BaseGraphQLTransportWSHandler): 
             resolved = with_document_text(message)
             if resolved is None:
                 await self.send_message(
-                    {"id": message.get("id"), "type": "error", "payload": [NOT_FOUND]}  # type: ignore[typeddict-item]
+                    {"id": message.get("id"), "type": "error", "payload": [NOT_FOUND]}
                 )
                 return
             message = resolved
         await super().handle_message(message)
 
     async def _close_when_idle(self) -> None:
-        timeout = self.view.settings.ws_idle_timeout
+        timeout = view_settings(self.view).ws_idle_timeout
         if timeout <= 0:
             return
         while True:

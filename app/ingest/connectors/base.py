@@ -8,7 +8,7 @@ import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, overload
 
 import orjson
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, field_validator
@@ -117,6 +117,10 @@ def _sentence(reason: str) -> str:
     return reason[:1].upper() + reason[1:] + "."
 
 
+@overload
+def as_utc(value: datetime) -> datetime: ...
+@overload
+def as_utc(value: None) -> None: ...
 def as_utc(value: datetime | None) -> datetime | None:
     """Vendors send naive timestamps meaning UTC (Gorgias) or offsets; store aware UTC."""
     if value is None:

@@ -154,7 +154,9 @@ class JsonRecordSplitter:
         return out
 
     def _skip_ws(self) -> str:
-        self._pos = _WS.match(self._buf, self._pos).end()  # type: ignore[union-attr]
+        end = _WS.match(self._buf, self._pos)
+        # _WS matches the empty string too: never None (the check is for mypy, and cheap).
+        self._pos = end.end() if end is not None else self._pos
         if self._pos >= len(self._buf):
             raise _NeedMore
         return self._buf[self._pos]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
@@ -127,7 +127,9 @@ class RedisBroker:
             return None
         return pubsub, client
 
-    async def _messages(self, handover: list[tuple[PubSub, Redis] | None]) -> AsyncIterator[Wakeup]:
+    async def _messages(
+        self, handover: list[tuple[PubSub, Redis] | None]
+    ) -> AsyncGenerator[Wakeup, None]:
         from redis.exceptions import RedisError
 
         backoff = _FIRST_BACKOFF

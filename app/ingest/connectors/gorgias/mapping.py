@@ -88,7 +88,7 @@ def _attachments(items: list[dict[str, Any]] | None) -> list[dict[str, Any]] | N
 def _message(m: GMessage) -> MessageRecord:
     return MessageRecord(
         direction=(MessageDirection.OUTGOING if m.from_agent else MessageDirection.INCOMING),
-        created_at=as_utc(m.created_datetime),  # type: ignore[arg-type]
+        created_at=as_utc(m.created_datetime),
         body=m.body_text,
         body_html=m.body_html,
         external_id=None if m.id is None else str(m.id),

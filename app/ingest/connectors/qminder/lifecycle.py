@@ -29,7 +29,7 @@ def latest_date(t: QminderTicket) -> datetime | None:
     for m in t.messages or ():
         dates.append(m.created.date)
     known = [as_utc(d) for d in dates if d is not None]
-    return max(known) if known else None  # type: ignore[type-var]
+    return max(known) if known else None
 
 
 def closed_at(status: QueueStatus, t: QminderTicket) -> datetime | None:

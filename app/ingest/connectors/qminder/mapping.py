@@ -107,7 +107,7 @@ def normalize(payload: Any, *, now: datetime | None = None) -> TicketRecord:
         if t.interactions is None
         else [
             InteractionRecord(
-                start=as_utc(i.start),  # type: ignore[arg-type]
+                start=as_utc(i.start),
                 end=as_utc(i.end),
                 line=_line(i.line),
                 desk=i.desk,
@@ -144,7 +144,7 @@ def _message(n: int, m: QMessage) -> MessageRecord:
         raise PayloadError(f"messages[{n}].created.date", "Field required.")
     return MessageRecord(
         direction=direction,
-        created_at=as_utc(inner.date),  # type: ignore[arg-type]
+        created_at=as_utc(inner.date),
         body=m.body if m.body is not None else inner.body,
         channel="sms",
         status=m.status if m.status is not None else inner.status,
