@@ -13,7 +13,7 @@ class WebhookEndpoint(SQLModel, table=True):
     # The worker's claim: due, active endpoints whose lease is free or expired.
     __table_args__ = (Index("ix_webhook_endpoint_due", "status", "next_attempt_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
     url: str = Field(max_length=2000)
     description: str = Field(default="", max_length=500)
@@ -46,7 +46,7 @@ class WebhookDelivery(SQLModel, table=True):
     __tablename__ = "webhook_delivery"
     __table_args__ = (Index("ix_webhook_delivery_endpoint", "endpoint_id", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     endpoint_id: int = Field(foreign_key="webhook_endpoint.id", ondelete="CASCADE")
     event_seq: int
     event_type: str = Field(max_length=32)

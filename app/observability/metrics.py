@@ -86,6 +86,8 @@ def operation_label(name: str | None) -> str:
             return "other"
         _seen_names.add(name)
     return name
+
+
 WEBHOOK_DELIVERIES = Counter(
     "ticketgw_webhook_deliveries",
     "Outbound webhook attempts by this process, by outcome (delivered, failed).",

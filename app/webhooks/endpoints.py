@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -225,7 +226,11 @@ async def list_deliveries(
 async def prune_deliveries(db: Database, *, older_than: datetime) -> int:
     """Forget delivery attempts made before `older_than`; how many were deleted."""
     async with db.transaction() as session:
-        result = await session.execute(
-            delete(WebhookDelivery).where(col(WebhookDelivery.at) < older_than)
+        # A DELETE's result is a CursorResult (with rowcount); Session.execute is typed Result.
+        result = cast(
+            "CursorResult[Any]",
+            await session.execute(
+                delete(WebhookDelivery).where(col(WebhookDelivery.at) < older_than)
+            ),
         )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]  # a CursorResult for DELETE
+    return int(result.rowcount or 0)

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -98,7 +98,7 @@ async def claim_due(db: Database, owner: str, *, limit: int, lease_seconds: floa
         )
     return [
         Claim(
-            endpoint_id=int(row.id),  # type: ignore[arg-type]  # a stored row has its id
+            endpoint_id=int(row.id),
             workspace_id=row.workspace_id,
             workspace_slug=slug,
             url=row.url,
@@ -113,10 +113,12 @@ async def claim_due(db: Database, owner: str, *, limit: int, lease_seconds: floa
 
 
 async def _write(session: AsyncSession, claim: Claim, owner: str, **values: Any) -> bool:
-    result = await session.execute(
-        update(WebhookEndpoint).where(_held(claim, owner)).values(**values)
+    # An UPDATE's result is a CursorResult (with rowcount); Session.execute is typed Result.
+    result = cast(
+        "CursorResult[Any]",
+        await session.execute(update(WebhookEndpoint).where(_held(claim, owner)).values(**values)),
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]  # a CursorResult for UPDATE
+    return bool(result.rowcount)
 
 
 async def record_success(

@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.db import Ticket, TicketEvent, User
 from app.domain.cursors import encode_event_cursor
@@ -23,7 +24,7 @@ def _gid(type_name: str, pk: int | None) -> str | None:
 
 def ticket_json(ticket: Ticket) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "id": encode_global_id(TICKET, ticket.id),  # type: ignore[arg-type]
+        "id": encode_global_id(TICKET, ticket.id),
         "kind": ticket.kind,
         "state": ticket.state,
         "status": ticket.status,
@@ -74,11 +75,11 @@ async def load_context(
     tickets: dict[int, Ticket] = {}
     actors: dict[int, User] = {}
     if ticket_ids:
-        stmt = select(Ticket).where(Ticket.id.in_(ticket_ids))  # type: ignore[union-attr]
-        tickets = {t.id: t for t in (await session.execute(stmt)).scalars()}  # type: ignore[misc]
+        stmt = select(Ticket).where(col(Ticket.id).in_(ticket_ids))
+        tickets = {t.id: t for t in (await session.execute(stmt)).scalars()}
     if actor_ids:
-        users = select(User).where(User.id.in_(actor_ids))  # type: ignore[union-attr]
-        actors = {u.id: u for u in (await session.execute(users)).scalars()}  # type: ignore[misc]
+        users = select(User).where(col(User.id).in_(actor_ids))
+        actors = {u.id: u for u in (await session.execute(users)).scalars()}
     return EventContext(workspace_slug, tickets, actors)
 
 
@@ -86,7 +87,7 @@ def event_body(event: TicketEvent, context: EventContext) -> bytes:
     ticket = context.tickets.get(event.ticket_id)
     actor = None if event.actor_id is None else context.actors.get(event.actor_id)
     body = {
-        "id": encode_global_id("TicketEvent", event.id),  # type: ignore[arg-type]
+        "id": encode_global_id("TicketEvent", event.id),
         "cursor": encode_event_cursor(event.seq),
         "type": event.type,
         "at": event.at,

@@ -169,7 +169,7 @@ class WebhookMutations:
     ) -> WebhookEndpointSecretPayload:
         event_filter = _filter(input.filter)
 
-        async def create(env, me):  # type: ignore[no-untyped-def]
+        async def create(env, me):
             return await endpoints.create_endpoint(
                 env.db,
                 _rules(info),
@@ -189,7 +189,7 @@ class WebhookMutations:
     ) -> WebhookEndpointPayload:
         event_filter = None if input.filter is None else input.filter.to_event_filter()
 
-        async def change(env, me):  # type: ignore[no-untyped-def]
+        async def change(env, me):
             return await endpoints.update_endpoint(
                 env.db,
                 _rules(info),
@@ -210,7 +210,7 @@ class WebhookMutations:
     async def delete_webhook_endpoint(
         self, info: Info, input: Annotated[DeleteWebhookEndpointInput, docs.INPUT_ARGUMENT]
     ) -> WebhookEndpointPayload:
-        async def remove(env, me):  # type: ignore[no-untyped-def]
+        async def remove(env, me):
             return await endpoints.delete_endpoint(
                 env.db, workspace_id=me.workspace_id, endpoint_id=endpoint_pk(input.id)
             )
@@ -227,7 +227,7 @@ class WebhookMutations:
     async def rotate_webhook_secret(
         self, info: Info, input: Annotated[RotateWebhookSecretInput, docs.INPUT_ARGUMENT]
     ) -> WebhookEndpointSecretPayload:
-        async def rotate(env, me):  # type: ignore[no-untyped-def]
+        async def rotate(env, me):
             return await endpoints.rotate_secret(
                 env.db,
                 _rules(info),
@@ -247,7 +247,7 @@ class WebhookMutations:
     async def resume_webhook_endpoint(
         self, info: Info, input: Annotated[ResumeWebhookEndpointInput, docs.INPUT_ARGUMENT]
     ) -> WebhookEndpointPayload:
-        async def resume(env, me):  # type: ignore[no-untyped-def]
+        async def resume(env, me):
             return await endpoints.resume_endpoint(
                 env.db, workspace_id=me.workspace_id, endpoint_id=endpoint_pk(input.id)
             )
@@ -264,7 +264,7 @@ class WebhookMutations:
     async def redeliver_webhooks(
         self, info: Info, input: Annotated[RedeliverWebhooksInput, docs.INPUT_ARGUMENT]
     ) -> WebhookEndpointPayload:
-        async def replay(env, me):  # type: ignore[no-untyped-def]
+        async def replay(env, me):
             return await endpoints.redeliver(
                 env.db,
                 workspace_id=me.workspace_id,

@@ -106,7 +106,7 @@ class WebhookDelivery:
 
     @strawberry.field(description="Opaque ID of the attempt.")
     def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id(WEBHOOK_DELIVERY, self.row.id))  # type: ignore[arg-type]
+        return strawberry.ID(encode_id(WEBHOOK_DELIVERY, self.row.id))
 
     @strawberry.field(
         description="The event's cursor (also the `webhook-id` header the receiver got)."
@@ -116,7 +116,7 @@ class WebhookDelivery:
 
     @strawberry.field(description="The event's type (also the `Ticketgw-Event` header).")
     def event_type(self) -> TicketEventType:
-        return TicketEventType(self.row.event_type)  # type: ignore[no-any-return]
+        return TicketEventType(self.row.event_type)
 
     @strawberry.field(description="1 for the first attempt at this event, 2 for its first retry...")
     def attempt(self) -> int:
@@ -173,7 +173,7 @@ class WebhookDeliveryConnection:
     @strawberry.field(description=docs.EDGES)
     def edges(self) -> list[WebhookDeliveryEdge]:
         return [
-            WebhookDeliveryEdge(cursor=_delivery_cursor(r.id), node=WebhookDelivery(row=r))  # type: ignore[arg-type]
+            WebhookDeliveryEdge(cursor=_delivery_cursor(r.id), node=WebhookDelivery(row=r))
             for r in self.rows
         ]
 
@@ -187,8 +187,8 @@ class WebhookDeliveryConnection:
         return PageInfo(
             has_next_page=self.has_next,
             has_previous_page=False,
-            start_cursor=_delivery_cursor(rows[0].id) if rows else None,  # type: ignore[arg-type]
-            end_cursor=_delivery_cursor(rows[-1].id) if rows else None,  # type: ignore[arg-type]
+            start_cursor=_delivery_cursor(rows[0].id) if rows else None,
+            end_cursor=_delivery_cursor(rows[-1].id) if rows else None,
         )
 
 
@@ -203,7 +203,7 @@ class WebhookEndpoint:
 
     @strawberry.field(description="Opaque ID of the endpoint (pass it to the webhook mutations).")
     def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id(WEBHOOK_ENDPOINT, self.row.id))  # type: ignore[arg-type]
+        return strawberry.ID(encode_id(WEBHOOK_ENDPOINT, self.row.id))
 
     @strawberry.field(description="Where events are POSTed.")
     def url(self) -> str:
@@ -227,12 +227,12 @@ class WebhookEndpoint:
     def filter(self) -> WebhookFilter:
         f = filter_from_json(self.row.filter)
         return WebhookFilter(
-            kinds=list(f.kinds),  # type: ignore[arg-type]
+            kinds=list(f.kinds),
             ticket_ids=[strawberry.ID(encode_id(TICKET, pk)) for pk in f.ticket_ids],
             line_ids=[strawberry.ID(encode_id("Line", pk)) for pk in f.line_ids],
             team_ids=[strawberry.ID(encode_id("Team", pk)) for pk in f.team_ids],
             assignee_ids=[strawberry.ID(encode_id("User", pk)) for pk in f.assignee_ids],
-            states=list(f.states),  # type: ignore[arg-type]
+            states=list(f.states),
             types=[TicketEventType(t) for t in f.types],
         )
 
@@ -266,7 +266,7 @@ class WebhookEndpoint:
         before_id = None if after is None else _delivery_pk(after)
         rows, more = await list_deliveries(
             info.context.db,
-            self.row.id,  # type: ignore[arg-type]
+            self.row.id,
             first=first or 20,
             before_id=before_id,
         )

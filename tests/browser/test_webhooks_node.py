@@ -1,5 +1,6 @@
 """Outbound webhook deliveries verified by the npm `standardwebhooks` package (a JavaScript
-receiver's view), one of them signed during a secret rotation (two signatures)."""
+receiver's view), one of them signed during a secret rotation (two signatures). The receiver,
+desk and worker fixtures are tests/webhooks' (tests/browser/conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from app.domain.event_filter import EventFilter
 from app.webhooks import endpoints
 from tests.browser.node_tools import HERE, missing_node_tools, needs
-from tests.webhooks.conftest import LOCAL, desk, receiver, worker  # noqa: F401  (fixtures)
+from tests.webhooks.conftest import LOCAL
 
 pytestmark = [pytest.mark.anyio, needs(missing_node_tools())]
 
@@ -28,7 +29,7 @@ async def _verified(path, secret: str) -> list[dict]:
 
 async def test_the_npm_verifier_accepts_our_deliveries(
     db, workspace, desk, receiver, worker, tmp_path
-):  # noqa: F811, E501
+):
     endpoint, old = await endpoints.create_endpoint(
         db, LOCAL, workspace_id=workspace.workspace.id, url=receiver.url(),
         event_filter=EventFilter(),
