@@ -112,25 +112,33 @@ async def test_a_500_is_retried_with_backoff_then_delivered(db, workspace, desk,
     assert (attempts[1].next_attempt_at - attempts[1].at).total_seconds() >= 0.05
 
 
-async def test_a_hanging_receiver_times_out_and_does_not_delay_others(db, workspace, desk, worker):
+async def test_a_hanging_receiver_times_out_and_does_not_delay_others(db, workspace, desk):
+    from app.webhooks.worker import WebhookWorker
+    from tests.webhooks.conftest import FAST
+
     server = await Receiver(script=lambda p, n: HANG if p == "/slow" and n == 0 else 200).start()
+    # A 3 s timeout: room for the fast endpoint to finish while the slow one hangs.
+    patient = WebhookWorker(db, None, FAST.__class__(**{**FAST.__dict__, "timeout": 3.0}))
     try:
         slow, _ = await _endpoint(db, workspace, server.url("/slow"))
         await _endpoint(db, workspace, server.url("/fast"))
         await desk.status_changes(3)
-        # The fast endpoint has all three while the slow one still waits on its first answer.
-        await server.wait_for(lambda: len(server.on("/fast")) >= 3, timeout=0.9)
+        await patient.start()
+        await server.wait_for(lambda: len(server.on("/slow")) >= 1)
+        # The fast endpoint gets all three while the slow one still waits on its first answer.
+        await server.wait_for(lambda: len(server.on("/fast")) >= 3, timeout=2.5)
         assert len(server.on("/slow")) == 1
         await server.wait_for(lambda: len(server.on("/slow")) >= 4)
-        await worker.idle()
+        await patient.idle()
     finally:
+        await patient.stop()
         await server.stop()
     assert _seqs(server.on("/fast")) == [1, 2, 3]
     assert _seqs(server.on("/slow")) == [1, 1, 2, 3]
     [timed_out, *_] = await _attempts(db, slow.id)
     assert (timed_out.succeeded, timed_out.response_status) == (False, None)
-    assert timed_out.error == "timed out after 1 s"
-    assert timed_out.duration_ms >= 1000
+    assert timed_out.error == "timed out after 3 s"
+    assert timed_out.duration_ms >= 3000
 
 
 async def test_paused_after_max_failures_and_resume_continues(db, workspace, desk, worker):
