@@ -92,6 +92,27 @@ class Settings:
     # Seconds any one SQL statement of the gateway may run before it is stopped (TIMEOUT);
     # 0 = no limit. The CLI's own commands (import, migrate) run without one.
     statement_timeout: float = 5.0
+    # Outbound webhooks (app/webhooks): the delivery worker runs inside `ticketgw serve`
+    # unless `webhooks` is off (then run `ticketgw webhooks run` somewhere).
+    webhooks: bool = True
+    # Retries wait RETRY_BASE * 2^(failures-1) seconds, capped at RETRY_MAX, with full jitter;
+    # after MAX_FAILURES consecutive failures the endpoint is PAUSED.
+    webhook_retry_base: float = 2.0
+    webhook_retry_max: float = 3600.0
+    webhook_max_failures: int = 15
+    # Seconds one delivery (connect, send, answer) may take before it counts as failed.
+    webhook_timeout: float = 10.0
+    # Deliver to loopback, private and link-local addresses too (tests, a private network).
+    webhook_allow_private: bool = False
+    # Seconds the previous secret still signs after a rotation.
+    webhook_rotation_grace: float = 86_400.0
+    # Seconds a process holds an endpoint it delivers (renewed at every event; at least the
+    # timeout plus 5 s): a process that dies mid-delivery leaves it to another after this.
+    webhook_lease: float = 30.0
+    # Endpoints one process delivers at the same time (a slow one holds only its own slot).
+    webhook_concurrency: int = 64
+    # Delivery attempts older than this many days are deleted (hourly); 0 keeps them forever.
+    webhook_history_days: int = 30
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

@@ -29,6 +29,7 @@ from app.live.service_env import ServiceEnv
 from app.observability.middleware import ObserveRequests
 from app.socket_guard import SocketGuard
 from app.tickets.maintenance import Maintenance
+from app.webhooks.worker import WebhookWorker, WorkerRules
 from schema import build_schema, schema, schema_sdl
 
 __all__ = ["create_app", "schema_sdl"]  # schema_sdl: what `ticketgw export-schema` prints
@@ -63,6 +64,10 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
         await feed.start()
         await guard.start()
         maintenance.start()
+        webhooks = WebhookWorker(db, broker, WorkerRules.from_settings(settings))
+        if settings.webhooks:
+            await webhooks.start()
+        app.state.webhooks = webhooks
         app.state.env, app.state.settings = env, settings
         app.state.feed, app.state.socket_guard = feed, guard
         app.state.live_keys = LiveKeys(partial(principal_of_key_hash, db), ttl=key_check_interval)
@@ -75,6 +80,8 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
             # Subscriptions end (FeedClosed), then sockets still open close with 1012. Under
             # uvicorn they are usually closed already: it sends 1012 before the lifespan ends.
             await maintenance.stop()
+            if settings.webhooks:
+                await webhooks.stop()
             await feed.stop("shutdown")
             await guard.stop()
             await broker.disconnect()

@@ -55,9 +55,9 @@ from app.db import (
     table_of,
 )
 from app.db.bulk import indexes_deferred, insert_rows
+from app.db.derived.search_index import TRIGRAM_INDEXES
 from app.db.engine import Database
 from app.db.schema_setup import migrate
-from app.db.search_index import TRIGRAM_INDEXES
 from app.domain.states import unified_state
 
 SEED = 8

@@ -364,6 +364,36 @@ def cmd_webhooks_secret(args: argparse.Namespace) -> None:
     _print_json({"workspace": args.workspace, "vendor": args.vendor, "secret": secret})
 
 
+def cmd_webhooks_run(args: argparse.Namespace) -> None:
+    """The outbound webhook worker alone (run `serve` with TICKETGW_WEBHOOKS=0 beside it, or
+    not: several workers share the endpoints). Stops on SIGINT or SIGTERM."""
+    import signal
+
+    from app.live.broker import create_broker
+    from app.webhooks.worker import WorkerRules, run_forever
+
+    settings = _settings(args)
+
+    async def work() -> None:
+        await asyncio.to_thread(_checked_database, settings)
+        await asyncio.to_thread(migrate, settings.database_url)
+        db = Database(settings.database_url, statement_timeout=settings.statement_timeout)
+        broker = create_broker(settings.broker_url)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await broker.connect()
+        log.info("Delivering outbound webhooks from %s", describe(parse_database_url(db.url)))
+        try:
+            await run_forever(db, broker, WorkerRules.from_settings(settings), stop)
+        finally:
+            await broker.disconnect()
+            await db.dispose()
+
+    _run(work())
+
+
 def cmd_setup_create(args: argparse.Namespace) -> None:
     from app.access import setup
 
@@ -528,9 +558,9 @@ def build_parser() -> argparse.ArgumentParser:
     k_rotate.add_argument("--id", type=int, required=True)
     k_rotate.set_defaults(func=cmd_keys_rotate)
 
-    webhooks = sub.add_parser("webhooks", help="webhook secrets").add_subparsers(
-        dest="action", required=True
-    )
+    webhooks = sub.add_parser(
+        "webhooks", help="vendor webhook secrets; the outbound webhook worker"
+    ).add_subparsers(dest="action", required=True)
     secret = webhooks.add_parser(
         "secret", help="show (creating if missing) or set a vendor's secret"
     )
@@ -539,6 +569,10 @@ def build_parser() -> argparse.ArgumentParser:
     secret.add_argument("--set", help="use this secret instead of a random one")
     secret.add_argument("--rotate", action="store_true", help="replace with a new random secret")
     secret.set_defaults(func=cmd_webhooks_secret)
+    run = webhooks.add_parser(
+        "run", help="deliver outbound webhooks (the worker `serve` also runs)", parents=[common]
+    )
+    run.set_defaults(func=cmd_webhooks_run)
 
     for entity in ("line", "user", "team"):
         group = sub.add_parser(entity, help=f"manage {entity}s").add_subparsers(

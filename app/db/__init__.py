@@ -13,12 +13,13 @@ May import: app.config, app.outages, app.domain; nothing that runs a command or 
 from sqlalchemy import Table
 from sqlmodel import SQLModel
 
+from app.db.derived.ticket_counts import TicketCount
 from app.db.events import TicketEvent
 from app.db.labels import Label, TicketLabel
 from app.db.lines import Line, Location
 from app.db.people import Contact, Team, User
-from app.db.ticket_counts import TicketCount
 from app.db.tickets import ExtraField, Interaction, Message, Ticket
+from app.db.webhooks import WebhookDelivery, WebhookEndpoint
 from app.db.workspace import ApiKey, IngestDelivery, WebhookSecret, Workspace
 
 __all__ = [
@@ -37,6 +38,8 @@ __all__ = [
     "TicketEvent",
     "TicketLabel",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "WebhookSecret",
     "Workspace",
 ]  # the tables only (code that walks every table reads this list)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,6 +19,11 @@ async def metrics_endpoint(request: Request) -> Response:
         stats = feed.stats()
         metrics.SUBSCRIPTIONS_ACTIVE.set(stats.subscribers)
         metrics.SUBSCRIPTIONS_BEHIND.set(stats.behind)
+    webhooks = getattr(request.app.state, "webhooks", None)
+    if webhooks is not None:
+        # Two small queries; with the database down the gauges keep their last values.
+        with contextlib.suppress(Exception):
+            await webhooks.refresh_stats()
     return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
 

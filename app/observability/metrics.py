@@ -86,3 +86,29 @@ def operation_label(name: str | None) -> str:
             return "other"
         _seen_names.add(name)
     return name
+
+
+WEBHOOK_DELIVERIES = Counter(
+    "ticketgw_webhook_deliveries",
+    "Outbound webhook attempts by this process, by outcome (delivered, failed).",
+    ["outcome"],
+    registry=REGISTRY,
+)
+WEBHOOK_LATENCY = Histogram(
+    "ticketgw_webhook_event_to_delivery_seconds",
+    "From an event's time to its acknowledgement by a webhook receiver (first attempts).",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0),
+    registry=REGISTRY,
+)
+WEBHOOK_BACKLOG = Gauge(
+    "ticketgw_webhook_backlog_events",
+    "Events committed past the cursors of active webhook endpoints (before their filters): "
+    "the delivery lag, all processes together.",
+    registry=REGISTRY,
+)
+WEBHOOK_ENDPOINTS = Gauge(
+    "ticketgw_webhook_endpoints",
+    "Webhook endpoints by status (ACTIVE, PAUSED, DISABLED), all workspaces.",
+    ["status"],
+    registry=REGISTRY,
+)

@@ -25,6 +25,7 @@ from schema.mutations.helpdesk import HelpdeskMutations
 from schema.mutations.queue import QueueMutations
 from schema.mutations.queue_desk import QueueDeskMutations
 from schema.mutations.setup import SetupMutations
+from schema.mutations.webhooks import WebhookMutations
 
 HelpdeskFlagMutations = area_mutations("HelpdeskFlagMutations", ["helpdesk_flags"])
 # Actions on both kinds of ticket. Setting what is already set is no change and no event.
@@ -40,4 +41,5 @@ MUTATIONS: list[type] = [
     TicketCommonMutations,
     SetupMutations,
     ApiKeyMutations,
+    WebhookMutations,
 ]

@@ -1,4 +1,4 @@
-"""Inputs of Query.tickets and their translation to app.loaders.ticket_list."""
+"""Inputs of Query.tickets and their translation to app.loaders.tickets.page."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from enum import Enum
 
 import strawberry
 
-from app.loaders.ticket_list import TicketOrdering, TicketQuery
+from app.loaders.tickets.page import TicketOrdering, TicketQuery
 from schema.enums import HelpdeskStatus, OriginSystem, QueueStatus, TicketKind, TicketState
 from schema.ids import decode_pks
 

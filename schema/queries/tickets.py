@@ -10,8 +10,8 @@ from strawberry import argument as arg
 
 from app.context import Info
 from app.domain.errors import DomainError
-from app.loaders.ticket_count import EXACT_COUNT_LIMIT, TicketTotal, count_tickets
-from app.loaders.ticket_list import TicketPage, TicketQuery, list_tickets
+from app.loaders.tickets.count import EXACT_COUNT_LIMIT, TicketTotal, count_tickets
+from app.loaders.tickets.page import TicketPage, TicketQuery, list_tickets
 from schema import docs
 from schema.errors import bad_user_input, check_page_size, from_domain
 from schema.executor.prefetch import prefetch_for_field

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import delete, func, select, update
 
 from app.db import Ticket, TicketCount
-from app.loaders import ticket_count
+from app.loaders.tickets import count as ticket_count
 from schema.ids import encode_id
 
 pytestmark = pytest.mark.anyio

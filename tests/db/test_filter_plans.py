@@ -23,25 +23,25 @@ import pytest
 from sqlalchemy.dialects import postgresql
 
 from app.db.bulk import indexes_deferred
+from app.db.derived.search_index import SEARCH_TABLE, TRIGRAM_INDEXES
 from app.db.engine import Database
 from app.db.schema_setup import migrate
-from app.db.search_index import SEARCH_TABLE, TRIGRAM_INDEXES
-from app.loaders.search_page import (
+from app.loaders.statements import LoaderStatement
+from app.loaders.tickets.count import EXACT_COUNT_LIMIT, count_statement
+from app.loaders.tickets.page import (
+    Shape,
+    TicketOrdering,
+    TicketQuery,
+    _page_statement,
+    bind_query,
+)
+from app.loaders.tickets.search_page import (
     GATHER_LIMIT,
     WINDOW,
     gather_statement,
     gathered_page_statement,
     look_statement,
     walked_page_statement,
-)
-from app.loaders.statements import LoaderStatement
-from app.loaders.ticket_count import EXACT_COUNT_LIMIT, count_statement
-from app.loaders.ticket_list import (
-    Shape,
-    TicketOrdering,
-    TicketQuery,
-    _page_statement,
-    bind_query,
 )
 from tests.conftest import _create_postgres_database, _drop_postgres_database
 
@@ -195,7 +195,7 @@ def _statements(
     dsn: str, query: TicketQuery
 ) -> Iterator[tuple[str, LoaderStatement, dict[str, Any]]]:
     shape, params = bind_query(1, query)
-    if query.label_names:  # bound by id, as app.loaders.ticket_list.bind_filter does
+    if query.label_names:  # bound by id, as app.loaders.tickets.page.bind_filter does
 
         async def label_ids() -> list[int]:
             conn = await asyncpg.connect(dsn)
@@ -206,7 +206,7 @@ def _statements(
                 await conn.close()
 
         params["label_ids"] = asyncio.run(label_ids())
-    if query.search:  # each step of app.loaders.search_page
+    if query.search:  # each step of app.loaders.tickets.search_page
         yield from _search_statements(dsn, shape, params)
     else:
         for order in ("created_at", "updated_at"):

@@ -1,4 +1,4 @@
-"""app.loaders.search_page: every way a searched page is read gives the same pages.
+"""app.loaders.tickets.search_page: every way a searched page is read gives the same pages.
 
 The steps (look at the newest documents, gather from the index, walk in order) are chosen by
 how many tickets match; with small limits a few tickets reach each of them. Paging forward,
@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from app.loaders import search_page
+from app.loaders.tickets import search_page
 from tests.factories import Factory, at
 
 pytestmark = pytest.mark.anyio
@@ -121,8 +121,8 @@ def test_sqlite_reads_gathered_matches_by_id(tmp_path) -> None:  # type: ignore[
     from sqlalchemy.dialects import sqlite
 
     from app.db.schema_setup import migrate
-    from app.loaders.ticket_count import count_statement
-    from app.loaders.ticket_filter import TicketOrdering, TicketQuery, bind_query
+    from app.loaders.tickets.count import count_statement
+    from app.loaders.tickets.filter import TicketOrdering, TicketQuery, bind_query
 
     path = tmp_path / "plans.db"
     migrate(f"sqlite:///{path}")

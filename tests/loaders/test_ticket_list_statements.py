@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.loaders.ticket_count import count_statement
-from app.loaders.ticket_list import TicketOrdering, TicketQuery, _page_statement, bind_query
+from app.loaders.tickets.count import count_statement
+from app.loaders.tickets.page import TicketOrdering, TicketQuery, _page_statement, bind_query
 
 
 def shape_of(query):  # type: ignore[no-untyped-def]

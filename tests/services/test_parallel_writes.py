@@ -35,10 +35,10 @@ from app.domain.principal import Principal
 from app.live.broker.memory import MemoryBroker
 from app.live.event_feed import EventFeed
 from app.live.event_log import read_events
+from app.live.service_env import ServiceEnv
 from app.tickets.command import ticket_command
 from app.tickets.helpdesk import create_helpdesk_ticket
 from app.tickets.messages import apply_add_message
-from app.tickets.unit_of_work import ServiceEnv
 from tests.conftest import _create_postgres_database, _drop_postgres_database
 
 pytestmark = pytest.mark.anyio

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 import app.db  # noqa: F401  (registers every table on SQLModel.metadata)
-from app.db.search_index import include_name
+from app.db.derived.search_index import include_name
 
 config = context.config
 target_metadata = SQLModel.metadata

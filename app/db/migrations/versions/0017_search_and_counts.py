@@ -4,7 +4,7 @@ Search: on PostgreSQL, pg_trgm GIN indexes over each source's text (the ticket's
 message bodies, the contact's name and email), so `ILIKE '%term%'` reads the index; on SQLite,
 FTS5 tables with the trigram tokenizer, kept by triggers. Counts: `ticket_count`, kept by
 triggers on `ticket` in the same transaction as the write. The objects that no model describes
-are listed in app/db/search_index.py (left out of the model comparison).
+are listed in app/db/derived/search_index.py (left out of the model comparison).
 
 Revision ID: 0017
 Revises: 0001

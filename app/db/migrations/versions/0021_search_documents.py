@@ -7,7 +7,7 @@ matches (10,000 tickets for "smith" at a million). `ticket_search` holds the tic
 text in one row (its own fields, its contact's name and email, every message body;
 lowercased) next to its workspace and `created_at`, with a pg_trgm GIN index over the text
 and a btree in the list's order: a rare term is read from the GIN index, a common one by
-walking the newest documents and stopping at a page (app/loaders/search_page.py). Triggers
+walking the newest documents and stopping at a page (app/loaders/tickets/search_page.py). Triggers
 keep it in step with every write, per statement for inserts (COPY and multi-row INSERTs of
 bulk loads). The three per-source trigram indexes go; their text functions stay (the document
 is built from them).
@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0021"
-down_revision: str | None = "0017"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

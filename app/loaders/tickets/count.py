@@ -20,7 +20,7 @@ from app.db import Ticket, TicketCount, table_of
 from app.db.engine import Database
 from app.loaders.keys import KeysIn
 from app.loaders.statements import LoaderStatement
-from app.loaders.ticket_filter import (
+from app.loaders.tickets.filter import (
     Shape,
     TicketQuery,
     bind_filter,

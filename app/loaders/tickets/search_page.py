@@ -31,7 +31,7 @@ from app.db import Ticket, table_of
 from app.db.engine import Database
 from app.loaders.keys import KeysIn
 from app.loaders.statements import LoaderStatement
-from app.loaders.ticket_filter import (
+from app.loaders.tickets.filter import (
     NotIndexed,
     Shape,
     TicketOrdering,
@@ -39,7 +39,7 @@ from app.loaders.ticket_filter import (
     conditions,
     page_select,
 )
-from app.loaders.ticket_search import (
+from app.loaders.tickets.search import (
     document_contains,
     document_matches,
     fts_ticket_ids,

@@ -1,7 +1,7 @@
 """Which tickets a list reads: TicketQuery, its statement's shape and bound values, conditions.
 
-Shared by the ticket list (app.loaders.ticket_list), its search pages
-(app.loaders.search_page) and totalCount (app.loaders.ticket_count). Every value is a bound
+Shared by the ticket list (app.loaders.tickets.page), its search pages
+(app.loaders.tickets.search_page) and totalCount (app.loaders.tickets.count). Every value is a bound
 parameter; a statement's text depends only on the `Shape` of the filter.
 """
 
@@ -23,7 +23,7 @@ from app.domain.search import search_term
 from app.loaders.by_id import TICKET_ROW_COLUMNS
 from app.loaders.keys import KeysIn
 from app.loaders.statements import LoaderStatement
-from app.loaders.ticket_search import TicketSearch
+from app.loaders.tickets.search import TicketSearch
 
 _ticket = table_of(Ticket)
 _label = table_of(Label)

@@ -15,7 +15,7 @@ message bodies, or of its contact's name or email.
   so no metacharacters at all.
 
 The bound value is the plain term; `SearchTerm` turns it into each dialect's form. How a page
-of a search is read (from the index or by walking): app.loaders.search_page.
+of a search is read (from the index or by walking): app.loaders.tickets.search_page.
 """
 
 from __future__ import annotations
@@ -32,12 +32,12 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
 
 from app.db import Contact, Message, Ticket, table_of
-from app.db.search_index import SEARCH_TABLE
+from app.db.derived.search_index import SEARCH_TABLE
 from app.db.types import UTCDateTime
 
 _ticket, _message, _contact = table_of(Ticket), table_of(Message), table_of(Contact)
 
-# PostgreSQL's search documents (no model: see app.db.search_index).
+# PostgreSQL's search documents (no model: see app.db.derived.search_index).
 search_documents = table_clause(
     SEARCH_TABLE,
     column("ticket_id", Integer()),

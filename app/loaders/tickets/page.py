@@ -2,8 +2,8 @@
 
 Not a DataLoader (it is the root of a page, not a relation), but it reads the same way: every
 value a bound parameter, one statement per shape of filter compiled once and run on the driver
-connection, always inside the caller's workspace. What a filter means: app.loaders.ticket_filter;
-a searched page: app.loaders.search_page; totalCount: app.loaders.ticket_count.
+connection, always inside the caller's workspace. What a filter means: app.loaders.tickets.filter;
+a searched page: app.loaders.tickets.search_page; totalCount: app.loaders.tickets.count.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from sqlalchemy import Row
 
 from app.db.engine import Database
 from app.loaders.cursors import decode_keyset, encode_keyset
-from app.loaders.search_page import search_rows
 from app.loaders.statements import LoaderStatement
-from app.loaders.ticket_filter import (
+from app.loaders.tickets.filter import (
     CURSOR_PREFIX,
     Shape,
     TicketOrdering,
@@ -30,6 +29,7 @@ from app.loaders.ticket_filter import (
     planned_by_values,
     status_condition,
 )
+from app.loaders.tickets.search_page import search_rows
 
 __all__ = [
     "Shape",

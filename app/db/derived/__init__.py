@@ -1,0 +1,5 @@
+"""Data the database keeps from the tables by triggers: the search documents and indexes
+(`search_index`) and the per-workspace ticket counts (`ticket_counts`).
+
+May import: app.db, app.domain.
+"""

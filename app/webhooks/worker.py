@@ -1,0 +1,408 @@
+"""The delivery worker: claims due endpoints and delivers each one in its own task, event
+after event in cursor order, so a slow or dead receiver holds only its own endpoint.
+
+It runs inside `ticketgw serve` (app.main) or alone (`ticketgw webhooks run`); several
+processes may run it at once (app.webhooks.leases). Woken by the broker when events are
+committed, and by a poll of the database every `poll_interval` (retries falling due, other
+processes' events with memory://).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import cast
+
+import httpx
+from sqlalchemy import func, select
+from sqlmodel import col
+
+from app.background import finish, log_failed_step, sleep_unless_stopped
+from app.config import Settings
+from app.db import TicketEvent, WebhookDelivery, WebhookEndpoint, Workspace
+from app.db.engine import Database
+from app.db.types import utcnow
+from app.domain.cursors import encode_event_cursor
+from app.live.broker import Broker
+from app.live.event_log import events_query
+from app.observability import metrics
+from app.webhooks.backoff import retry_delay
+from app.webhooks.endpoints import Status, prune_deliveries
+from app.webhooks.leases import Claim, claim_due, record_failure, record_success, release
+from app.webhooks.payload import event_body, load_context
+from app.webhooks.sender import Outcome, send
+from app.webhooks.signing import signature_header
+
+log = logging.getLogger(__name__)
+
+BATCH = 100  # events read per query of one endpoint's round
+# Acknowledged events are recorded (attempt rows, the cursor) in one transaction per this many,
+# or this often: a crash between two sends them again (at least once), never skips them.
+FLUSH_EVENTS = 20
+FLUSH_SECONDS = 0.1
+STATS_EVERY = 5.0  # seconds between refreshes of the backlog gauges
+PRUNE_EVERY = 3600.0  # seconds between deletions of old delivery attempts
+
+
+@dataclass(frozen=True)
+class WorkerRules:
+    retry_base: float = 2.0
+    retry_max: float = 3600.0
+    max_failures: int = 15
+    timeout: float = 10.0
+    allow_private: bool = False
+    lease: float = 30.0
+    concurrency: int = 64
+    poll_interval: float = 1.0
+    history_days: int = 30
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WorkerRules:
+        return cls(
+            retry_base=settings.webhook_retry_base,
+            retry_max=settings.webhook_retry_max,
+            max_failures=max(1, settings.webhook_max_failures),
+            timeout=settings.webhook_timeout,
+            allow_private=settings.webhook_allow_private,
+            lease=settings.webhook_lease,
+            concurrency=max(1, settings.webhook_concurrency),
+            poll_interval=settings.poll_interval,
+            history_days=settings.webhook_history_days,
+        )
+
+    @property
+    def lease_seconds(self) -> float:
+        # A lease shorter than one delivery would let a second process send the same event
+        # while the first still waits for its answer.
+        return max(self.lease, self.timeout + 5.0)
+
+
+class WebhookWorker:
+    def __init__(self, db: Database, broker: Broker | None, rules: WorkerRules) -> None:
+        self.db = db
+        self.broker = broker
+        self.rules = rules
+        self.owner = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._stop = asyncio.Event()
+        self._wake = asyncio.Event()
+        # Set (and replaced) at every broker wake-up: rounds waiting for more events watch it.
+        self._news = asyncio.Event()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._loop_task: asyncio.Task[None] | None = None
+        self._listener: asyncio.Task[None] | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._last_stats = 0.0
+        self._last_prune: float | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._stop.clear()
+        self._client = httpx.AsyncClient(
+            timeout=self.rules.timeout,
+            follow_redirects=False,
+            trust_env=False,  # no proxy from the environment: it would defeat the address check
+            limits=httpx.Limits(max_connections=self.rules.concurrency * 2),
+        )
+        self._loop_task = asyncio.create_task(self._loop(), name="webhook-worker")
+        if self.broker is not None:
+            self._listener = asyncio.create_task(self._listen(), name="webhook-wakeups")
+
+    async def stop(self) -> None:
+        """Let deliveries in flight finish (or cut them after the grace period: their leases
+        expire and another process sends them again), then close."""
+        self._stop.set()
+        self._wake.set()
+        self._news.set()
+        if self._listener is not None:
+            self._listener.cancel()  # it only waits on the broker
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+        tasks = [t for t in (self._loop_task, *self._tasks) if t is not None]
+        await finish(tasks)
+        if self._client is not None:
+            await self._client.aclose()
+        self._loop_task = self._listener = self._client = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # --- loops -----------------------------------------------------------------------------
+
+    async def _listen(self) -> None:
+        assert self.broker is not None
+        while True:
+            try:
+                async with self.broker.listen() as wakeups:
+                    async for _wakeup in wakeups:
+                        self._wake.set()
+                        self._news.set()
+                        self._news = asyncio.Event()
+            except Exception:
+                log.exception("Webhook wake-ups from the broker failed; the poll goes on")
+            await asyncio.sleep(self.rules.poll_interval)
+
+    async def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                await self.run_once()
+            except Exception as error:  # the database may be down: try again next round
+                log_failed_step(log, "webhook round failed", error)
+            if self._stop.is_set():
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.rules.poll_interval)
+
+    async def run_once(self) -> int:
+        """Claim what is due and start delivering it; the number of endpoints claimed."""
+        if time.monotonic() - self._last_stats > STATS_EVERY:
+            self._last_stats = time.monotonic()
+            await self.refresh_stats()
+        if self.rules.history_days > 0 and (
+            self._last_prune is None or time.monotonic() - self._last_prune > PRUNE_EVERY
+        ):
+            self._last_prune = time.monotonic()
+            older_than = utcnow() - timedelta(days=self.rules.history_days)
+            await prune_deliveries(self.db, older_than=older_than)
+        free = self.rules.concurrency - len(self._tasks)
+        if free <= 0:
+            return 0
+        claims = await claim_due(
+            self.db, self.owner, limit=free, lease_seconds=self.rules.lease_seconds
+        )
+        for claim in claims:
+            task = asyncio.create_task(self._deliver(claim), name=f"webhook-{claim.endpoint_id}")
+            self._tasks.add(task)
+            task.add_done_callback(self._round_done)
+        return len(claims)
+
+    def _round_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._wake.set()  # a slot is free, and the endpoint may have more
+
+    async def idle(self) -> None:
+        """Tests and benchmarks: wait until no round is running."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    # --- one endpoint's round --------------------------------------------------------------
+
+    async def _deliver(self, claim: Claim) -> None:
+        held = True
+        try:
+            held = await self._round(claim)
+        except Exception as error:
+            log_failed_step(log, f"webhook round of endpoint {claim.endpoint_id} failed", error)
+        finally:
+            if held:
+                with contextlib.suppress(Exception):  # the lease expires by itself anyway
+                    await release(self.db, claim, self.owner)
+
+    async def _round(self, claim: Claim) -> bool:
+        """Deliver from the claim's cursor while events keep coming (waiting up to a poll
+        interval for more before letting go: a busy endpoint is not claimed again for every
+        event). False when it gave the lease back itself (a failure); otherwise the caller
+        does (a lease already lost stays with its new owner: the release checks)."""
+        acknowledged = _Acknowledged(self, claim)
+        while not self._stop.is_set():
+            news = self._news
+            async with self.db.read_session() as session:
+                now = (
+                    await session.execute(
+                        select(col(Workspace.event_seq), col(WebhookEndpoint.generation))
+                        .join(WebhookEndpoint, col(WebhookEndpoint.workspace_id) == Workspace.id)
+                        .where(col(WebhookEndpoint.id) == claim.endpoint_id)
+                    )
+                ).one_or_none()
+                if now is None or now.generation != claim.generation:
+                    return True  # deleted or changed by an admin: claim it afresh
+                head = now.event_seq
+                stmt = events_query(claim.workspace_id, claim.cursor, claim.event_filter)
+                stmt = stmt.where(col(TicketEvent.seq) <= head).limit(BATCH)
+                # events_query is typed as rows of one column; .scalars() gives the events.
+                events = cast(list[TicketEvent], list((await session.execute(stmt)).scalars()))
+                context = await load_context(session, claim.workspace_slug, events)
+            for event in events:
+                if self._stop.is_set():
+                    await acknowledged.flush(claim.cursor)
+                    return True
+                outcome = await self._send(claim, event_body(event, context), event)
+                if not outcome.ok:
+                    if not await acknowledged.flush(claim.cursor):
+                        return True
+                    # A failure recorded gives the lease back; one refused (the endpoint
+                    # changed meanwhile) leaves it to the caller.
+                    return not await self._failed(claim, event, outcome)
+                acknowledged.add(self._attempt(claim, event, outcome, next_attempt=None), event)
+                claim.cursor, claim.failures = event.seq, 0
+                if acknowledged.due() and not await acknowledged.flush(claim.cursor):
+                    return True
+            if len(events) == BATCH:
+                continue
+            # Everything up to `head` was read: events the filter skipped need no reading again.
+            if not await acknowledged.flush(max(head, claim.cursor)):
+                return True
+            claim.cursor = max(head, claim.cursor)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(news.wait(), self.rules.poll_interval)
+            if not news.is_set():
+                return True
+        await acknowledged.flush(claim.cursor)
+        return True
+
+    async def _send(self, claim: Claim, body: bytes, event: TicketEvent) -> Outcome:
+        assert self._client is not None
+        msg_id = encode_event_cursor(event.seq)
+        timestamp = int(time.time())
+        headers = {
+            "Content-Type": "application/json",
+            "webhook-id": msg_id,
+            "webhook-timestamp": str(timestamp),
+            "webhook-signature": signature_header(claim.secrets, msg_id, timestamp, body),
+            "Ticketgw-Event": event.type,
+        }
+        return await send(
+            self._client,
+            claim.url,
+            headers,
+            body,
+            timeout=self.rules.timeout,
+            allow_private=self.rules.allow_private,
+        )
+
+    def _attempt(
+        self, claim: Claim, event: TicketEvent, outcome: Outcome, *, next_attempt: float | None
+    ) -> WebhookDelivery:
+        now = utcnow()
+        return WebhookDelivery(
+            endpoint_id=claim.endpoint_id,
+            event_seq=event.seq,
+            event_type=event.type,
+            attempt=claim.failures + 1,
+            succeeded=outcome.ok,
+            response_status=outcome.status,
+            error=None if outcome.error is None else outcome.error[:500],
+            duration_ms=outcome.duration_ms,
+            at=now,
+            next_attempt_at=None if next_attempt is None else now + timedelta(seconds=next_attempt),
+        )
+
+    async def _failed(self, claim: Claim, event: TicketEvent, outcome: Outcome) -> bool:
+        """Count the failure; True when recorded (which also gave the lease back)."""
+        metrics.WEBHOOK_DELIVERIES.labels("failed").inc()
+        failures = claim.failures + 1
+        if outcome.gone:
+            status, delay = Status.DISABLED, None
+        elif failures >= self.rules.max_failures:
+            status, delay = Status.PAUSED, None
+        else:
+            status = Status.ACTIVE
+            delay = retry_delay(failures, base=self.rules.retry_base, cap=self.rules.retry_max)
+        attempt = self._attempt(claim, event, outcome, next_attempt=delay)
+        if not await record_failure(self.db, claim, self.owner, attempt, status=status):
+            return False
+        if status is not Status.ACTIVE:
+            log.warning(
+                "webhook endpoint %s is now %s (%s)", claim.endpoint_id, status, outcome.error
+            )
+        return True
+
+    async def refresh_stats(self) -> None:
+        """The backlog and status gauges of /metrics (every process sees the same numbers)."""
+        async with self.db.read_session() as session:
+            backlog = (
+                await session.execute(
+                    select(
+                        func.coalesce(
+                            func.sum(
+                                col(Workspace.event_seq) - col(WebhookEndpoint.last_delivered_seq)
+                            ),
+                            0,
+                        )
+                    )
+                    .select_from(WebhookEndpoint)
+                    .join(Workspace, col(Workspace.id) == col(WebhookEndpoint.workspace_id))
+                    .where(col(WebhookEndpoint.status) == Status.ACTIVE.value)
+                )
+            ).scalar_one()
+            counts = dict(
+                (
+                    await session.execute(
+                        select(col(WebhookEndpoint.status), func.count()).group_by(
+                            col(WebhookEndpoint.status)
+                        )
+                    )
+                ).all()
+            )
+        metrics.WEBHOOK_BACKLOG.set(int(backlog))
+        for status in Status:
+            metrics.WEBHOOK_ENDPOINTS.labels(status.value).set(int(counts.get(status.value, 0)))
+
+
+async def run_forever(db: Database, broker: Broker | None, rules: WorkerRules,
+                      stop: asyncio.Event) -> None:  # fmt: skip
+    """`ticketgw webhooks run`: the worker alone until `stop` is set."""
+    worker = WebhookWorker(db, broker, rules)
+    await worker.start()
+    try:
+        while not await sleep_unless_stopped(stop, 3600):
+            pass
+    finally:
+        await worker.stop()
+
+
+class _Acknowledged:
+    """Successful attempts of a round not yet written: written together with the cursor."""
+
+    def __init__(self, worker: WebhookWorker, claim: Claim) -> None:
+        self.worker = worker
+        self.claim = claim
+        self.attempts: list[WebhookDelivery] = []
+        self.events: list[TicketEvent] = []
+        self.since = 0.0
+        self.written_cursor = claim.cursor
+
+    def add(self, attempt: WebhookDelivery, event: TicketEvent) -> None:
+        if not self.attempts:
+            self.since = time.monotonic()
+        self.attempts.append(attempt)
+        self.events.append(event)
+
+    def due(self) -> bool:
+        return len(self.attempts) >= FLUSH_EVENTS or (
+            bool(self.attempts) and time.monotonic() - self.since >= FLUSH_SECONDS
+        )
+
+    async def flush(self, cursor: int) -> bool:
+        """Write what is pending and move the cursor to `cursor`; False when the lease or the
+        endpoint's generation is no longer ours (the round must stop)."""
+        if not self.attempts and cursor == self.written_cursor:
+            return True
+        worker = self.worker
+        held = await record_success(
+            worker.db,
+            self.claim,
+            worker.owner,
+            self.attempts,
+            cursor,
+            lease_seconds=worker.rules.lease_seconds,
+        )
+        if not held:
+            log.info("webhook endpoint %s changed mid-round; stopping", self.claim.endpoint_id)
+            return False
+        metrics.WEBHOOK_DELIVERIES.labels("delivered").inc(len(self.attempts))
+        now = utcnow()
+        for attempt, event in zip(self.attempts, self.events, strict=True):
+            if attempt.attempt == 1:
+                metrics.WEBHOOK_LATENCY.observe((now - event.at).total_seconds())
+        self.attempts, self.events = [], []
+        self.written_cursor = cursor
+        return True
