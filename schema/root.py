@@ -22,6 +22,7 @@ from schema.limits import QueryLimits
 from schema.masking import GatewaySchema, MaskUnexpectedErrors
 from schema.mutations import MUTATIONS
 from schema.mutations.api_keys import ApiKeyQueries
+from schema.queries.board import BoardQueries
 from schema.queries.directory import DirectoryQueries
 from schema.queries.events import EventQueries
 from schema.queries.node import NodeQueries
@@ -38,7 +39,7 @@ from schema.types.queue_ticket import QueueTicket
 from schema.types.workspace import Workspace
 
 QUERIES: list[type] = [
-    TicketQueries, NodeQueries, DirectoryQueries, EventQueries, ApiKeyQueries,
+    TicketQueries, NodeQueries, DirectoryQueries, EventQueries, ApiKeyQueries, BoardQueries,
 ]  # fmt: skip
 
 # Implementations of Node/Ticket reachable only through an interface must be listed.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -11,6 +12,7 @@ from schema import docs
 from schema.executor import relations
 from schema.executor.relations import relation_field
 from schema.ids import encode_id
+from schema.types.floor import SINCE, LineStats, line_stats
 from schema.types.node import Node, RowType
 
 
@@ -41,6 +43,19 @@ class Line(RowType, Node):
         description="Where the line is (Qminder line_changed / location_changed), if known.",
     )
     def location(self, info: Info) -> Location | None: ...
+
+    @strawberry.field(
+        description=(
+            "How the line did since a moment (default: today): counts, waits, service times "
+            "and desks, from its event log."
+        )
+    )
+    async def stats(
+        self,
+        info: Info,
+        since: Annotated[datetime | None, strawberry.argument(description=SINCE)] = None,
+    ) -> LineStats:
+        return await line_stats(info, self.id, since)  # type: ignore[arg-type]
 
 
 @strawberry.type(description="A label (Qminder) or tag (Gorgias, Zaia).")
