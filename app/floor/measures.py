@@ -135,8 +135,8 @@ async def measures(
             int(row.n),
             float(row.mean),
             float(row.mean_square),
-            float(row.p50),
-            float(row.p90),
+            round(float(row.p50), 3),  # to the millisecond: SQLite's julianday carries ~40 µs
+            round(float(row.p90), 3),
         )
         for row in rows
     }

@@ -1,0 +1,58 @@
+"""Subscription.queueBoardChanged over a real WebSocket: the current board first, a new board
+after each change of it (not after changes of other lines), and a resume from a cursor."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from tests.app_fixtures import GraphQLClient
+from tests.floor.helpers import call_next, display_key, line, ticket
+from tests.subscriptions.client import WsClient
+from tests.subscriptions.helpers import wait_live
+
+pytestmark = pytest.mark.anyio
+
+CHANGED = """subscription BoardChanges($after: String) { queueBoardChanged(after: $after) {
+  cursor lines { name waitingCount } called { publicId desk } waiting { publicId position } } }"""
+
+
+async def test_boards_follow_changes_and_resume_from_a_cursor(gateway, key):
+    base = gateway.url.replace("ws://", "http://").removesuffix("/graphql")
+    async with httpx.AsyncClient(base_url=base) as http:
+        gql = GraphQLClient(http)
+        mine, other = await line(gql, key, "Mine"), await line(gql, key, "Other")
+        first = await ticket(gql, key, mine)
+        board_key = await display_key(gql, key, [mine])
+        ws = await WsClient.connect(gateway.url, board_key)
+        await ws.subscribe(CHANGED)
+        [now] = await ws.events(1, "queueBoardChanged")
+        assert now["called"] == [] and now["waiting"] == [
+            {"publicId": first["publicId"], "position": 1}
+        ]
+        await wait_live(gateway, 1)
+
+        await ticket(gql, key, other)  # another line: no board
+        await call_next(gql, key, [mine], desk=7)
+        [after_call] = await ws.events(1, "queueBoardChanged")
+        assert after_call["called"] == [{"publicId": first["publicId"], "desk": 7}]
+        assert after_call["waiting"] == [] and after_call["cursor"] > now["cursor"]
+        await ws.close()
+
+        # Away: one more arrives. Resuming from the last cursor sends a board at once.
+        second = await ticket(gql, key, mine)
+        ws = await WsClient.connect(gateway.url, board_key)
+        await ws.subscribe(CHANGED, after=after_call["cursor"])
+        [resumed] = await ws.events(1, "queueBoardChanged")
+        assert resumed["waiting"] == [{"publicId": second["publicId"], "position": 1}]
+        assert resumed["lines"] == [{"name": "Mine", "waitingCount": 1}]
+        await ws.close()
+
+        # Resuming from the newest cursor: nothing changed, so nothing comes.
+        ws = await WsClient.connect(gateway.url, board_key)
+        await ws.subscribe(CHANGED, after=resumed["cursor"])
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(ws.next_payload(), 1.5)
+        await ws.close()
