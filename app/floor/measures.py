@@ -50,18 +50,25 @@ class Distribution:
 def steps(workspace_id: int, line_ids: Sequence[int], since: datetime) -> Any:
     """Every step of the tickets active since `since`, with the step before it."""
     e, t = table_of(TicketEvent), table_of(Ticket)
-    active = select(e.c.ticket_id).where(
-        e.c.workspace_id == workspace_id,
-        e.c.type.in_([a.value for a in ACTIVITY]),
-        e.c.at >= since,
+    # The period's tickets first (from the index alone), then each one's row by primary key:
+    # the lines' other tickets (most of them, at a million) are never read.
+    active = (
+        select(e.c.ticket_id)
+        .where(
+            e.c.workspace_id == workspace_id,
+            e.c.type.in_([a.value for a in ACTIVITY]),
+            e.c.at >= since,
+        )
+        .distinct()
+        .subquery("floor_active")
     )
     tickets = (
         select(t.c.id, t.c.line_id)
+        .join_from(active, t, t.c.id == active.c.ticket_id)
         .where(
             t.c.workspace_id == workspace_id,
             t.c.kind == TicketKind.QUEUE.value,
             t.c.line_id.in_(list(line_ids)),
-            t.c.id.in_(active),
         )
         .subquery("floor_tickets")
     )
@@ -80,7 +87,7 @@ def steps(workspace_id: int, line_ids: Sequence[int], since: datetime) -> Any:
     )
 
 
-def _measure_statement(workspace_id: int, line_ids: Sequence[int], since: datetime) -> Select[Any]:
+def measure_statement(workspace_id: int, line_ids: Sequence[int], since: datetime) -> Select[Any]:
     s = steps(workspace_id, line_ids, since)
     metric = case(
         (and_(s.c.type == EventType.CALLED.value, s.c.prev_type.in_(_ENTER)), WAIT),
@@ -127,7 +134,7 @@ async def measures(
     """(line id, metric) -> the distribution of that measure since `since`."""
     if not line_ids:
         return {}
-    stmt = _measure_statement(workspace_id, line_ids, since)
+    stmt = measure_statement(workspace_id, line_ids, since)
     async with db.read_session() as session:
         rows = (await session.execute(stmt)).all()
     return {

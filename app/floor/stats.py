@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, distinct, func, select
@@ -43,10 +44,7 @@ def start_of_local_day(now: datetime, timezone: str) -> datetime:
     return datetime.combine(local.date(), time(), tzinfo=local.tzinfo)
 
 
-async def step_counts(
-    db: Database, workspace_id: int, line_ids: Sequence[int], since: datetime
-) -> dict[int, tuple[int, int, int]]:
-    """line id -> (calls, services, no-shows) since `since`."""
+def step_count_statement(workspace_id: int, line_ids: Sequence[int], since: datetime) -> Any:
     s = steps(workspace_id, line_ids, since)
 
     def count(type_: EventType) -> object:
@@ -62,6 +60,14 @@ async def step_counts(
         .where(s.c.at >= since)
         .group_by(s.c.line_id)
     )
+    return stmt
+
+
+async def step_counts(
+    db: Database, workspace_id: int, line_ids: Sequence[int], since: datetime
+) -> dict[int, tuple[int, int, int]]:
+    """line id -> (calls, services, no-shows) since `since`."""
+    stmt = step_count_statement(workspace_id, line_ids, since)
     async with db.read_session() as session:
         rows = (await session.execute(stmt)).all()
     return {row.line_id: (int(row.called), int(row.served), int(row.no_shows)) for row in rows}
@@ -86,11 +92,7 @@ async def waiting_counts(
         return {row.line_id: int(row.n) for row in (await session.execute(stmt)).all()}
 
 
-async def active_desks(
-    db: Database, workspace_id: int, line_ids: Sequence[int], since: datetime
-) -> dict[int, int]:
-    """line id -> desks that called one of its tickets since `since` (a call with no desk
-    counts its clerk as one desk)."""
+def active_desk_statement(workspace_id: int, line_ids: Sequence[int], since: datetime) -> Any:
     i = table_of(Interaction)
     stmt = (
         select(
@@ -107,6 +109,15 @@ async def active_desks(
         )
         .group_by(i.c.line_id)
     )
+    return stmt
+
+
+async def active_desks(
+    db: Database, workspace_id: int, line_ids: Sequence[int], since: datetime
+) -> dict[int, int]:
+    """line id -> desks that called one of its tickets since `since` (a call with no desk
+    counts its clerk as one desk)."""
+    stmt = active_desk_statement(workspace_id, line_ids, since)
     async with db.read_session() as session:
         return {row.line_id: int(row.desks) for row in (await session.execute(stmt)).all()}
 

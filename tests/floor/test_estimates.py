@@ -3,6 +3,7 @@ API answers for a line with recent services."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,7 +23,7 @@ NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 def test_a_ticket_further_back_is_never_estimated_earlier(mean, sd, desks):
     rate = ServiceRate(at=NOW, busy_mean=mean, busy_sd=sd, desks=desks, samples=10)
     found = [estimate(rate, position) for position in range(1, 400)]
-    for ahead, behind in zip(found, found[1:], strict=False):
+    for ahead, behind in itertools.pairwise(found):
         assert behind.call_at >= ahead.call_at
         assert behind.earliest >= ahead.earliest
         assert behind.latest >= ahead.latest
