@@ -8,7 +8,7 @@
   const key = params.get("key") || "";
   const lineIds = (params.get("lines") || "").split(",").map((s) => s.trim()).filter(Boolean);
   const chimeOn = params.get("chime") === "1";
-  const QUERY = `subscription BoardPage($lineIds: [ID!], $after: String) {
+  const QUERY = `subscription QueueBoardPage($lineIds: [ID!], $after: String) {
     queueBoardChanged(lineIds: $lineIds, after: $after) {
       cursor
       lines { id name waitingCount estimatedWaitSeconds }
