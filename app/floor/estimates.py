@@ -1,11 +1,13 @@
 """When a waiting visitor will be called: a small queueing model, pure arithmetic.
 
 The line's `desks` desks each free up once per `busy_mean` seconds on average, so together one
-every busy_mean / desks seconds. The visitor at position p is called at the p-th free-up; the
-desks are part-way through their visitors when we look, so the first free-up comes, on average,
-half a gap after now:
+every busy_mean / desks seconds (a "gap"). The visitor at position p is called at the p-th
+free-up. The desks are part-way through their visitors when we look, so the first free-up comes
+after a fraction of a gap: (1 + cv^2) / 2 of one, cv = busy_sd / busy_mean (renewal theory's
+forward recurrence time; a half for regular desk times, more when they vary, because a long
+visit is likelier to be the one under way):
 
-    wait(p) = (p - 0.5) * busy_mean / desks
+    wait(p) = (p - 1 + (1 + cv^2) / 2) * busy_mean / desks
 
 The range is an 80% interval of that sum of p desk times: the spread of a sum of p times grows
 with sqrt(p), so wait(p) +/- 1.28 * sqrt(p) * busy_sd / desks; the earliest end is kept from
@@ -34,8 +36,16 @@ class Estimate:
     wait_seconds: float
 
 
+def first_gap(rate: ServiceRate) -> float:
+    """The expected wait for the first free-up, in desk gaps: (1 + cv^2) / 2 (the forward
+    recurrence time of a renewal process: longer visits are likelier to be under way)."""
+    cv = rate.busy_sd / rate.busy_mean if rate.busy_mean > 0 else 0.0
+    return (1.0 + cv * cv) / 2.0
+
+
 def wait_seconds(rate: ServiceRate, position: int) -> float:
-    return max(0.0, position - 0.5) * rate.busy_mean / rate.desks
+    gaps = max(position, 1) - 1 + first_gap(rate)
+    return gaps * rate.busy_mean / rate.desks
 
 
 def _spread(rate: ServiceRate, position: int) -> float:

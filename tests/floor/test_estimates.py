@@ -33,9 +33,14 @@ def test_a_ticket_further_back_is_never_estimated_earlier(mean, sd, desks):
 
 def test_the_model_in_numbers():
     rate = ServiceRate(at=NOW, busy_mean=300.0, busy_sd=0.0, desks=3, samples=10)
-    # (p - 0.5) * 300 / 3: the first in line half a gap (50 s) from now, then 100 s apart.
+    # Regular desk times (sd 0): the first in line half a gap (50 s) from now, then a gap
+    # (300 s / 3 desks) apart.
     assert [estimate(rate, p).wait_seconds for p in (1, 2, 4)] == [50.0, 150.0, 350.0]
     assert estimate(rate, 2).call_at == NOW + timedelta(seconds=150)
+    # Desk times as varied as they are long (cv 1): a visit under way is likely a long one, so
+    # the first free-up is a whole gap away, not half of one.
+    varied = ServiceRate(at=NOW, busy_mean=300.0, busy_sd=300.0, desks=3, samples=10)
+    assert [estimate(varied, p).wait_seconds for p in (1, 2)] == [100.0, 200.0]
 
 
 pytestmark = pytest.mark.anyio
@@ -62,7 +67,7 @@ async def test_estimates_through_the_api_after_some_services(gql, key, monkeypat
     waits = [
         (datetime.fromisoformat(w["estimatedCallAt"]) - clock.now).total_seconds() for w in waiting
     ]
-    # (p - 0.5) * 240 s, one desk (SQLite's julianday carries some microseconds)
+    # Half a gap then a gap of 240 s each, one desk (SQLite's julianday carries microseconds)
     assert waits == pytest.approx([120.0, 360.0, 600.0, 840.0, 1080.0], abs=0.01)
     for w in waiting:  # every service took 240 s exactly: (next to) no spread
         call_at = datetime.fromisoformat(w["estimatedCallAt"])
