@@ -502,9 +502,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     k_create = keys.add_parser("create", parents=[common])
     k_create.add_argument("--workspace", required=True)
-    k_create.add_argument(
-        "--role", choices=["read", "agent", "admin", "display"], default="agent"
-    )
+    k_create.add_argument("--role", choices=["read", "agent", "admin", "display"], default="agent")
     k_create.add_argument(
         "--line-id",
         type=int,

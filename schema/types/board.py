@@ -12,7 +12,7 @@ from app.floor import board as floor
 from schema.ids import TICKET, encode_id
 
 DISPLAY_NAME = (
-    'The visitor as a board may show them: the first name and the last name\'s initial ("Mari '
+    "The visitor as a board may show them: the first name and the last name's initial (\"Mari "
     'T."); null when neither was given. Boards never show phone numbers, emails or last names.'
 )
 

@@ -21,6 +21,8 @@ from starlette.routing import BaseRoute, Route
 from app.http.graphiql.page import CSP
 
 STATIC = Path(__file__).parent / "static"
+# The page's subscription, a trusted document (app/trusted_documents.py): sent as written.
+DOCUMENT = Path(__file__).resolve().parents[3] / "schema" / "operations" / "board_page.graphql"
 PREFIX = "/static/board/"
 FILES = {"board.js": "text/javascript; charset=utf-8", "board.css": "text/css; charset=utf-8"}
 HEADERS = {
@@ -46,6 +48,15 @@ def _files() -> dict[str, _File]:
         digest = hashlib.sha256(body).hexdigest()[:16]
         found[name] = _File(f"{PREFIX}{digest}/{name}", body, media_type)
     return found
+
+
+@cache
+def document_text() -> str:
+    """Raw text inside a <script> data block: no entities there, so nothing may close it."""
+    text = DOCUMENT.read_text(encoding="utf-8").strip()
+    if "</" in text:
+        raise ValueError(f"{DOCUMENT} may not contain '</'")
+    return text
 
 
 @cache
@@ -79,6 +90,7 @@ def page_html() -> str:
       </section>
     </main>
     <div id="announce" class="sr-only" aria-live="assertive" aria-atomic="true"></div>
+    <script type="application/graphql" id="board-document">{document_text()}</script>
     <script src="{files["board.js"].url}"></script>
   </body>
 </html>

@@ -8,13 +8,8 @@
   const key = params.get("key") || "";
   const lineIds = (params.get("lines") || "").split(",").map((s) => s.trim()).filter(Boolean);
   const chimeOn = params.get("chime") === "1";
-  const QUERY = `subscription QueueBoardPage($lineIds: [ID!], $after: String) {
-    queueBoardChanged(lineIds: $lineIds, after: $after) {
-      cursor
-      lines { id name waitingCount estimatedWaitSeconds }
-      called { id publicId number displayName desk calledAt line { name } }
-      waiting { id publicId number displayName position estimatedCallAt line { name } }
-    } }`;
+  // The subscription document, as the gateway lists it among its trusted documents.
+  const QUERY = document.getElementById("board-document").textContent;
   const $ = (id) => document.getElementById(id);
   const state = { cursor: null, seen: null, retries: 0, socket: null, stopped: false };
   window.ticketgwBoard = state; // read by tests: boards received, connections made
