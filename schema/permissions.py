@@ -53,7 +53,7 @@ class IsBoardReader(BasePermission):
 
 
 AUTHENTICATED = [IsAuthenticated]
-BOARD = [IsBoardReader]
+BOARD: list[type[BasePermission]] = [IsBoardReader]
 
 
 class _HasRole(BasePermission):

@@ -86,10 +86,11 @@ def lines_for(principal: Principal, requested: Sequence[int] | None) -> tuple[in
 
 
 async def _lines(db: Database, workspace_id: int, line_ids: Sequence[int] | None) -> list[Any]:
-    stmt = select(Line.id, Line.name).where(Line.workspace_id == workspace_id)
+    lines = table_of(Line)
+    stmt = select(lines.c.id, lines.c.name).where(lines.c.workspace_id == workspace_id)
     if line_ids is not None:
-        stmt = stmt.where(Line.id.in_(list(line_ids)))  # type: ignore[union-attr]
-    stmt = stmt.order_by(Line.id).limit(MAX_LINES)  # type: ignore[arg-type]
+        stmt = stmt.where(lines.c.id.in_(list(line_ids)))
+    stmt = stmt.order_by(lines.c.id).limit(MAX_LINES)
     async with db.read_session() as session:
         rows = list((await session.execute(stmt)).all())
     if line_ids is not None and len(rows) != len(set(line_ids)):

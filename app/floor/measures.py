@@ -72,14 +72,17 @@ def steps(workspace_id: int, line_ids: Sequence[int], since: datetime) -> Any:
         )
         .subquery("floor_tickets")
     )
-    window = {"partition_by": e.c.ticket_id, "order_by": e.c.seq}
+
+    def before(column: Any) -> Any:
+        return func.lag(column).over(partition_by=e.c.ticket_id, order_by=e.c.seq)
+
     return (
         select(
             tickets.c.line_id,
             e.c.type,
             e.c.at,
-            func.lag(e.c.type).over(**window).label("prev_type"),
-            func.lag(e.c.at).over(**window).label("prev_at"),
+            before(e.c.type).label("prev_type"),
+            before(e.c.at).label("prev_at"),
         )
         .join_from(e, tickets, e.c.ticket_id == tickets.c.id)
         .where(e.c.workspace_id == workspace_id, e.c.type.in_([s.value for s in _STEPS]))

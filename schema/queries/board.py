@@ -30,7 +30,9 @@ DESCRIPTION = (
 
 def board_lines(info: Info, line_ids: list[strawberry.ID] | None) -> tuple[int, ...] | None:
     """The lines the caller's board shows; GraphQL errors for malformed or forbidden ones."""
-    requested = None if line_ids is None else decode_pks(line_ids, "Line", "lineIds")
+    requested = (
+        None if line_ids is None else decode_pks(list(map(str, line_ids)), "Line", "lineIds")
+    )
     try:
         return lines_for(info.context.require_principal(), requested)
     except DomainError as error:
