@@ -56,3 +56,35 @@ async def test_boards_follow_changes_and_resume_from_a_cursor(gateway, key):
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(ws.next_payload(), 1.5)
         await ws.close()
+
+
+async def test_screens_of_the_same_lines_share_each_board_read(gateway, key, monkeypatch):
+    import app.floor.board_feed as board_feed
+
+    reads: list[int] = []
+    real = board_feed.read_board
+
+    async def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        reads.append(kwargs["seq"])
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(board_feed, "read_board", counted)
+    base = gateway.url.replace("ws://", "http://").removesuffix("/graphql")
+    async with httpx.AsyncClient(base_url=base) as http:
+        gql = GraphQLClient(http)
+        lobby = await line(gql, key, "Lobby")
+        await ticket(gql, key, lobby)
+        board_key = await display_key(gql, key, [lobby])
+        screens = [await WsClient.connect(gateway.url, board_key) for _ in range(3)]
+        for screen in screens:
+            await screen.subscribe(CHANGED)
+            await screen.events(1, "queueBoardChanged")
+        await wait_live(gateway, 3)
+        reads.clear()
+        await call_next(gql, key, [lobby], desk=2)
+        boards = [(await screen.events(1, "queueBoardChanged"))[0] for screen in screens]
+        assert {b["cursor"] for b in boards} == {boards[0]["cursor"]}
+        assert all(b["called"][0]["desk"] == 2 for b in boards)
+        assert len(reads) == 1  # three screens, one read
+        for screen in screens:
+            await screen.close()
