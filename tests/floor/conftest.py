@@ -1,5 +1,6 @@
-"""The subscription tests' gateway (uvicorn on a free port) for the board's WebSocket tests."""
+"""The subscription tests' gateway (uvicorn on a free port) and desk, for the board's
+WebSocket tests."""
 
-from tests.subscriptions.conftest import gateway
+from tests.subscriptions.conftest import desk, gateway
 
-__all__ = ["gateway"]
+__all__ = ["desk", "gateway"]
