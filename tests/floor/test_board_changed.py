@@ -88,3 +88,33 @@ async def test_screens_of_the_same_lines_share_each_board_read(gateway, key, mon
         assert len(reads) == 1  # three screens, one read
         for screen in screens:
             await screen.close()
+
+
+async def test_over_sse_each_board_carries_its_cursor_and_last_event_id_resumes(
+    gateway, desk, workspace
+):
+    from app.domain.cursors import encode_event_cursor
+    from schema.ids import encode_id
+    from tests.subscriptions.sse_client import http_url, open_stream, take
+
+    lines = [encode_id("Line", desk.line_id)]
+    query = """subscription SseBoard($lines: [ID!]) { queueBoardChanged(lineIds: $lines) {
+      cursor waiting { position } } }"""
+    url = http_url(gateway.url)
+    async with open_stream(url, query, workspace.api_key, lines=lines) as stream:
+        [first] = await take(stream, 1)
+        board = first.data["data"]["queueBoardChanged"]
+        assert first.id == board["cursor"] and board["waiting"] == []
+        await desk.create()
+        [second] = await take(stream, 1)
+        assert second.data["data"]["queueBoardChanged"]["waiting"] == [{"position": 1}]
+        assert second.id == second.data["data"]["queueBoardChanged"]["cursor"]
+    await desk.create()  # while away
+    head = encode_event_cursor(await gateway.app.state.feed.latest_seq(workspace.workspace.id))
+    async with open_stream(
+        url, query, workspace.api_key, last_event_id=second.id, lines=lines
+    ) as stream:
+        [resumed] = await take(stream, 1)
+    board = resumed.data["data"]["queueBoardChanged"]
+    assert board["waiting"] == [{"position": 1}, {"position": 2}]
+    assert resumed.id == board["cursor"] == head
