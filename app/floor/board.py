@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 
 from app.db import Line, Ticket
 from app.db.engine import Database
@@ -98,23 +98,28 @@ async def _lines(db: Database, workspace_id: int, line_ids: Sequence[int] | None
     return rows
 
 
+_QUEUE = literal_column(f"'{TicketKind.QUEUE.value}'")
+_NEW = literal_column(f"'{QueueStatus.NEW.value}'")
+_CALLED = literal_column(f"'{QueueStatus.CALLED.value}'")
 _SHOWN_COLUMNS = ("id", "public_id", "number", "first_name", "last_name", "line_id", "desk")
 
 
 async def _tickets(db: Database, workspace_id: int, line_ids: list[int]) -> tuple[Any, Any]:
     t = table_of(Ticket)
     columns = [t.c[name] for name in _SHOWN_COLUMNS]
-    mine = (t.c.workspace_id == workspace_id, t.c.kind == TicketKind.QUEUE.value)
+    # Kind and status as constants in the SQL text: under one generic plan (app/db/engine.py)
+    # a bound status could be any status, a third of the table, and PostgreSQL scanned it.
+    mine = (t.c.workspace_id == workspace_id, t.c.kind == _QUEUE)
     called = (
         select(*columns, t.c.called_at)
-        .where(*mine, t.c.line_id.in_(line_ids), t.c.status == QueueStatus.CALLED.value)
+        .where(*mine, t.c.line_id.in_(line_ids), t.c.status == _CALLED)
         .order_by(t.c.called_at.desc(), t.c.id.desc())
         .limit(CALLED_SHOWN)
     )
     place = func.row_number().over(partition_by=t.c.line_id, order_by=(t.c.queue_key, t.c.id))
     ranked = (
         select(*columns, t.c.queue_key, place.label("position"))
-        .where(*mine, t.c.line_id.in_(line_ids), t.c.status == QueueStatus.NEW.value)
+        .where(*mine, t.c.line_id.in_(line_ids), t.c.status == _NEW)
         .subquery("board_waiting")
     )
     waiting = (
@@ -124,7 +129,7 @@ async def _tickets(db: Database, workspace_id: int, line_ids: list[int]) -> tupl
     )
     count = (
         select(t.c.line_id, func.count().label("n"))
-        .where(*mine, t.c.line_id.in_(line_ids), t.c.status == QueueStatus.NEW.value)
+        .where(*mine, t.c.line_id.in_(line_ids), t.c.status == _NEW)
         .group_by(t.c.line_id)
     )
     async with db.read_session() as session:

@@ -6,6 +6,10 @@ order), so a wait is "called after it (re)entered the line" and a service "serve
 called"; recalls are not steps. Only tickets with a call, service or no-show in the period are
 read (ix_ticket_event_floor finds them), and their line is the one they are in now.
 Percentiles are nearest-rank: the smallest value with at least p% of the values at or below it.
+
+The statements are built once and planned for each execution's values on PostgreSQL
+(LoaderStatement planned=True): one generic plan for "since a moment" cannot know that the
+period is a day of a year, and reads the whole log.
 """
 
 from __future__ import annotations
@@ -15,14 +19,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, bindparam, case, func, literal_column, select, type_coerce
 from sqlalchemy.sql import Select
+from sqlalchemy.types import NullType
 
 from app.db import Ticket, TicketEvent
 from app.db.engine import Database
+from app.db.types import UTCDateTime
 from app.domain.enums import EventType, TicketKind
 from app.floor.sql_time import seconds_between
 from app.loaders.base import table_of
+from app.loaders.keys import KeysIn
+from app.loaders.statements import LoaderStatement
 
 WAIT, SERVICE, OTHER_DESK_TIME = "wait", "service", "other"
 # What puts a ticket (back) in a line to wait, and what ends a desk's time with it.
@@ -47,16 +55,30 @@ class Distribution:
         return float(max(0.0, self.mean_square - self.mean * self.mean) ** 0.5)
 
 
-def steps(workspace_id: int, line_ids: Sequence[int], since: datetime) -> Any:
-    """Every step of the tickets active since `since`, with the step before it."""
+def one_of(column: Any, values: Sequence[str]) -> Any:
+    """`column IN ('A', 'B')` with the constants in the SQL text: an expanding IN would make
+    the statement text depend on its values, and it is compiled once."""
+    return column.in_([literal_column(f"'{value}'") for value in values])
+
+
+def period_params(workspace_id: int, line_ids: Sequence[int], since: datetime) -> dict[str, Any]:
+    """The parameters of every statement built on `steps()`."""
+    return {"workspace_id": workspace_id, "line_ids": list(line_ids), "since": since}
+
+
+def steps() -> Any:
+    """Every step of the tickets active since :since, with the step before it; parameters
+    :workspace_id, :since and :line_ids (a list)."""
     e, t = table_of(TicketEvent), table_of(Ticket)
+    workspace_id = bindparam("workspace_id")
+    since = bindparam("since", type_=UTCDateTime())
     # The period's tickets first (from the index alone), then each one's row by primary key:
     # the lines' other tickets (most of them, at a million) are never read.
     active = (
         select(e.c.ticket_id)
         .where(
             e.c.workspace_id == workspace_id,
-            e.c.type.in_([a.value for a in ACTIVITY]),
+            one_of(e.c.type, ACTIVITY),
             e.c.at >= since,
         )
         .distinct()
@@ -68,7 +90,7 @@ def steps(workspace_id: int, line_ids: Sequence[int], since: datetime) -> Any:
         .where(
             t.c.workspace_id == workspace_id,
             t.c.kind == TicketKind.QUEUE.value,
-            t.c.line_id.in_(list(line_ids)),
+            KeysIn(t.c.line_id, "line_ids"),
         )
         .subquery("floor_tickets")
     )
@@ -85,24 +107,24 @@ def steps(workspace_id: int, line_ids: Sequence[int], since: datetime) -> Any:
             before(e.c.at).label("prev_at"),
         )
         .join_from(e, tickets, e.c.ticket_id == tickets.c.id)
-        .where(e.c.workspace_id == workspace_id, e.c.type.in_([s.value for s in _STEPS]))
+        .where(e.c.workspace_id == workspace_id, one_of(e.c.type, _STEPS))
         .subquery("floor_steps")
     )
 
 
-def measure_statement(workspace_id: int, line_ids: Sequence[int], since: datetime) -> Select[Any]:
-    s = steps(workspace_id, line_ids, since)
+def _measure_statement() -> Select[Any]:
+    s = steps()
     metric = case(
-        (and_(s.c.type == EventType.CALLED.value, s.c.prev_type.in_(_ENTER)), WAIT),
+        (and_(s.c.type == EventType.CALLED.value, one_of(s.c.prev_type, _ENTER)), WAIT),
         (and_(s.c.type == EventType.SERVED.value, s.c.prev_type == EventType.CALLED), SERVICE),
         (
-            and_(s.c.type.in_(_DONE_ELSEWISE), s.c.prev_type == EventType.CALLED.value),
+            and_(one_of(s.c.type, _DONE_ELSEWISE), s.c.prev_type == EventType.CALLED.value),
             OTHER_DESK_TIME,
         ),
     ).label("metric")
     measured = (
         select(s.c.line_id, metric, seconds_between(s.c.at, s.c.prev_at).label("seconds"))
-        .where(s.c.at >= since)
+        .where(s.c.at >= bindparam("since", type_=UTCDateTime()))
         .subquery("floor_measured")
     )
     m = measured.c
@@ -119,16 +141,25 @@ def measure_statement(workspace_id: int, line_ids: Sequence[int], since: datetim
         .subquery("floor_ranked")
     )
     r = ranked.c
+
+    def number(value: Any, name: str) -> Any:
+        # As the driver reads it (float, or Decimal from PostgreSQL's numeric): measures()
+        # makes it a float. A Float type would want the column's wire type to read it.
+        return type_coerce(value, NullType()).label(name)
+
     return select(
         r.line_id,
         r.metric,
         func.max(r.n).label("n"),
-        func.avg(r.seconds).label("mean"),
-        func.avg(r.seconds * r.seconds).label("mean_square"),
+        number(func.avg(r.seconds), "mean"),
+        number(func.avg(r.seconds * r.seconds), "mean_square"),
         # Nearest rank: ceil(n/2) and ceil(9n/10), in integer arithmetic.
-        func.max(case((r.rank == (r.n + 1) // 2, r.seconds))).label("p50"),
-        func.max(case((r.rank == (9 * r.n + 9) // 10, r.seconds))).label("p90"),
+        number(func.max(case((r.rank == (r.n + 1) // 2, r.seconds))), "p50"),
+        number(func.max(case((r.rank == (9 * r.n + 9) // 10, r.seconds))), "p90"),
     ).group_by(r.line_id, r.metric)
+
+
+MEASURES = LoaderStatement(_measure_statement(), planned=True)
 
 
 async def measures(
@@ -137,9 +168,7 @@ async def measures(
     """(line id, metric) -> the distribution of that measure since `since`."""
     if not line_ids:
         return {}
-    stmt = measure_statement(workspace_id, line_ids, since)
-    async with db.read_session() as session:
-        rows = (await session.execute(stmt)).all()
+    rows = await MEASURES.rows(db, period_params(workspace_id, line_ids, since))
     return {
         (row.line_id, row.metric): Distribution(
             int(row.n),

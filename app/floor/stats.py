@@ -12,13 +12,16 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import bindparam, case, distinct, func, literal_column, select
 
 from app.db import Interaction, Ticket
 from app.db.engine import Database
+from app.db.types import UTCDateTime
 from app.domain.enums import EventType, QueueStatus, TicketKind
-from app.floor.measures import SERVICE, WAIT, Distribution, measures, steps
+from app.floor.measures import SERVICE, WAIT, Distribution, measures, period_params, steps
 from app.loaders.base import table_of
+from app.loaders.keys import KeysIn
+from app.loaders.statements import LoaderStatement
 
 # How far back a period may start: the statements read every call of the period.
 MAX_PERIOD = timedelta(days=31)
@@ -44,8 +47,8 @@ def start_of_local_day(now: datetime, timezone: str) -> datetime:
     return datetime.combine(local.date(), time(), tzinfo=local.tzinfo)
 
 
-def step_count_statement(workspace_id: int, line_ids: Sequence[int], since: datetime) -> Any:
-    s = steps(workspace_id, line_ids, since)
+def _step_count_statement() -> Any:
+    s = steps()
 
     def count(type_: EventType) -> object:
         return func.sum(case((s.c.type == type_.value, 1), else_=0))
@@ -57,19 +60,21 @@ def step_count_statement(workspace_id: int, line_ids: Sequence[int], since: date
             count(EventType.SERVED).label("served"),  # type: ignore[attr-defined]
             count(EventType.NO_SHOW).label("no_shows"),  # type: ignore[attr-defined]
         )
-        .where(s.c.at >= since)
+        .where(s.c.at >= bindparam("since", type_=UTCDateTime()))
         .group_by(s.c.line_id)
     )
     return stmt
+
+
+# Planned for their values, as app/floor/measures.py explains.
+STEP_COUNTS = LoaderStatement(_step_count_statement(), planned=True)
 
 
 async def step_counts(
     db: Database, workspace_id: int, line_ids: Sequence[int], since: datetime
 ) -> dict[int, tuple[int, int, int]]:
     """line id -> (calls, services, no-shows) since `since`."""
-    stmt = step_count_statement(workspace_id, line_ids, since)
-    async with db.read_session() as session:
-        rows = (await session.execute(stmt)).all()
+    rows = await STEP_COUNTS.rows(db, period_params(workspace_id, line_ids, since))
     return {row.line_id: (int(row.called), int(row.served), int(row.no_shows)) for row in rows}
 
 
@@ -83,8 +88,9 @@ async def waiting_counts(
         .where(
             t.c.workspace_id == workspace_id,
             t.c.line_id.in_(list(line_ids)),
-            t.c.status == QueueStatus.NEW.value,
-            t.c.kind == TicketKind.QUEUE.value,
+            # Constants in the text, not parameters: see app/floor/board.py.
+            t.c.status == literal_column(f"'{QueueStatus.NEW.value}'"),
+            t.c.kind == literal_column(f"'{TicketKind.QUEUE.value}'"),
         )
         .group_by(t.c.line_id)
     )
@@ -92,7 +98,7 @@ async def waiting_counts(
         return {row.line_id: int(row.n) for row in (await session.execute(stmt)).all()}
 
 
-def active_desk_statement(workspace_id: int, line_ids: Sequence[int], since: datetime) -> Any:
+def _active_desk_statement() -> Any:
     i = table_of(Interaction)
     stmt = (
         select(
@@ -103,13 +109,16 @@ def active_desk_statement(workspace_id: int, line_ids: Sequence[int], since: dat
             ).label("desks"),
         )
         .where(
-            i.c.workspace_id == workspace_id,
-            i.c.line_id.in_(list(line_ids)),
-            i.c.start >= since,
+            i.c.workspace_id == bindparam("workspace_id"),
+            KeysIn(i.c.line_id, "line_ids"),
+            i.c.start >= bindparam("since", type_=UTCDateTime()),
         )
         .group_by(i.c.line_id)
     )
     return stmt
+
+
+ACTIVE_DESKS = LoaderStatement(_active_desk_statement(), planned=True)
 
 
 async def active_desks(
@@ -117,9 +126,8 @@ async def active_desks(
 ) -> dict[int, int]:
     """line id -> desks that called one of its tickets since `since` (a call with no desk
     counts its clerk as one desk)."""
-    stmt = active_desk_statement(workspace_id, line_ids, since)
-    async with db.read_session() as session:
-        return {row.line_id: int(row.desks) for row in (await session.execute(stmt)).all()}
+    rows = await ACTIVE_DESKS.rows(db, period_params(workspace_id, line_ids, since))
+    return {row.line_id: int(row.desks) for row in rows}
 
 
 async def line_stats(

@@ -19,8 +19,9 @@ import pytest
 from sqlalchemy.dialects import postgresql
 
 from app.db.schema_setup import migrate
-from app.floor.measures import measure_statement
-from app.floor.stats import active_desk_statement, step_count_statement
+from app.floor.measures import MEASURES, period_params
+from app.floor.stats import ACTIVE_DESKS, STEP_COUNTS
+from app.loaders.statements import LoaderStatement
 from tests.conftest import _create_postgres_database, _drop_postgres_database
 
 TICKETS = 200_000
@@ -75,12 +76,17 @@ def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from _nodes(child)
 
 
-async def _explain(dsn: str, statement: Any) -> dict[str, Any]:
-    compiled = statement.compile(dialect=DIALECT, compile_kwargs={"render_postcompile": True})
-    args = [compiled.params[name] for name in compiled.positiontup]
+async def _explain(dsn: str, statement: LoaderStatement, params: dict[str, Any]) -> dict[str, Any]:
+    """The plan for these values, as the gateway runs the statement (planned=True: on a
+    connection that plans each execution for its values)."""
+    assert statement.planned
+    compiled = statement.compiled(DIALECT)
+    assert compiled is not None
     conn = await asyncpg.connect(dsn)
     try:
-        text = await conn.fetchval(f"EXPLAIN (FORMAT JSON, ANALYZE) {compiled.string}", *args)
+        await conn.execute("SET plan_cache_mode = force_custom_plan")
+        sql = f"EXPLAIN (FORMAT JSON, ANALYZE) {compiled.sql}"
+        text = await conn.fetchval(sql, *compiled.args(params))
     finally:
         await conn.close()
     return json.loads(text)[0]["Plan"]  # type: ignore[no-any-return]
@@ -89,16 +95,13 @@ async def _explain(dsn: str, statement: Any) -> dict[str, Any]:
 # The log's last 4.8 hours: 200 tickets, a thousandth of the table, as a day's 1,000 tickets
 # are of a million. That share is what the planner weighs against reading the whole table.
 LAST_DAY = START + timedelta(days=200) - timedelta(hours=4.8)
-STATEMENTS = {
-    "measures": lambda: measure_statement(1, [1, 2, 3, 4], LAST_DAY),
-    "counts": lambda: step_count_statement(1, [1, 2, 3, 4], LAST_DAY),
-    "desks": lambda: active_desk_statement(1, [1, 2, 3, 4], LAST_DAY),
-}
+STATEMENTS = {"measures": MEASURES, "counts": STEP_COUNTS, "desks": ACTIVE_DESKS}
 
 
 @pytest.mark.parametrize("name", sorted(STATEMENTS))
 def test_a_days_statistics_read_the_day_through_indexes(plans_dsn, name):
-    plan = asyncio.run(_explain(plans_dsn, STATEMENTS[name]()))
+    params = period_params(1, [1, 2, 3, 4], LAST_DAY)
+    plan = asyncio.run(_explain(plans_dsn, STATEMENTS[name], params))
     nodes = list(_nodes(plan))
     scans = {(n["Node Type"], n.get("Relation Name")) for n in nodes if "Relation Name" in n}
     sequential = {relation for kind, relation in scans if kind == "Seq Scan"}
