@@ -18,6 +18,7 @@ from app.config import Settings
 from app.db.engine import Database
 from app.gc_tuning import tune_gc_once
 from app.http import health, ingest, metrics
+from app.http.board import page as board_page
 from app.http.body_deadline import BodyDeadline
 from app.http.disconnects import CancelOnDisconnect
 from app.http.graphiql import assets as graphiql_assets
@@ -40,6 +41,7 @@ HTTP_ROUTES: list[BaseRoute] = [
     *ingest.routes,
     *metrics.routes,
     *graphiql_assets.routes,
+    *board_page.routes,
 ]
 
 

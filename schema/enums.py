@@ -126,11 +126,16 @@ OriginSystem = _mirror(
 Role = _mirror(
     domain.Role,
     "Role",
-    "What an API key may do; each role may do everything the ones before it may.",
+    "What an API key may do; each of READ, AGENT, ADMIN may do everything the ones before it "
+    "may. DISPLAY stands apart.",
     {
         "READ": "Read tickets, people and events; subscribe.",
         "AGENT": "Also run the ticket mutations and read raw vendor payloads.",
         "ADMIN": "Also create lines, users and teams, and manage API keys.",
+        "DISPLAY": (
+            "A TV board's key: reads only queueBoard and subscribes only to "
+            "queueBoardChanged, for the key's lines; everything else is FORBIDDEN."
+        ),
     },
 )
 TicketEventType = _mirror(

@@ -24,6 +24,7 @@ from schema.masking import GatewaySchema, MaskUnexpectedErrors
 from schema.mutations import MUTATIONS
 from schema.mutations.api_keys import ApiKeyQueries
 from schema.mutations.webhooks import WebhookQueries
+from schema.queries.board import BoardQueries
 from schema.queries.directory import DirectoryQueries
 from schema.queries.events import EventQueries
 from schema.queries.node import NodeQueries
@@ -41,6 +42,7 @@ from schema.types.workspace import Workspace
 
 QUERIES: list[type] = [
     TicketQueries, NodeQueries, DirectoryQueries, EventQueries, ApiKeyQueries, WebhookQueries,
+    BoardQueries,
 ]  # fmt: skip
 
 # Implementations of Node/Ticket reachable only through an interface must be listed.

@@ -88,3 +88,19 @@ def test_import_reads_stdin_and_prints_a_summary(db_path):
     summary = json.loads(result.stdout)
     assert summary["created"] == 1
     assert summary["rejected"] == [{"line": 2, "field": "status", "reason": "Unknown status."}]
+
+
+def test_display_keys_from_the_command_line_name_their_lines(db_path):
+    ticketgw("workspace", "create", "--name", "Clinic", "--slug", "clinic", db=db_path)
+    line = json.loads(
+        ticketgw("line", "create", "--workspace", "clinic", "--name", "Lobby", db=db_path).stdout
+    )
+    made = ticketgw(
+        "keys", "create", "--workspace", "clinic", "--role", "display",
+        "--line-id", str(line["id"]), db=db_path,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    shown = json.loads(made.stdout)
+    assert (shown["role"], shown["lineIds"]) == ("DISPLAY", [line["id"]])
+    refused = ticketgw("keys", "create", "--workspace", "clinic", "--role", "display", db=db_path)
+    assert refused.returncode != 0 and "lines" in refused.stderr

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 from sqlmodel import col
 
 from app.access.live_keys import forget_everywhere
-from app.db import ApiKey, User, WebhookSecret, Workspace
+from app.db import ApiKey, Line, User, WebhookSecret, Workspace
 from app.db.engine import Database
 from app.db.types import utcnow
 from app.domain.enums import Role
@@ -56,7 +56,17 @@ async def create_workspace(
     return NewWorkspace(workspace, admin, key)
 
 
-def _key_row(workspace_id: int, user_id: int, role: Role, key: str, name: str) -> ApiKey:
+MAX_DISPLAY_LINES = 50
+
+
+def _key_row(
+    workspace_id: int,
+    user_id: int,
+    role: Role,
+    key: str,
+    name: str,
+    line_ids: list[int] | None = None,
+) -> ApiKey:
     return ApiKey(
         workspace_id=workspace_id,
         user_id=user_id,
@@ -64,19 +74,48 @@ def _key_row(workspace_id: int, user_id: int, role: Role, key: str, name: str) -
         name=name,
         prefix=key[:12],
         key_hash=hash_api_key(key),
+        line_ids=line_ids,
     )
 
 
+def _check_display_lines(role: Role, line_ids: list[int] | None) -> list[int] | None:
+    """A DISPLAY key names 1..50 lines; no other role takes any (it sees every line)."""
+    if role is not Role.DISPLAY:
+        if line_ids:
+            raise validation("Only DISPLAY keys are limited to lines.", "lineIds")
+        return None
+    unique = sorted(set(line_ids or ()))
+    if not unique:
+        raise validation("A DISPLAY key needs the lines its board shows.", "lineIds")
+    if len(unique) > MAX_DISPLAY_LINES:
+        raise validation(f"A DISPLAY key shows at most {MAX_DISPLAY_LINES} lines.", "lineIds")
+    return unique
+
+
 async def create_api_key(
-    db: Database, *, workspace_id: int, user_id: int, role: Role, name: str = ""
+    db: Database,
+    *,
+    workspace_id: int,
+    user_id: int,
+    role: Role,
+    name: str = "",
+    line_ids: list[int] | None = None,
 ) -> tuple[ApiKey, str]:
     """Returns the row and the key in clear: the only time the key is ever seen."""
+    lines = _check_display_lines(role, line_ids)
     async with db.transaction() as session:
         user = await session.get(User, user_id)
         if user is None or user.workspace_id != workspace_id:
             raise DomainError(ErrorCode.NOT_FOUND, "User not found.", "userId")
+        if lines is not None:
+            stmt = select(col(Line.id)).where(
+                col(Line.workspace_id) == workspace_id,
+                col(Line.id).in_(lines),
+            )
+            if len(set((await session.execute(stmt)).scalars())) != len(lines):
+                raise DomainError(ErrorCode.NOT_FOUND, "Line not found.", "lineIds")
         key = generate_api_key()
-        row = _key_row(workspace_id, user_id, role, key, name)
+        row = _key_row(workspace_id, user_id, role, key, name, lines)
         session.add(row)
     return row, key
 
@@ -111,7 +150,7 @@ async def rotate_api_key(db: Database, *, workspace_id: int, key_id: int) -> tup
             raise DomainError(ErrorCode.CONFLICT, "This API key is revoked already.", "id")
         old.revoked_at = utcnow()
         key = generate_api_key()
-        row = _key_row(workspace_id, old.user_id, Role(old.role), key, old.name)
+        row = _key_row(workspace_id, old.user_id, Role(old.role), key, old.name, old.line_ids)
         session.add(row)
     forget_everywhere(key_id)
     return row, key
@@ -120,7 +159,13 @@ async def rotate_api_key(db: Database, *, workspace_id: int, key_id: int) -> tup
 # Built once and run as the loaders run theirs (compiled once, on the driver connection): the
 # lookup runs on every request that carries a key.
 _LIVE_KEY = LoaderStatement(
-    select(col(ApiKey.id), col(ApiKey.workspace_id), col(ApiKey.user_id), col(ApiKey.role)).where(
+    select(
+        col(ApiKey.id),
+        col(ApiKey.workspace_id),
+        col(ApiKey.user_id),
+        col(ApiKey.role),
+        col(ApiKey.line_ids),
+    ).where(
         col(ApiKey.key_hash) == bindparam("key_hash"),
         col(ApiKey.revoked_at).is_(None),
     )
@@ -138,8 +183,14 @@ async def principal_of_key_hash(db: Database, key_hash: str) -> Principal | None
     if not rows:
         return None
     row = rows[0]
+    role = Role(row.role)
+    line_ids = tuple(int(i) for i in row.line_ids or ()) if role is Role.DISPLAY else None
     return Principal(
-        workspace_id=row.workspace_id, user_id=row.user_id, role=Role(row.role), key_id=row.id
+        workspace_id=row.workspace_id,
+        user_id=row.user_id,
+        role=role,
+        key_id=row.id,
+        line_ids=line_ids,
     )
 
 

@@ -293,12 +293,14 @@ def cmd_keys_create(args: argparse.Namespace) -> None:
             user_id=user_id,
             role=Role(args.role.upper()),
             name=args.name,
+            line_ids=args.line_id or None,
         )
 
     row, key = _run(_with_env(_settings(args), work))
-    _print_json(
-        {"id": row.id, "name": row.name, "role": row.role, "userId": row.user_id, "apiKey": key}
-    )
+    shown = {"id": row.id, "name": row.name, "role": row.role, "userId": row.user_id}
+    if row.line_ids is not None:
+        shown["lineIds"] = row.line_ids
+    _print_json({**shown, "apiKey": key})
 
 
 def cmd_keys_list(args: argparse.Namespace) -> None:
@@ -540,7 +542,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     k_create = keys.add_parser("create", parents=[common])
     k_create.add_argument("--workspace", required=True)
-    k_create.add_argument("--role", choices=["read", "agent", "admin"], default="agent")
+    k_create.add_argument("--role", choices=["read", "agent", "admin", "display"], default="agent")
+    k_create.add_argument(
+        "--line-id",
+        type=int,
+        action="append",
+        help="display keys: a line their board shows (repeat for several; needed for them)",
+    )
     k_create.add_argument("--user-id", type=int, help="defaults to the workspace's first admin")
     k_create.add_argument("--name", default="")
     k_create.set_defaults(func=cmd_keys_create)

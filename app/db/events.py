@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from app.db.types import JSONType, UTCDateTime, utcnow
@@ -12,7 +13,12 @@ class TicketEvent(SQLModel, table=True):
     __tablename__ = "ticket_event"
     # `seq` is per workspace and handed out under the workspace row lock, so it follows commit
     # order: a reader that has seen seq N has seen every event below N.
-    __table_args__ = (UniqueConstraint("workspace_id", "seq"),)
+    # ix_ticket_event_floor: line statistics (app/floor/stats.py) find a period's calls,
+    # services and no-shows by type and time, and their tickets, from the index alone.
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "seq"),
+        Index("ix_ticket_event_floor", "workspace_id", "type", "at", "ticket_id"),
+    )
 
     id: int = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")

@@ -131,6 +131,9 @@ class Message(SQLModel, table=True):
 class Interaction(SQLModel, table=True):
     """One service session: from a call to served / no-show / return / move."""
 
+    # Which desks served a line lately (app/floor/stats.py: active desks).
+    __table_args__ = (Index("ix_interaction_line_start", "workspace_id", "line_id", "start"),)
+
     id: int = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")
     ticket_id: int = Field(foreign_key="ticket.id", index=True)

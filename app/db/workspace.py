@@ -1,10 +1,11 @@
 """Tenants and their credentials: workspaces, API keys, webhook secrets."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from app.db.types import UTCDateTime, utcnow
+from app.db.types import JSONType, UTCDateTime, utcnow
 
 
 class Workspace(SQLModel, table=True):
@@ -33,6 +34,8 @@ class ApiKey(SQLModel, table=True):
     key_hash: str = Field(unique=True, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # DISPLAY keys only: the line ids (a JSON list) whose board the key may read.
+    line_ids: list[Any] | None = Field(default=None, sa_type=JSONType)
 
 
 class WebhookSecret(SQLModel, table=True):

@@ -65,8 +65,12 @@ class Role(StrEnum):
     READ = "READ"
     AGENT = "AGENT"
     ADMIN = "ADMIN"
+    # A TV board's key: reads only the queue board of its lines (app/floor), nothing else.
+    DISPLAY = "DISPLAY"
 
     def allows(self, needed: Role) -> bool:
+        if Role.DISPLAY in (self, needed):
+            return self is needed  # outside the ladder: no other role is implied by it
         order = [Role.READ, Role.AGENT, Role.ADMIN]
         return order.index(self) >= order.index(needed)
 

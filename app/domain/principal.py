@@ -17,6 +17,12 @@ class Principal:
     user_id: int
     role: Role
     key_id: int
+    # A DISPLAY key's lines: the only ones its board may show. None for every other role.
+    line_ids: tuple[int, ...] | None = None
+
+    @property
+    def is_display(self) -> bool:
+        return self.role is Role.DISPLAY
 
     def can(self, needed: Role) -> bool:
         return self.role.allows(needed)

@@ -14,9 +14,9 @@ class SharedData(dict[str, Any]):
 
     def __init__(self, data: dict[str, Any]) -> None:
         super().__init__(data)
-        self._json: str | None = None
+        self._json: str | bytes | None = None
 
     def encoded(self, encode: Callable[[Any], str | bytes]) -> str | bytes:
         if self._json is None:
-            self._json = encode(dict(self))  # type: ignore[assignment]
-        return self._json  # type: ignore[return-value]
+            self._json = encode(dict(self))
+        return self._json

@@ -6,6 +6,7 @@ that outlives its request would serve stale rows. May import: app.db, app.domain
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from app.db.engine import Database
@@ -41,6 +42,7 @@ _PER_TICKET = ("labels", "interactions", "extra")
 _WHOLE = ("messages", "history", "queue_position")
 
 L = TypeVar("L", bound=WorkspaceLoader[Any, Any])
+T = TypeVar("T")
 
 
 class _Loader(Generic[L]):
@@ -81,10 +83,18 @@ class Loaders:
     def __init__(self, db: Database, workspace_id: int, *, shared: bool = False) -> None:
         """`shared`: used by several concurrent consumers (see WorkspaceLoader.load)."""
         self.db, self.workspace_id, self.shared = db, workspace_id, shared
+        self._extras: dict[str, Any] = {}
 
     @classmethod
     def for_workspace(cls, db: Database, workspace_id: int, *, shared: bool = False) -> Loaders:
         return cls(db, workspace_id, shared=shared)
+
+    def upper(self, name: str, make: Callable[[], T]) -> T:
+        """Loaders of a package above this one (app/floor), made on first use and kept as
+        long as these: fresh for every request and every subscription event."""
+        if name not in self._extras:
+            self._extras[name] = make()
+        return self._extras[name]
 
     def built(self, name: str) -> WorkspaceLoader[Any, Any] | None:
         """The loader `name` if it has been used: one never built has nothing to clear."""
@@ -102,8 +112,10 @@ class Loaders:
         for name in _WHOLE:
             if (loader := self.built(name)) is not None:
                 loader.clear_all()
+        self._extras.clear()  # line rates and statistics read other tickets too
 
     def clear_all(self) -> None:
+        self._extras.clear()
         for value in list(self.__dict__.values()):
             if isinstance(value, WorkspaceLoader):
                 value.clear_all()

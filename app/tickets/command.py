@@ -59,7 +59,7 @@ async def get_row(
     `lock`: hold the row until COMMIT (FOR NO KEY UPDATE: inserts referencing it still pass),
     for rules that count on it staying put, such as the numbering of a line's tickets."""
     if lock and not uow.serial:
-        stmt = select(model).where(model.id == row_id).with_for_update(key_share=True)  # type: ignore[arg-type]
+        stmt = select(model).where(col(model.id) == row_id).with_for_update(key_share=True)
         row = (await uow.session.execute(stmt)).scalar_one_or_none()
     else:
         row = await uow.session.get(model, row_id)

@@ -19,7 +19,7 @@ from app.domain.errors import not_found, validation
 from schema import docs
 from schema.enums import Role
 from schema.ids import encode_id
-from schema.mutations.runner import pk, run_command
+from schema.mutations.runner import pk, pks, run_command
 from schema.permissions import ADMIN
 from schema.types.payloads import UserError
 
@@ -54,6 +54,9 @@ class ApiKey:
     revoked_at: datetime | None = strawberry.field(
         description="When it was revoked (UTC); null while the key works."
     )
+    line_ids: list[strawberry.ID] | None = strawberry.field(
+        description="DISPLAY keys: the lines (`Line.id`) their board may show; null otherwise."
+    )
 
     @classmethod
     def from_row(cls, row: ApiKeyRow) -> ApiKey:
@@ -65,6 +68,9 @@ class ApiKey:
             user_id=strawberry.ID(encode_id("User", row.user_id)),
             created_at=row.created_at,
             revoked_at=row.revoked_at,
+            line_ids=None
+            if row.line_ids is None
+            else [strawberry.ID(encode_id("Line", int(i))) for i in row.line_ids],
         )
 
 
@@ -87,6 +93,13 @@ class CreateApiKeyInput:
     )
     user_id: strawberry.ID | None = strawberry.field(
         default=None, description="The key's actor; defaults to the caller's user."
+    )
+    line_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description=(
+            "DISPLAY keys only, and needed for them: the lines (`Line.id`, 1 to 50) whose "
+            "board the key may show."
+        ),
     )
 
 
@@ -139,12 +152,16 @@ class ApiKeyMutations:
     ) -> ApiKeyPayload:
         async def create(env, me):
             user_id = pk(input.user_id, "User", "userId") or me.user_id
+            line_ids = None
+            if input.line_ids is not None:
+                line_ids = pks(input.line_ids, "Line", "lineIds")
             return await workspaces.create_api_key(
                 env.db,
                 workspace_id=me.workspace_id,
                 user_id=user_id,
                 role=DomainRole(input.role.value),
                 name=input.name,
+                line_ids=line_ids,
             )
 
         return _payload(*await run_command(info, create))

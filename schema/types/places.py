@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -12,6 +13,7 @@ from schema.executor import relations
 from schema.executor.relations import relation_field
 from schema.ids import encode_id
 from schema.types.node import Node, RowType
+from schema.types.queue_floor.stats import SINCE, LineStats, line_stats
 
 
 @strawberry.type(description="A physical place lines belong to (a Qminder location).")
@@ -42,6 +44,19 @@ class Line(RowType, Node):
     )
     def location(self, info: Info) -> Location | None:
         raise NotImplementedError  # a stub: relation_field resolves it
+
+    @strawberry.field(
+        description=(
+            "How the line did since a moment (default: today): counts, waits, service times "
+            "and desks, from its event log."
+        )
+    )
+    async def stats(
+        self,
+        info: Info,
+        since: Annotated[datetime | None, strawberry.argument(description=SINCE)] = None,
+    ) -> LineStats:
+        return await line_stats(info, self.id, since)
 
 
 @strawberry.type(description="A label (Qminder) or tag (Gorgias, Zaia).")

@@ -15,6 +15,7 @@ from schema.executor import relations
 from schema.executor.relations import relation_field
 from schema.types.people import User
 from schema.types.places import Line
+from schema.types.queue_floor.stats import TimeRange, ticket_estimate
 from schema.types.ticket import Ticket
 
 
@@ -110,3 +111,25 @@ class QueueTicket(Ticket):
         if self.status != DomainQueueStatus.NEW:
             return None
         return cast("int | None", info.context.loaders.queue_position.load(self.id))
+
+    @strawberry.field(
+        description=(
+            "When a waiting ticket is expected to be called (UTC): from its position and its "
+            "line's desk time per call over the last 2 hours and the desks that called in the "
+            "last 30 minutes (see the README, Queue floor). A ticket further back never gets an "
+            "earlier estimate. Null when not waiting, or while the line has fewer than 3 "
+            "finished calls in those 2 hours."
+        )
+    )
+    async def estimated_call_at(self, info: Info) -> datetime | None:
+        found = await ticket_estimate(info, self)
+        return found.call_at if found else None
+
+    @strawberry.field(
+        description=(
+            "An 80% range around `estimatedCallAt` (never before now); null when it is null."
+        )
+    )
+    async def estimated_call_range(self, info: Info) -> TimeRange | None:
+        found = await ticket_estimate(info, self)
+        return TimeRange(earliest=found.earliest, latest=found.latest) if found else None
