@@ -87,6 +87,9 @@ class Settings:
     # Seconds any one SQL statement of the gateway may run before it is stopped (TIMEOUT);
     # 0 = no limit. The CLI's own commands (import, migrate) run without one.
     statement_timeout: float = 5.0
+    # Seconds between due-timer scans (SLA warnings and breaches are recorded within about
+    # this long of their time); 0 turns the scan off in this process.
+    sla_scan_interval: float = 0.5
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

@@ -26,6 +26,7 @@ from app.http.outages import AnswerOutages
 from app.live.broker import create_broker
 from app.live.event_feed import EventFeed
 from app.observability.middleware import ObserveRequests
+from app.sla.scan import SlaScan
 from app.socket_guard import SocketGuard
 from app.tickets.maintenance import Maintenance
 from app.tickets.unit_of_work import ServiceEnv
@@ -60,9 +61,11 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
         feed = EventFeed(env, poll_interval=settings.poll_interval)
         guard = SocketGuard(db, interval=key_check_interval)
         maintenance = Maintenance(env, retention_days=settings.event_retention_days)
+        sla_scan = SlaScan(env, interval=settings.sla_scan_interval)
         await feed.start()
         await guard.start()
         maintenance.start()
+        sla_scan.start()
         app.state.env, app.state.settings = env, settings
         app.state.feed, app.state.socket_guard = feed, guard
         app.state.live_keys = LiveKeys(partial(principal_of_key_hash, db), ttl=key_check_interval)
@@ -75,6 +78,7 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
             # Subscriptions end (FeedClosed), then sockets still open close with 1012. Under
             # uvicorn they are usually closed already: it sends 1012 before the lifespan ends.
             await maintenance.stop()
+            await sla_scan.stop()
             await feed.stop("shutdown")
             await guard.stop()
             await broker.disconnect()

@@ -4,6 +4,7 @@ from app.db.events import TicketEvent
 from app.db.labels import Label, TicketLabel
 from app.db.lines import Line, Location
 from app.db.people import Contact, Team, User
+from app.db.sla import SlaCalendar, SlaPolicy, SlaTimer
 from app.db.ticket_counts import TicketCount
 from app.db.tickets import ExtraField, Interaction, Message, Ticket
 from app.db.workspace import ApiKey, IngestDelivery, WebhookSecret, Workspace
@@ -18,6 +19,9 @@ __all__ = [
     "Line",
     "Location",
     "Message",
+    "SlaCalendar",
+    "SlaPolicy",
+    "SlaTimer",
     "Team",
     "Ticket",
     "TicketCount",

@@ -8,6 +8,7 @@ entries for one date are several spans; `closed` entries give the date no spans)
 
 from __future__ import annotations
 
+import itertools
 import re
 import zoneinfo
 from collections.abc import Sequence
@@ -66,7 +67,7 @@ def _span(opens: str, closes: str, field: str) -> Span:
 def _check_no_overlap(spans: Sequence[Span], field: str) -> None:
     """Spans of one day never overlap (an overnight span may only be the day's last)."""
     ordered = sorted(spans)
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in itertools.pairwise(ordered):
         if earlier.overnight or later.opens < earlier.closes:
             raise validation("Spans of one day overlap.", field)
 
@@ -77,7 +78,9 @@ def check_timezone(name: str) -> zoneinfo.ZoneInfo:
             raise ValueError(name)
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        raise validation("Unknown time zone; use an IANA name such as Europe/Berlin.", "timezone")
+        raise validation(
+            "Unknown time zone; use an IANA name such as Europe/Berlin.", "timezone"
+        ) from None
 
 
 def build_calendar(

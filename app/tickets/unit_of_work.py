@@ -8,7 +8,7 @@ desks never call the same ticket, and a refused command rolls back with no event
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +28,7 @@ from app.observability import metrics
 
 # Columns that change with every write and say nothing about what the command did.
 _NOT_CHANGES = frozenset(
-    {"version", "updated_at", "raw_payload", "queue_key", "state", "vendor_digests"}
+    {"version", "updated_at", "raw_payload", "queue_key", "state", "vendor_digests", "sla_due_at"}
 )
 
 Snapshot = dict[str, Any]
@@ -56,12 +56,18 @@ class UnitOfWork:
         self.events: list[TicketEvent] = []
         self._seq = 0
         self.last_seq: int | None = None
+        # The tickets events were recorded for, by id (rows, or bulk-insert stand-ins).
+        self.tickets: dict[int, Any] = {}
+        # Whether the workspace has SLA policies (read with the lock, for FINISH_STEPS).
+        self.sla_active = False
 
     async def lock_workspace(self) -> None:
         stmt = (
-            select(Workspace.event_seq).where(Workspace.id == self.workspace_id).with_for_update()
+            select(Workspace.event_seq, Workspace.sla_active)
+            .where(Workspace.id == self.workspace_id)
+            .with_for_update()
         )
-        self._seq = (await self.session.execute(stmt)).scalar_one()
+        self._seq, self.sla_active = (await self.session.execute(stmt)).one()
 
     async def record(
         self,
@@ -93,6 +99,7 @@ class UnitOfWork:
                 new = getattr(ticket, name)
                 if name not in _NOT_CHANGES and old != new:
                     diff[name] = [_jsonable(old), _jsonable(new)]
+        self.tickets[ticket.id] = ticket  # type: ignore[index]
         self._seq += 1
         event = TicketEvent(
             workspace_id=self.workspace_id,
@@ -111,6 +118,8 @@ class UnitOfWork:
         return event
 
     async def finish(self) -> None:
+        for step in FINISH_STEPS:
+            await step(self)
         if not self.events:
             return
         # One executemany: the ORM would insert event rows one statement at a time.
@@ -121,6 +130,13 @@ class UnitOfWork:
         )
         await self.session.flush()
         self.last_seq = self._seq
+
+
+# Steps every unit of work runs last, in its transaction, before its events are written; they
+# may record more events. Packages above this one register theirs when imported (app.sla keeps
+# its timers so: every command, ingest included, passes here).
+FinishStep = Callable[[UnitOfWork], Awaitable[None]]
+FINISH_STEPS: list[FinishStep] = []
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,35 @@
+"""Calendars by id, parsed once per distinct content (rows are never edited in place)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db import SlaCalendar
+from app.sla.calendar import Calendar
+from app.sla.calendar_input import from_json
+
+
+@lru_cache(maxsize=256)
+def _parsed(timezone: str, hours: str, special: str) -> Calendar:
+    return from_json(timezone, json.loads(hours), json.loads(special))
+
+
+def calendar_of(row: SlaCalendar) -> Calendar:
+    return _parsed(
+        row.timezone,
+        json.dumps(row.weekly_hours, sort_keys=True),
+        json.dumps(row.exceptions, sort_keys=True),
+    )
+
+
+async def load_calendars(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, Calendar]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    stmt = select(SlaCalendar).where(SlaCalendar.id.in_(wanted))  # type: ignore[union-attr]
+    return {row.id: calendar_of(row) for row in (await session.execute(stmt)).scalars()}  # type: ignore[misc]
