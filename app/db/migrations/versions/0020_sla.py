@@ -95,25 +95,23 @@ def upgrade() -> None:
     # NEVER_DUE (app/db/sla.py) as each dialect stores it: SQLite keeps naive UTC text.
     postgres = op.get_bind().dialect.name == "postgresql"
     never = "'9998-12-31 00:00:00+00'" if postgres else "'9998-12-31 00:00:00.000000'"
-    with op.batch_alter_table("ticket", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("sla_due_at", _TIME, nullable=False, server_default=sa.text(never))
-        )
-        batch_op.create_index(
-            "ix_ticket_ws_sla_due", ["workspace_id", "sla_due_at", "id"], unique=False
-        )
-    with op.batch_alter_table("workspace", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("sla_active", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # Plain ALTER TABLE, never batch mode: on SQLite a batch copies the table and would drop
+    # the ticket triggers (counts, search) of 0017.
+    op.add_column(
+        "ticket", sa.Column("sla_due_at", _TIME, nullable=False, server_default=sa.text(never))
+    )
+    op.create_index("ix_ticket_ws_sla_due", "ticket", ["workspace_id", "sla_due_at", "id"])
+    op.add_column(
+        "workspace",
+        sa.Column("sla_active", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("workspace", schema=None) as batch_op:
-        batch_op.drop_column("sla_active")
-    with op.batch_alter_table("ticket", schema=None) as batch_op:
-        batch_op.drop_index("ix_ticket_ws_sla_due")
-        batch_op.drop_column("sla_due_at")
+    # ALTER TABLE .. DROP COLUMN on both (SQLite 3.35+), keeping the ticket triggers.
+    op.execute("ALTER TABLE workspace DROP COLUMN sla_active")
+    op.drop_index("ix_ticket_ws_sla_due", table_name="ticket")
+    op.execute("ALTER TABLE ticket DROP COLUMN sla_due_at")
     op.drop_index("ix_sla_timer_ticket_status", table_name="sla_timer")
     op.drop_index("ix_sla_timer_next", table_name="sla_timer")
     op.drop_table("sla_timer")
