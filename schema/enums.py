@@ -157,6 +157,11 @@ TicketEventType = _mirror(
         "EXTRA_SET": "An extra field was set.",
         "MESSAGE_ADDED": "A message was added.",
         "IMPORTED": "Arrived from a vendor in a state this log had not seen it reach.",
+        "SLA_WARNING": "An SLA timer is about to run out (the policy's warnBeforeSeconds "
+        'ahead); `changes.sla` says which: {"metric", "policyId", "cycle", "dueAt"}. Once '
+        "per timer and cycle.",
+        "SLA_BREACHED": "An SLA timer ran out; `changes.sla` as for SLA_WARNING. Once per "
+        "timer and cycle.",
         "SNAPSHOT": "Not stored: the current state of a ticket, sent first by "
         "ticketStatusChanged(initial: true).",
     },

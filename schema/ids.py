@@ -29,6 +29,8 @@ NODE_TYPES = frozenset(
         "Message",
         "TicketEvent",
         "Workspace",
+        "BusinessCalendar",
+        "SlaPolicy",
     }
 )
 

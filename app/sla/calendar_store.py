@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,12 +20,13 @@ def _parsed(timezone: str, hours: str, special: str) -> Calendar:
     return from_json(timezone, json.loads(hours), json.loads(special))
 
 
+def parsed_definition(timezone: str, hours: list[Any], special: list[Any]) -> Calendar:
+    """The Calendar of a stored definition (parsed once per distinct content)."""
+    return _parsed(timezone, json.dumps(hours, sort_keys=True), json.dumps(special, sort_keys=True))
+
+
 def calendar_of(row: SlaCalendar) -> Calendar:
-    return _parsed(
-        row.timezone,
-        json.dumps(row.weekly_hours, sort_keys=True),
-        json.dumps(row.exceptions, sort_keys=True),
-    )
+    return parsed_definition(row.timezone, row.weekly_hours, row.exceptions)
 
 
 async def load_calendars(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, Calendar]:

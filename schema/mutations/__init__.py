@@ -23,6 +23,7 @@ from schema.mutations.helpdesk_flags import HelpdeskFlagMutations
 from schema.mutations.queue import QueueMutations
 from schema.mutations.queue_desk import QueueDeskMutations
 from schema.mutations.setup import SetupMutations
+from schema.mutations.sla import SlaMutations
 from schema.mutations.ticket_common import TicketCommonMutations
 
 MUTATIONS: list[type] = [
@@ -33,4 +34,5 @@ MUTATIONS: list[type] = [
     TicketCommonMutations,
     SetupMutations,
     ApiKeyMutations,
+    SlaMutations,
 ]

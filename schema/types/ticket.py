@@ -25,6 +25,7 @@ from schema.types.messages import MessageConnection
 from schema.types.node import Node, ticket_type_name
 from schema.types.people import Contact, Team, User
 from schema.types.places import Label
+from schema.types.sla import SlaTimer
 from schema.types.work import ExtraField, Interaction
 
 if TYPE_CHECKING:
@@ -177,6 +178,13 @@ class Ticket(Node):
         description="Extra fields (Qminder) and external info, by title; empty when none.",
     )
     def extra(self, info: Info) -> list[ExtraField]: ...
+
+    @strawberry.field(
+        description="The ticket's SLA timers (first response, resolution, wait), counted in "
+        "its policy's business hours; empty when no policy matched it at creation."
+    )
+    async def sla(self, info: Info) -> list[SlaTimer]:
+        return await info.context.loaders.sla_timers.load(self.id)  # type: ignore[attr-defined, no-any-return]
 
     @strawberry.field(description="Where the ticket came from, and the vendor's own view of it.")
     def origin(self) -> TicketOrigin:

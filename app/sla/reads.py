@@ -1,0 +1,40 @@
+"""What Ticket.sla shows of a timer row read by the loaders: its calendar, time left now."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from app.db import SlaCalendar, SlaPolicy
+from app.db.engine import Database
+from app.sla import timers
+from app.sla.calendar import Calendar
+from app.sla.calendar_store import parsed_definition
+from app.sla.policies import policies_in_order
+
+
+def calendar_of_timer(row: Any) -> Calendar | None:
+    """The calendar of a SlaTimersByTicketIdLoader row (None: 24/7)."""
+    if row.calendar_id is None or row.calendar_timezone is None:
+        return None
+    return parsed_definition(
+        row.calendar_timezone, row.calendar_weekly_hours, row.calendar_exceptions
+    )
+
+
+def remaining_seconds(row: Any, now: datetime) -> int:
+    return timers.remaining_seconds(row, calendar_of_timer(row), now)  # type: ignore[arg-type]
+
+
+async def list_calendars(db: Database, workspace_id: int) -> list[SlaCalendar]:
+    async with db.read_session() as session:
+        stmt = select(SlaCalendar).where(SlaCalendar.workspace_id == workspace_id)
+        return list((await session.execute(stmt.order_by(SlaCalendar.name))).scalars())
+
+
+async def list_policies(db: Database, workspace_id: int) -> list[SlaPolicy]:
+    """In the order they are tried."""
+    async with db.read_session() as session:
+        return await policies_in_order(session, workspace_id)
