@@ -66,7 +66,9 @@ class SlaTimer(SQLModel, table=True):
         UniqueConstraint("ticket_id", "metric"),
         # The due-timer scan: timers with a warning or breach to announce, soonest first.
         Index("ix_sla_timer_next", "next_at"),
-        Index("ix_sla_timer_ticket_status", "ticket_id", "status"),
+        # slaStatuses: a rare status (BREACHED) is found from here, a common one is checked
+        # per ticket through the (ticket_id, metric) key.
+        Index("ix_sla_timer_ws_status", "workspace_id", "status", "ticket_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -179,9 +179,15 @@ def conditions(shape: Shape) -> list[ColumnElement[bool]]:
     if "label_names" in shape.lists:  # by the labels' ids (see bind_filter)
         tl = _ticket_label
         where.append(exists().where(tl.c.ticket_id == t.c.id, KeysIn(tl.c.label_id, "label_ids")))
-    if "sla_statuses" in shape.lists:  # through ix_sla_timer_ticket_status, per ticket
+    if "sla_statuses" in shape.lists:  # ix_sla_timer_ws_status, or per ticket by its key
         st = _sla_timer
-        where.append(exists().where(st.c.ticket_id == t.c.id, KeysIn(st.c.status, "sla_statuses")))
+        where.append(
+            exists().where(
+                st.c.workspace_id == bindparam("workspace_id"),
+                st.c.ticket_id == t.c.id,
+                KeysIn(st.c.status, "sla_statuses"),
+            )
+        )
     if shape.search:
         where.append(TicketSearch(t.c.id, "search"))
     if shape.created_after:

@@ -90,7 +90,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_sla_timer_next", "sla_timer", ["next_at"], unique=False)
     op.create_index(
-        "ix_sla_timer_ticket_status", "sla_timer", ["ticket_id", "status"], unique=False
+        "ix_sla_timer_ws_status", "sla_timer", ["workspace_id", "status", "ticket_id"]
     )
     # NEVER_DUE (app/db/sla.py) as each dialect stores it: SQLite keeps naive UTC text.
     postgres = op.get_bind().dialect.name == "postgresql"
@@ -112,7 +112,7 @@ def downgrade() -> None:
     op.execute("ALTER TABLE workspace DROP COLUMN sla_active")
     op.drop_index("ix_ticket_ws_sla_due", table_name="ticket")
     op.execute("ALTER TABLE ticket DROP COLUMN sla_due_at")
-    op.drop_index("ix_sla_timer_ticket_status", table_name="sla_timer")
+    op.drop_index("ix_sla_timer_ws_status", table_name="sla_timer")
     op.drop_index("ix_sla_timer_next", table_name="sla_timer")
     op.drop_table("sla_timer")
     op.drop_table("sla_policy")
