@@ -14,7 +14,9 @@ pytestmark = pytest.mark.anyio
 CREATE_CALENDAR = """
 mutation Cal($input: CreateBusinessCalendarInput!) {
   createBusinessCalendar(input: $input) {
-    calendar { id name timezone weeklyHours { day opens closes } exceptions { date closed opens closes } }
+    calendar {
+      id name timezone weeklyHours { day opens closes } exceptions { date closed opens closes }
+    }
     errors { code field }
   }
 }"""
