@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.db import SlaCalendar
 from app.sla.calendar import Calendar
@@ -33,5 +34,6 @@ async def load_calendars(session: AsyncSession, ids: Iterable[int | None]) -> di
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    stmt = select(SlaCalendar).where(SlaCalendar.id.in_(wanted))  # type: ignore[union-attr]
-    return {row.id: calendar_of(row) for row in (await session.execute(stmt)).scalars()}  # type: ignore[misc]
+    stmt = select(SlaCalendar).where(col(SlaCalendar.id).in_(wanted))
+    rows = (await session.execute(stmt)).scalars()
+    return {row.id: calendar_of(row) for row in rows if row.id is not None}

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import col
 
 from app.db import Label, Message, SlaPolicy, SlaTimer, Ticket, TicketLabel
 from app.db.sla import NEVER_DUE
@@ -100,13 +101,13 @@ async def _first_replies(uow: UnitOfWork, ticket_ids: list[int]) -> dict[int, da
     if not ticket_ids:
         return {}
     stmt = (
-        select(Message.ticket_id, func.min(Message.created_at))
+        select(col(Message.ticket_id), func.min(col(Message.created_at)))
         .where(
-            Message.ticket_id.in_(ticket_ids),  # type: ignore[attr-defined]
-            Message.direction == MessageDirection.OUTGOING.value,
-            Message.public.is_(True),  # type: ignore[attr-defined]
+            col(Message.ticket_id).in_(ticket_ids),
+            col(Message.direction) == MessageDirection.OUTGOING.value,
+            col(Message.public).is_(True),
         )
-        .group_by(Message.ticket_id)
+        .group_by(col(Message.ticket_id))
     )
     return {tid: at for tid, at in (await uow.session.execute(stmt)).all()}
 
@@ -115,9 +116,9 @@ async def _labels(uow: UnitOfWork, ticket_ids: list[int]) -> dict[int, set[str]]
     found: dict[int, set[str]] = defaultdict(set)
     if ticket_ids:
         stmt = (
-            select(TicketLabel.ticket_id, Label.name)
-            .join(Label, Label.id == TicketLabel.label_id)
-            .where(TicketLabel.ticket_id.in_(ticket_ids))  # type: ignore[attr-defined]
+            select(col(TicketLabel.ticket_id), col(Label.name))
+            .join(Label, col(Label.id) == col(TicketLabel.label_id))
+            .where(col(TicketLabel.ticket_id).in_(ticket_ids))
         )
         for tid, name in (await uow.session.execute(stmt)).all():
             found[tid].add(name)
@@ -141,7 +142,7 @@ async def maintain_timers(uow: UnitOfWork) -> None:
     await session.flush()  # messages and labels added by the command
     ids = sorted(touched)
     by_ticket: dict[int, list[SlaTimer]] = defaultdict(list)
-    stmt = select(SlaTimer).where(SlaTimer.ticket_id.in_(ids))  # type: ignore[attr-defined]
+    stmt = select(SlaTimer).where(col(SlaTimer.ticket_id).in_(ids))
     for timer in (await session.execute(stmt)).scalars():
         by_ticket[timer.ticket_id].append(timer)
     fresh = [tid for tid in ids if tid in created and not by_ticket.get(tid)]
@@ -182,8 +183,8 @@ async def maintain_timers(uow: UnitOfWork) -> None:
         if getattr(ticket, "sla_due_at", None) != due_at:
             due_updates.append({"ticket_id": tid, "due_at": due_at})
         session.add_all(group)
-    for said in announcements:
-        await record_announcement(uow, uow.tickets[said.ticket_id], said)
+    for announcement in announcements:
+        await record_announcement(uow, uow.tickets[announcement.ticket_id], announcement)
     if due_updates:
         await set_due_times(uow, due_updates)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.db import SlaPolicy
 
@@ -53,7 +54,7 @@ def first_match(policies: Iterable[SlaPolicy], ticket: TicketTraits) -> SlaPolic
 async def policies_in_order(session: AsyncSession, workspace_id: int) -> list[SlaPolicy]:
     stmt = (
         select(SlaPolicy)
-        .where(SlaPolicy.workspace_id == workspace_id)
-        .order_by(SlaPolicy.priority.desc(), SlaPolicy.id)  # type: ignore[attr-defined]
+        .where(col(SlaPolicy.workspace_id) == workspace_id)
+        .order_by(col(SlaPolicy.priority).desc(), col(SlaPolicy.id))
     )
     return list((await session.execute(stmt)).scalars())

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.db import SlaCalendar, SlaPolicy
 from app.db.engine import Database
@@ -30,8 +31,8 @@ def remaining_seconds(row: Any, now: datetime) -> int:
 
 async def list_calendars(db: Database, workspace_id: int) -> list[SlaCalendar]:
     async with db.read_session() as session:
-        stmt = select(SlaCalendar).where(SlaCalendar.workspace_id == workspace_id)
-        return list((await session.execute(stmt.order_by(SlaCalendar.name))).scalars())
+        stmt = select(SlaCalendar).where(col(SlaCalendar.workspace_id) == workspace_id)
+        return list((await session.execute(stmt.order_by(col(SlaCalendar.name)))).scalars())
 
 
 async def list_policies(db: Database, workspace_id: int) -> list[SlaPolicy]:

@@ -15,6 +15,7 @@ import logging
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.background import finish, log_failed_step, sleep_unless_stopped
 from app.db import SlaTimer, Ticket
@@ -29,13 +30,9 @@ BATCH = 500  # timers per transaction: a burst coming due at once is written in 
 
 
 async def _due_workspaces(env: ServiceEnv, now: datetime, workspace_id: int | None) -> list[int]:
-    stmt = (
-        select(SlaTimer.workspace_id)
-        .where(SlaTimer.next_at <= now)  # type: ignore[operator]
-        .distinct()
-    )
+    stmt = select(col(SlaTimer.workspace_id)).where(col(SlaTimer.next_at) <= now).distinct()
     if workspace_id is not None:
-        stmt = stmt.where(SlaTimer.workspace_id == workspace_id)
+        stmt = stmt.where(col(SlaTimer.workspace_id) == workspace_id)
     async with env.db.read_session() as session:
         return list((await session.execute(stmt)).scalars())
 
@@ -46,8 +43,8 @@ async def announce_workspace(env: ServiceEnv, workspace_id: int, now: datetime) 
         uow.now = now
         stmt = (
             select(SlaTimer)
-            .where(SlaTimer.workspace_id == workspace_id, SlaTimer.next_at <= now)  # type: ignore[operator]
-            .order_by(SlaTimer.next_at, SlaTimer.id)
+            .where(col(SlaTimer.workspace_id) == workspace_id, col(SlaTimer.next_at) <= now)
+            .order_by(col(SlaTimer.next_at), col(SlaTimer.id))
             .limit(BATCH)
         )
         due = list((await uow.session.execute(stmt)).scalars())
@@ -57,7 +54,7 @@ async def announce_workspace(env: ServiceEnv, workspace_id: int, now: datetime) 
         tickets = {
             t.id: t
             for t in (
-                await uow.session.execute(select(Ticket).where(Ticket.id.in_(ids)))  # type: ignore[union-attr]
+                await uow.session.execute(select(Ticket).where(col(Ticket.id).in_(ids)))
             ).scalars()
         }
         recorded = 0

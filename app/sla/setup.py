@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, update
+from sqlmodel import col
 
 from app.db import Line, SlaCalendar, SlaPolicy, Team, Workspace
 from app.domain.enums import TicketKind
@@ -25,8 +26,8 @@ MAX_CONDITION_ITEMS = 100
 
 
 async def _taken(uow: UnitOfWork, model: type[SlaCalendar] | type[SlaPolicy], name: str) -> bool:
-    stmt = select(model.id).where(
-        model.workspace_id == uow.workspace_id, func.lower(model.name) == name.lower()
+    stmt = select(col(model.id)).where(
+        col(model.workspace_id) == uow.workspace_id, func.lower(col(model.name)) == name.lower()
     )
     return (await uow.session.execute(stmt.limit(1))).first() is not None
 
@@ -118,8 +119,8 @@ async def _check_rows(
     if not ids:
         return
     stmt = select(func.count()).where(
-        model.workspace_id == uow.workspace_id, model.id.in_(set(ids))
-    )  # type: ignore[union-attr]
+        col(model.workspace_id) == uow.workspace_id, col(model.id).in_(set(ids))
+    )
     if (await uow.session.execute(stmt)).scalar_one() != len(set(ids)):
         raise not_found(model.__name__, field)
 
@@ -155,7 +156,7 @@ async def create_policy(env: ServiceEnv, principal: Principal, policy: PolicyInp
         )
         uow.session.add(row)
         await uow.session.execute(
-            update(Workspace).where(Workspace.id == uow.workspace_id).values(sla_active=True)
+            update(Workspace).where(col(Workspace.id) == uow.workspace_id).values(sla_active=True)
         )
         await uow.session.flush()
         return row

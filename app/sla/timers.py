@@ -127,7 +127,7 @@ def start(
 def due(timer: SlaTimer, now: datetime) -> list[Announcement]:
     """Mark the warning and breach that are due by `now` and not yet announced; returns them,
     warning first. A breach makes the status BREACHED (running or not)."""
-    found = []
+    found: list[Announcement] = []
     if timer.running_since is None:
         return found
     if not timer.warning_sent and timer.warn_at is not None and timer.warn_at <= now:

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.db import Ticket, TicketEvent, Workspace
 from app.db.engine import Database
@@ -63,8 +64,8 @@ class UnitOfWork:
 
     async def lock_workspace(self) -> None:
         stmt = (
-            select(Workspace.event_seq, Workspace.sla_active)
-            .where(Workspace.id == self.workspace_id)
+            select(col(Workspace.event_seq), col(Workspace.sla_active))
+            .where(col(Workspace.id) == self.workspace_id)
             .with_for_update()
         )
         self._seq, self.sla_active = (await self.session.execute(stmt)).one()

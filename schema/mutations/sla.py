@@ -114,6 +114,11 @@ class SlaPolicyPayload:
     )
 
 
+def _hours(hours: BusinessHoursInput) -> HoursInput:
+    day: int = hours.day.value  # type: ignore[assignment]  # Weekday's values are ints
+    return HoursInput(day, hours.opens, hours.closes)
+
+
 def _policy_input(input: CreateSlaPolicyInput) -> setup.PolicyInput:
     return setup.PolicyInput(
         name=input.name,
@@ -148,9 +153,7 @@ class SlaMutations:
                 me,
                 name=input.name,
                 timezone=input.timezone,
-                weekly_hours=[
-                    HoursInput(h.day.value, h.opens, h.closes) for h in input.weekly_hours
-                ],
+                weekly_hours=[_hours(h) for h in input.weekly_hours],
                 exceptions=[
                     ExceptionInput(e.date, e.closed, e.opens, e.closes) for e in input.exceptions
                 ],

@@ -164,7 +164,8 @@ class SlaPolicy(RowType, Node):
         calendar_id = self.calendar_id  # type: ignore[attr-defined]
         if calendar_id is None:
             return None
-        return await info.context.loaders.sla_calendar.load(calendar_id)  # type: ignore[no-any-return]
+        # A loader row, read by name as a BusinessCalendar (RowType).
+        return await info.context.loaders.sla_calendar.load(calendar_id)  # type: ignore[return-value]
 
 
 @strawberry.type(description="One SLA clock of a ticket, counted in business time.")
@@ -200,4 +201,6 @@ class SlaTimer(RowType):
 
     @strawberry.field(description="The policy that started it.")
     async def policy(self, info: Info) -> SlaPolicy:
-        return await info.context.loaders.sla_policy.load(self.policy_id)  # type: ignore[attr-defined, no-any-return]
+        # A loader row, read by name as a SlaPolicy (RowType).
+        policy_id = self.policy_id  # type: ignore[attr-defined]  # a column of the row
+        return await info.context.loaders.sla_policy.load(policy_id)  # type: ignore[return-value]

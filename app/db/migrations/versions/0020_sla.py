@@ -89,9 +89,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("ticket_id", "metric"),
     )
     op.create_index("ix_sla_timer_next", "sla_timer", ["next_at"], unique=False)
-    op.create_index(
-        "ix_sla_timer_ws_status", "sla_timer", ["workspace_id", "status", "ticket_id"]
-    )
+    op.create_index("ix_sla_timer_ws_status", "sla_timer", ["workspace_id", "status", "ticket_id"])
     # NEVER_DUE (app/db/sla.py) as each dialect stores it: SQLite keeps naive UTC text.
     postgres = op.get_bind().dialect.name == "postgresql"
     never = "'9998-12-31 00:00:00+00'" if postgres else "'9998-12-31 00:00:00.000000'"
