@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Text, bindparam, cast, select
 
 from app.db import SlaCalendar, SlaPolicy, SlaTimer
 from app.loaders.base import table_of
@@ -23,8 +23,10 @@ class SlaTimersByTicketIdLoader(_ListByTicketIdLoader):
         select(
             _timer,
             _calendar.c.timezone.label("calendar_timezone"),
-            _calendar.c.weekly_hours.label("calendar_weekly_hours"),
-            _calendar.c.exceptions.label("calendar_exceptions"),
+            # As text: decoded only the first time this process sees the calendar.
+            cast(_calendar.c.weekly_hours, Text).label("calendar_weekly_hours"),
+            cast(_calendar.c.exceptions, Text).label("calendar_exceptions"),
+            _calendar.c.created_at.label("calendar_created_at"),
         )
         .outerjoin(_calendar, _calendar.c.id == _timer.c.calendar_id)
         .where(

@@ -15,6 +15,7 @@ All instants in and out are timezone-aware; arithmetic is exact (timedelta, micr
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -39,12 +40,14 @@ class Span:
         return self.closes <= self.opens
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Calendar:
     timezone: ZoneInfo
     # Spans by weekday, Monday first (date.weekday()).
     weekly: tuple[tuple[Span, ...], ...]
     exceptions: Mapping[date, tuple[Span, ...]] = field(default_factory=dict)
+    # Filled as arithmetic reaches each block (calendars never change).
+    memo: Memo = field(default_factory=lambda: Memo(), compare=False, repr=False)
 
     def spans_on(self, day: date) -> tuple[Span, ...]:
         found = self.exceptions.get(day)
@@ -87,45 +90,156 @@ def day_intervals(calendar: Calendar, day: date) -> list[Interval]:
     return found
 
 
+# Open time is memoized per calendar in blocks of BLOCK_DAYS local dates (a Monday epoch), so a
+# measure over months or years (an overdue ticket's remainingSeconds) adds up block totals
+# instead of walking every day: a dashboard page reads ~100 such timers.
+BLOCK_DAYS = 28
+_EPOCH = date(1970, 1, 5)  # a Monday
+
+
+@dataclass(frozen=True)
+class Block:
+    """The open intervals (UTC) of the spans opening on one block's dates, in order and
+    disjoint (each clipped to start after everything before it), and their running totals."""
+
+    intervals: tuple[Interval, ...]
+    starts: tuple[datetime, ...]
+    ends: tuple[datetime, ...]
+    before: tuple[timedelta, ...]  # before[i]: open time of intervals[:i]; last: the total
+
+    @property
+    def total(self) -> timedelta:
+        return self.before[-1]
+
+    def overlap(self, start: datetime, end: datetime) -> timedelta:
+        """Open time of this block inside [start, end)."""
+        first = bisect_right(self.ends, start)  # the first interval ending after start
+        stop = bisect_left(self.starts, end)  # intervals from here on open at or after end
+        if first >= stop:
+            return timedelta()
+        total = self.before[stop] - self.before[first]
+        if self.starts[first] < start:
+            total -= start - self.starts[first]
+        if self.ends[stop - 1] > end:
+            total -= self.ends[stop - 1] - end
+        return total
+
+
+@dataclass
+class Memo:
+    """What arithmetic has worked out about one calendar: blocks by index, and sums of block
+    totals from a first index (sums[k]: the totals of the blocks from `low` up to k)."""
+
+    blocks: dict[int, Block] = field(default_factory=dict)
+    low: int | None = None
+    sums: dict[int, timedelta] = field(default_factory=dict)
+
+
+def _block_index(calendar: Calendar, instant: datetime) -> int:
+    return (instant.astimezone(calendar.timezone).date() - _EPOCH).days // BLOCK_DAYS
+
+
+def _block(calendar: Calendar, index: int) -> Block:
+    found = calendar.memo.blocks.get(index)
+    if found is not None:
+        return found
+    first = _EPOCH + timedelta(days=index * BLOCK_DAYS)
+    # What the day before opened may run into this block (an overnight span): clip against it.
+    reached = max((end for _, end in day_intervals(calendar, first - _DAY)), default=None)
+    intervals: list[Interval] = []
+    for offset in range(BLOCK_DAYS):
+        for start, end in day_intervals(calendar, first + timedelta(days=offset)):
+            if reached is not None:
+                if end <= reached:
+                    continue
+                start = max(start, reached)
+            intervals.append((start, end))
+            reached = end
+    before = [timedelta()]
+    for start, end in intervals:
+        before.append(before[-1] + (end - start))
+    block = Block(
+        tuple(intervals),
+        tuple(start for start, _ in intervals),
+        tuple(end for _, end in intervals),
+        tuple(before),
+    )
+    calendar.memo.blocks[index] = block
+    return block
+
+
+def _sum_before(calendar: Calendar, index: int) -> timedelta:
+    """The block totals from the memo's first index up to `index` (exclusive; negative below
+    it): sum_before(k2) - sum_before(k1) is the open time of blocks k1..k2-1."""
+    memo = calendar.memo
+    if memo.low is None:
+        memo.low = index
+        memo.sums[index] = timedelta()
+    found = memo.sums.get(index)
+    if found is not None:
+        return found
+    if index > memo.low:
+        known = max(k for k in memo.sums if k < index)
+        total = memo.sums[known]
+        for k in range(known, index):
+            total += _block(calendar, k).total
+            memo.sums[k + 1] = total
+    else:
+        known = min(memo.sums)
+        total = memo.sums[known]
+        for k in range(known - 1, index - 1, -1):
+            total -= _block(calendar, k).total
+            memo.sums[k] = total
+    return memo.sums[index]
+
+
+def _pieces(calendar: Calendar, since: datetime) -> Iterator[Interval]:
+    """The disjoint open intervals that end after `since`, in order, up to HORIZON ahead;
+    touching ones are not merged."""
+    index = _block_index(calendar, since - _DAY)
+    last = _block_index(calendar, since + HORIZON)
+    while index <= last:
+        for start, end in _block(calendar, index).intervals:
+            if end > since:
+                yield max(start, since), end
+        index += 1
+
+
 def open_intervals(calendar: Calendar | None, since: datetime) -> Iterator[Interval]:
     """Open intervals from `since` on, merged and in order, the first clipped to start at
     `since`, up to HORIZON ahead. None is the 24/7 calendar: one interval."""
     if calendar is None:
         yield since, since + HORIZON
         return
-    limit = since + HORIZON
-    day = since.astimezone(calendar.timezone).date() - _DAY  # yesterday's overnight spans
     pending: Interval | None = None
-    while True:
-        for start, end in day_intervals(calendar, day):
-            if end <= since:
-                continue
-            start = max(start, since)
-            if pending is not None and start <= pending[1]:
-                pending = (pending[0], max(pending[1], end))
-                continue
-            if pending is not None:
-                yield pending
-            if start >= limit:
-                return
-            pending = (start, end)
-        day += _DAY
-        if datetime.combine(day, time(), calendar.timezone) > limit + _DAY:
-            break
+    for start, end in _pieces(calendar, since):
+        if pending is not None and start <= pending[1]:
+            pending = (pending[0], end)
+            continue
+        if pending is not None:
+            yield pending
+        pending = (start, end)
     if pending is not None:
         yield pending
 
 
 def business_time(calendar: Calendar | None, start: datetime, end: datetime) -> timedelta:
     """How much open time lies between `start` and `end` (zero when end <= start)."""
-    total = timedelta()
     if end <= start:
-        return total
-    for opened, closed in open_intervals(calendar, start):
-        if opened >= end:
-            break
-        total += min(closed, end) - opened
-    return total
+        return timedelta()
+    if calendar is None:
+        return end - start
+    first, last = _block_index(calendar, start - _DAY), _block_index(calendar, end)
+    if last - first < 4:
+        return sum(
+            (_block(calendar, k).overlap(start, end) for k in range(first, last + 1)),
+            timedelta(),
+        )
+    # Blocks first+2 .. last-2 lie wholly inside (start lies before the first's second block
+    # begins, end after the last's first block ends): their totals, from the running sums.
+    edges = (first, first + 1, last - 1, last)
+    total = sum((_block(calendar, k).overlap(start, end) for k in edges), timedelta())
+    return total + _sum_before(calendar, last - 1) - _sum_before(calendar, first + 2)
 
 
 def add_business_time(
@@ -136,11 +250,24 @@ def add_business_time(
     (at most at a closing time)."""
     if amount <= timedelta():
         return start
+    if calendar is None:
+        return start + amount
     left = amount
-    for opened, closed in open_intervals(calendar, start):
-        if closed - opened >= left:
-            return opened + left
-        left -= closed - opened
+    index = _block_index(calendar, start - _DAY)
+    last = _block_index(calendar, start + HORIZON)
+    while index <= last:
+        block = _block(calendar, index)
+        index += 1
+        if block.intervals and block.intervals[0][0] >= start and block.total < left:
+            left -= block.total  # wholly after start and not enough: skip it whole
+            continue
+        for opened, closed in block.intervals:
+            if closed <= start:
+                continue
+            opened = max(opened, start)
+            if closed - opened >= left:
+                return opened + left
+            left -= closed - opened
     return None
 
 

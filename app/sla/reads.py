@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -15,14 +16,27 @@ from app.sla.calendar import Calendar
 from app.sla.calendar_store import parsed_definition
 from app.sla.policies import policies_in_order
 
+# Calendars by (id, creation time): rows are never edited, so that names one definition, and
+# it is cheaper to look up than the definition itself (a page reads ~100 timers).
+_BY_ROW: dict[tuple[int, datetime], Calendar] = {}
+_BY_ROW_LIMIT = 1024
+
 
 def calendar_of_timer(row: Any) -> Calendar | None:
     """The calendar of a SlaTimersByTicketIdLoader row (None: 24/7)."""
     if row.calendar_id is None or row.calendar_timezone is None:
         return None
-    return parsed_definition(
-        row.calendar_timezone, row.calendar_weekly_hours, row.calendar_exceptions
-    )
+    key = (row.calendar_id, row.calendar_created_at)
+    found = _BY_ROW.get(key)
+    if found is None:
+        if len(_BY_ROW) >= _BY_ROW_LIMIT:
+            _BY_ROW.clear()
+        found = _BY_ROW[key] = parsed_definition(
+            row.calendar_timezone,
+            json.loads(row.calendar_weekly_hours),
+            json.loads(row.calendar_exceptions),
+        )
+    return found
 
 
 def remaining_seconds(row: Any, now: datetime) -> int:

@@ -61,7 +61,14 @@ def used(timer: SlaTimer, calendar: Calendar | None, now: datetime) -> timedelta
 
 def remaining_seconds(timer: SlaTimer, calendar: Calendar | None, now: datetime) -> int:
     """Business seconds left (negative once past due), whole seconds toward zero."""
-    left = timedelta(seconds=timer.target_seconds) - used(timer, calendar, now)
+    if timer.running_since is not None and timer.due_at is not None:
+        # Measured from the due time: a short span while it runs, unlike the time used so far.
+        if now <= timer.due_at:
+            left = business_time(calendar, now, timer.due_at)
+        else:
+            left = -business_time(calendar, timer.due_at, now)
+    else:
+        left = timedelta(seconds=timer.target_seconds) - used(timer, calendar, now)
     return int(left.total_seconds())
 
 

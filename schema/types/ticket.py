@@ -179,12 +179,12 @@ class Ticket(Node):
     )
     def extra(self, info: Info) -> list[ExtraField]: ...
 
-    @strawberry.field(
+    @relation_field(
+        relations.SLA_TIMERS,
         description="The ticket's SLA timers (first response, resolution, wait), counted in "
-        "its policy's business hours; empty when no policy matched it at creation."
+        "its policy's business hours; empty when no policy matched it at creation.",
     )
-    async def sla(self, info: Info) -> list[SlaTimer]:
-        return await info.context.loaders.sla_timers.load(self.id)  # type: ignore[attr-defined, no-any-return]
+    def sla(self, info: Info) -> list[SlaTimer]: ...
 
     @strawberry.field(description="Where the ticket came from, and the vendor's own view of it.")
     def origin(self) -> TicketOrigin:

@@ -3,6 +3,7 @@ of Europe/Berlin and America/New_York in 2026 and 2027 checked by hand."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -318,3 +319,16 @@ def test_spans_are_sorted_and_kept():
         "UTC", [HoursInput(2, "13:00", "17:00"), HoursInput(2, "08:00", "12:00")], []
     )
     assert cal.weekly[2] == (Span(time(8), time(12)), Span(time(13), time(17)))
+
+
+@settings(max_examples=30, deadline=None)
+@given(calendars(), instants, st.integers(30, 900))
+def test_a_long_measure_equals_the_sum_of_its_weeks(cal, start, days):
+    """Long spans add up block totals from memoized running sums; short ones walk intervals:
+    both ways must agree, measured forwards and then backwards in time."""
+    end = start + timedelta(days=days)
+    cuts = [start + timedelta(days=7 * i) for i in range(days // 7 + 1)] + [end]
+    by_weeks = sum((business_time(cal, a, b) for a, b in itertools.pairwise(cuts)), timedelta())
+    assert business_time(cal, start, end) == by_weeks
+    earlier = start - timedelta(days=days)
+    assert business_time(cal, earlier, end) == business_time(cal, earlier, start) + by_weeks
