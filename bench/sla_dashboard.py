@@ -110,7 +110,8 @@ async def main(args: argparse.Namespace) -> None:
             f"round {round_}: plain CPU {plain[0]:5.2f} ms/op p50 {plain[1]:5.2f} ms "
             f"({plain[2]} statements) | sla without remainingSeconds CPU {rows[0]:5.2f} "
             f"(x{rows[0] / plain[0]:.3f}) | sla CPU {sla[0]:5.2f} ms/op p50 {sla[1]:5.2f} ms "
-            f"({sla[2]} statements) | ratio CPU {sla[0] / plain[0]:.3f} p50 {sla[1] / plain[1]:.3f}",
+            f"({sla[2]} statements) | ratio CPU {sla[0] / plain[0]:.3f} "
+            f"p50 {sla[1] / plain[1]:.3f}",
             flush=True,
         )
     await db.dispose()
