@@ -4,6 +4,7 @@ slaStatuses filter and the SLA_DUE_AT order, refusals as data, and access."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -265,3 +266,19 @@ async def test_only_admins_set_up_slas_and_everyone_reads_them(gql, key, read_ke
     assert result == {
         "data": {"slaPolicies": [{"name": "p", "calendar": None}], "businessCalendars": []}
     }
+
+
+README_DOCS = Path(__file__).resolve().parents[2] / "schema" / "operations" / "readme"
+
+
+async def test_the_readme_examples_run(gql, key):
+    calendar = await gql((README_DOCS / "sla_calendar.graphql").read_text(), key=key)
+    created = calendar["data"]["createBusinessCalendar"]
+    assert created["errors"] == []
+    policy = await gql(
+        (README_DOCS / "sla_policy.graphql").read_text(),
+        {"calendar": created["calendar"]["id"]},
+        key=key,
+    )
+    assert policy["data"]["createSlaPolicy"]["errors"] == []
+    assert policy["data"]["createSlaPolicy"]["policy"]["name"] == "VIP email"
