@@ -82,6 +82,9 @@ class SlaTimer(SQLModel, table=True):
     cycle: int = Field(default=1)
     target_seconds: int
     warn_before_seconds: int = Field(default=0)
+    # The policy's pause rules, as they were when the timer started.
+    pause_while_snoozed: bool = Field(default=True)
+    pause_while_awaiting_customer: bool = Field(default=False)
     started_at: datetime = Field(sa_type=UTCDateTime)
     elapsed_us: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
     running_since: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -53,12 +53,13 @@ def _awaiting_customer(ticket: Any) -> bool:
     return last is not None and (received is None or last > received)
 
 
-def _paused(ticket: Any, policy: SlaPolicy) -> bool:
+def _paused(ticket: Any, timer: SlaTimer) -> bool:
+    """By the pause rules the timer started with (its policy's then)."""
     if ticket.kind != TicketKind.HELPDESK:
         return False
-    if policy.pause_while_snoozed and ticket.status == HelpdeskStatus.SNOOZED:
+    if timer.pause_while_snoozed and ticket.status == HelpdeskStatus.SNOOZED:
         return True
-    return policy.pause_while_awaiting_customer and _awaiting_customer(ticket)
+    return timer.pause_while_awaiting_customer and _awaiting_customer(ticket)
 
 
 def _at(when: datetime | None, now: datetime) -> datetime:
@@ -68,7 +69,6 @@ def _at(when: datetime | None, now: datetime) -> datetime:
 def step(
     ticket: Any,
     timer: SlaTimer,
-    policy: SlaPolicy | None,
     calendar: Calendar | None,
     first_reply_at: datetime | None,
     now: datetime,
@@ -91,7 +91,7 @@ def step(
     if state == TicketState.RESOLVED:
         resolved_at = ticket.served_at if ticket.kind == TicketKind.QUEUE else ticket.closed_at
         return timers.stop(timer, calendar, _at(resolved_at, now))
-    if policy is not None and _paused(ticket, policy):
+    if _paused(ticket, timer):
         return timers.pause(timer, calendar, now)
     timers.resume(timer, calendar, now)
     return []
@@ -142,14 +142,15 @@ async def maintain_timers(uow: UnitOfWork) -> None:
     await session.flush()  # messages and labels added by the command
     ids = sorted(touched)
     by_ticket: dict[int, list[SlaTimer]] = defaultdict(list)
-    stmt = select(SlaTimer).where(col(SlaTimer.ticket_id).in_(ids))
-    for timer in (await session.execute(stmt)).scalars():
-        by_ticket[timer.ticket_id].append(timer)
-    fresh = [tid for tid in ids if tid in created and not by_ticket.get(tid)]
+    older = [tid for tid in ids if tid not in created]  # tickets made here have no timers yet
+    if older:
+        stmt = select(SlaTimer).where(col(SlaTimer.ticket_id).in_(older))
+        for timer in (await session.execute(stmt)).scalars():
+            by_ticket[timer.ticket_id].append(timer)
+    fresh = [tid for tid in ids if tid in created]
     if not fresh and not by_ticket:
         return
-    policies = await policies_in_order(session, uow.workspace_id)
-    policy_by_id = {p.id: p for p in policies}
+    policies = await policies_in_order(session, uow.workspace_id) if fresh else []
     calendars = await load_calendars(
         session,
         [t.calendar_id for group in by_ticket.values() for t in group]
@@ -174,8 +175,7 @@ async def maintain_timers(uow: UnitOfWork) -> None:
         ticket = uow.tickets[tid]
         for timer in group:
             calendar = calendars.get(timer.calendar_id) if timer.calendar_id else None
-            policy = policy_by_id.get(timer.policy_id)
-            said = step(ticket, timer, policy, calendar, replies.get(tid), uow.now)
+            said = step(ticket, timer, calendar, replies.get(tid), uow.now)
             if tid in fresh and timer.id is None:
                 continue  # history: a timer that starts and ends in one write says nothing
             announcements += said
@@ -204,6 +204,8 @@ def _start(
             target_seconds=target,
             warn_before_seconds=policy.warn_before_seconds,
             at=at,
+            pause_while_snoozed=policy.pause_while_snoozed,
+            pause_while_awaiting_customer=policy.pause_while_awaiting_customer,
         )
         for metric, target in _targets(policy, ticket.kind)
     ]

@@ -111,6 +111,8 @@ def start(
     target_seconds: int,
     warn_before_seconds: int,
     at: datetime,
+    pause_while_snoozed: bool = True,
+    pause_while_awaiting_customer: bool = False,
 ) -> SlaTimer:
     timer = SlaTimer(
         workspace_id=workspace_id,
@@ -121,6 +123,8 @@ def start(
         status=SlaStatus.RUNNING.value,
         target_seconds=target_seconds,
         warn_before_seconds=min(warn_before_seconds, target_seconds),
+        pause_while_snoozed=pause_while_snoozed,
+        pause_while_awaiting_customer=pause_while_awaiting_customer,
         started_at=at,
         elapsed_us=0,
         running_since=at,

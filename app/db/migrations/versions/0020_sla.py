@@ -71,6 +71,8 @@ def upgrade() -> None:
         sa.Column("cycle", sa.Integer(), nullable=False),
         sa.Column("target_seconds", sa.Integer(), nullable=False),
         sa.Column("warn_before_seconds", sa.Integer(), nullable=False),
+        sa.Column("pause_while_snoozed", sa.Boolean(), nullable=False),
+        sa.Column("pause_while_awaiting_customer", sa.Boolean(), nullable=False),
         sa.Column("started_at", _TIME, nullable=False),
         sa.Column("elapsed_us", sa.BigInteger(), nullable=False),
         sa.Column("running_since", _TIME, nullable=True),
