@@ -282,3 +282,27 @@ async def test_the_readme_examples_run(gql, key):
     )
     assert policy["data"]["createSlaPolicy"]["errors"] == []
     assert policy["data"]["createSlaPolicy"]["policy"]["name"] == "VIP email"
+
+
+async def test_sla_due_at_pages_run_through_tickets_without_timers_both_ways(gql, key):
+    await gql(
+        CREATE_POLICY,
+        {"input": {"name": "vip", "resolutionSeconds": 600, "labelNames": ["vip"]}},
+        key=key,
+    )
+    for title, labels in (("none-1", []), ("vip-1", ["vip"]), ("none-2", []), ("vip-2", ["vip"])):
+        await _ticket(gql, key, title, labels=labels)
+    titles, after = [], None
+    while True:
+        result = await gql(
+            LIST, {"order": {"field": "SLA_DUE_AT", "direction": "ASC"}, "after": after}, key=key
+        )
+        page = result["data"]["tickets"]
+        titles += [n["title"] for n in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    # Soonest due first; tickets without a running timer last, ties by id (the order given).
+    assert titles == ["vip-1", "vip-2", "none-1", "none-2"]
+    result = await gql(LIST, {"order": {"field": "SLA_DUE_AT", "direction": "DESC"}}, key=key)
+    assert [n["title"] for n in result["data"]["tickets"]["nodes"]] == ["none-2", "none-1"]

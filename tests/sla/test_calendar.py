@@ -66,8 +66,8 @@ def day_spans(draw: st.DrawFn) -> list[tuple[str, str]]:
 
 
 @st.composite
-def calendars(draw: st.DrawFn) -> Calendar:
-    zone = draw(_ZONES)
+def calendars(draw: st.DrawFn, zones: st.SearchStrategy[str] = _ZONES) -> Calendar:
+    zone = draw(zones)
     weekly = []
     for day in range(7):
         weekly += [HoursInput(day, o, c) for o, c in draw(day_spans())]
@@ -332,3 +332,50 @@ def test_a_long_measure_equals_the_sum_of_its_weeks(cal, start, days):
     assert business_time(cal, start, end) == by_weeks
     earlier = start - timedelta(days=days)
     assert business_time(cal, earlier, end) == business_time(cal, earlier, start) + by_weeks
+
+
+# The DST changes of 2026 and 2027 in both zones, as UTC instants.
+_CHANGES = {
+    "Europe/Berlin": [
+        utc(2026, 3, 29, 1),
+        utc(2026, 10, 25, 1),
+        utc(2027, 3, 28, 1),
+        utc(2027, 10, 31, 1),
+    ],
+    "America/New_York": [
+        utc(2026, 3, 8, 7),
+        utc(2026, 11, 1, 6),
+        utc(2027, 3, 14, 7),
+        utc(2027, 11, 7, 6),
+    ],
+}
+
+
+@st.composite
+def near_a_change(draw: st.DrawFn) -> tuple[Calendar, datetime]:
+    """A calendar of Berlin or New York, and an instant within two days of one of its
+    spring-forward or fall-back nights."""
+    zone = draw(st.sampled_from(sorted(_CHANGES)))
+    cal = draw(calendars(st.just(zone)))
+    change = draw(st.sampled_from(_CHANGES[zone]))
+    return cal, change + timedelta(minutes=draw(st.integers(-2 * 1440, 2 * 1440)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(near_a_change(), st.integers(1, 30 * 3600).map(lambda s: timedelta(seconds=s)))
+def test_across_dst_nights_adding_then_measuring_round_trips(case, amount):
+    cal, start = case
+    due = add_business_time(cal, start, amount)
+    assert due is not None
+    assert business_time(cal, start, due) == amount
+    assert is_open(cal, due - timedelta(microseconds=1))
+    # Business time never exceeds the real time that passed, whatever the clocks did.
+    assert amount <= due - start
+
+
+def test_the_changes_are_where_the_zones_say():
+    for zone, instants in _CHANGES.items():
+        for instant in instants:
+            tz = ZoneInfo(zone)
+            before, after = instant - timedelta(minutes=1), instant + timedelta(minutes=1)
+            assert before.astimezone(tz).utcoffset() != after.astimezone(tz).utcoffset()
