@@ -22,7 +22,8 @@ SlaMetric = _mirror(
     "SlaMetric",
     "What an SLA timer measures.",
     {
-        "FIRST_RESPONSE": "From creation to the first public outgoing message (helpdesk).",
+        "FIRST_RESPONSE": "From creation to the first public outgoing message (helpdesk); a "
+        "ticket resolved before any reply stops it at the resolution.",
         "RESOLUTION": "From creation (or a reopen) to resolved: CLOSED or SERVED.",
         "WAIT": "From creation to the call: how long a visitor waits in line (queue).",
     },
