@@ -48,10 +48,10 @@ SELECT :ws, 'bench', 0, c.id, 14400, 172800, 900, true, false, '[]', '[]', '[]',
 FROM sla_calendar c WHERE c.workspace_id = :ws AND c.name = 'bench'
   AND NOT EXISTS (SELECT 1 FROM sla_policy WHERE workspace_id = :ws AND name = 'bench');
 INSERT INTO sla_timer (workspace_id, ticket_id, policy_id, calendar_id, metric, status, cycle,
-    target_seconds, warn_before_seconds, started_at, elapsed_us, running_since, due_at, warn_at,
-    next_at, warning_sent, breach_sent)
+    target_seconds, warn_before_seconds, pause_while_snoozed, pause_while_awaiting_customer,
+    started_at, elapsed_us, running_since, due_at, warn_at, next_at, warning_sent, breach_sent)
 SELECT t.workspace_id, t.id, p.id, p.calendar_id, m.metric, 'RUNNING', 1, m.target, 900,
-    t.created_at, 0, t.created_at, t.created_at + interval '2 days', NULL, NULL, true, true
+    true, false, t.created_at, 0, t.created_at, t.created_at + interval '2 days', NULL, NULL, true, true
 FROM ticket t
 JOIN sla_policy p ON p.workspace_id = t.workspace_id AND p.name = 'bench'
 CROSS JOIN (VALUES ('RESOLUTION', 172800), ('FIRST_RESPONSE', 14400)) m(metric, target)

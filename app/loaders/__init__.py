@@ -16,6 +16,8 @@ from app.loaders.by_id import (
     LineByIdLoader,
     LocationByIdLoader,
     MessageByIdLoader,
+    SlaCalendarByIdLoader,
+    SlaPolicyByIdLoader,
     TeamByIdLoader,
     TicketByIdLoader,
     TicketDocumentsLoader,
@@ -26,6 +28,7 @@ from app.loaders.by_ticket import (
     ExtraFieldsByTicketIdLoader,
     InteractionsByTicketIdLoader,
     LabelsByTicketIdLoader,
+    SlaTimersByTicketIdLoader,
 )
 from app.loaders.pages import (
     MessagesByTicketIdLoader,
@@ -34,7 +37,6 @@ from app.loaders.pages import (
     TicketEventsByTicketIdLoader,
 )
 from app.loaders.positions import QueuePositionByTicketIdLoader
-from app.loaders.sla import SlaCalendarByIdLoader, SlaPolicyByIdLoader, SlaTimersByTicketIdLoader
 
 # Loaders whose values depend on one ticket's rows: cleared by Loaders.clear_ticket().
 _PER_TICKET = ("labels", "interactions", "extra", "sla_timers")

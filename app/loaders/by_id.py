@@ -8,7 +8,19 @@ from typing import Any, ClassVar
 from sqlalchemy import Row, Table, bindparam, select
 from sqlalchemy.sql import ColumnElement
 
-from app.db import Contact, Label, Line, Location, Message, Team, Ticket, TicketEvent, User
+from app.db import (
+    Contact,
+    Label,
+    Line,
+    Location,
+    Message,
+    SlaCalendar,
+    SlaPolicy,
+    Team,
+    Ticket,
+    TicketEvent,
+    User,
+)
 from app.loaders.base import WorkspaceLoader, table_of
 from app.loaders.keys import KeysIn
 from app.loaders.statements import LoaderStatement
@@ -96,3 +108,11 @@ class MessageByIdLoader(RowByIdLoader):
 
 class TicketEventByIdLoader(RowByIdLoader):
     table = table_of(TicketEvent)
+
+
+class SlaPolicyByIdLoader(RowByIdLoader):
+    table = table_of(SlaPolicy)
+
+
+class SlaCalendarByIdLoader(RowByIdLoader):
+    table = table_of(SlaCalendar)

@@ -11,7 +11,7 @@ in place, and a timer keeps the policy, targets and calendar it started with; a 
 one with a higher priority) applies to tickets created from then on.
 
 Importing the package installs the finish step. May import: app.domain, app.db, app.tickets,
-app.live, app.loaders.
+app.background. (Its read-side loaders live with the others in app.loaders.)
 """
 
 from app.sla.maintain import install

@@ -83,12 +83,13 @@ INSERT INTO sla_policy (workspace_id, name, priority, warn_before_seconds, resol
     channels, created_at)
 VALUES (1, 'plans', 0, 0, 3600, true, false, '[]', '[]', '[]', '[]', '[]', now());
 INSERT INTO sla_timer (workspace_id, ticket_id, policy_id, metric, status, cycle, target_seconds,
-    warn_before_seconds, started_at, elapsed_us, running_since, due_at, next_at, warning_sent,
+    warn_before_seconds, pause_while_snoozed, pause_while_awaiting_customer, started_at,
+    elapsed_us, running_since, due_at, next_at, warning_sent,
     breach_sent)
 SELECT 1, id, 1, 'RESOLUTION',
     CASE WHEN state IN ('RESOLVED', 'CANCELLED') THEN 'MET'
          WHEN id % 5000 = 1 THEN 'BREACHED' ELSE 'RUNNING' END,
-    1, 3600, 0, created_at, 0, created_at, created_at + interval '1 hour',
+    1, 3600, 0, true, false, created_at, 0, created_at, created_at + interval '1 hour',
     created_at + interval '1 hour', false, id % 5000 = 1
 FROM ticket;
 UPDATE ticket SET sla_due_at = created_at + interval '1 hour'
