@@ -113,6 +113,9 @@ class Settings:
     webhook_concurrency: int = 64
     # Delivery attempts older than this many days are deleted (hourly); 0 keeps them forever.
     webhook_history_days: int = 30
+    # Seconds between due-timer scans (SLA warnings and breaches are recorded within about
+    # this long of their time); 0 turns the scan off in this process.
+    sla_scan_interval: float = 0.5
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

@@ -28,6 +28,7 @@ from app.live.broker import create_broker
 from app.live.event_feed import EventFeed
 from app.live.service_env import ServiceEnv
 from app.observability.middleware import ObserveRequests
+from app.sla.scan import SlaScan
 from app.socket_guard import SocketGuard
 from app.tickets.maintenance import Maintenance
 from app.webhooks.worker import WebhookWorker, WorkerRules
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
         feed = EventFeed(env, poll_interval=settings.poll_interval)
         guard = SocketGuard(db, interval=key_check_interval)
         maintenance = Maintenance(env, retention_days=settings.event_retention_days)
+        sla_scan = SlaScan(env, interval=settings.sla_scan_interval)
         await feed.start()
         await guard.start()
         maintenance.start()
@@ -70,6 +72,7 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
         if settings.webhooks:
             await webhooks.start()
         app.state.webhooks = webhooks
+        sla_scan.start()
         app.state.env, app.state.settings = env, settings
         app.state.feed, app.state.socket_guard = feed, guard
         app.state.live_keys = LiveKeys(partial(principal_of_key_hash, db), ttl=key_check_interval)
@@ -84,6 +87,7 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
             await maintenance.stop()
             if settings.webhooks:
                 await webhooks.stop()
+            await sla_scan.stop()
             await feed.stop("shutdown")
             await guard.stop()
             await broker.disconnect()

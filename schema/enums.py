@@ -170,6 +170,11 @@ TicketEventType = _mirror(
         "EXTRA_SET": "An extra field was set.",
         "MESSAGE_ADDED": "A message was added.",
         "IMPORTED": "Arrived from a vendor in a state this log had not seen it reach.",
+        "SLA_WARNING": "An SLA timer is about to run out (the policy's warnBeforeSeconds "
+        'ahead); `changes.sla` says which: {"metric", "policyId", "cycle", "dueAt"}. Once '
+        "per timer and cycle.",
+        "SLA_BREACHED": "An SLA timer ran out; `changes.sla` as for SLA_WARNING. Once per "
+        "timer and cycle.",
         "SNAPSHOT": "Not stored: the current state of a ticket, sent first by "
         "ticketStatusChanged(initial: true).",
     },
@@ -181,5 +186,30 @@ QueuePosition = _mirror(
     {
         "FIRST": "At the front: called next.",
         "LAST": "At the back: behind everyone waiting now.",
+    },
+)
+SlaMetric = _mirror(
+    domain.SlaMetric,
+    "SlaMetric",
+    "What an SLA timer measures.",
+    {
+        "FIRST_RESPONSE": "From creation to the first public outgoing message (helpdesk); a "
+        "ticket resolved before any reply stops it at the resolution.",
+        "RESOLUTION": "From creation (or a reopen) to resolved: CLOSED or SERVED.",
+        "WAIT": "From creation to the call: how long a visitor waits in line (queue).",
+    },
+)
+SlaStatus = _mirror(
+    domain.SlaStatus,
+    "SlaStatus",
+    "Where an SLA timer stands.",
+    {
+        "RUNNING": "Counting business time, not yet due.",
+        "PAUSED": "Stopped for now (a snoozed ticket, or awaiting the customer if the policy "
+        "says); no dueAt until it runs again.",
+        "MET": "Stopped before its due time.",
+        "BREACHED": "Ran past its due time (still running, paused or stopped).",
+        "CANCELLED": "The ticket ended without the goal (cancelled, no-show, spam, trash): "
+        "counts neither way.",
     },
 )

@@ -30,6 +30,8 @@ NODE_TYPES = frozenset(
         "Message",
         "TicketEvent",
         "Workspace",
+        "BusinessCalendar",
+        "SlaPolicy",
     }
 )
 

@@ -23,6 +23,7 @@ from schema.limits import QueryLimits
 from schema.masking import GatewaySchema, MaskUnexpectedErrors
 from schema.mutations import MUTATIONS
 from schema.mutations.api_keys import ApiKeyQueries
+from schema.mutations.sla import SlaQueries
 from schema.mutations.webhooks import WebhookQueries
 from schema.queries.board import BoardQueries
 from schema.queries.directory import DirectoryQueries
@@ -38,17 +39,18 @@ from schema.types.messages import Message
 from schema.types.people import Contact, Team, User
 from schema.types.places import Label, Line, Location
 from schema.types.queue_ticket import QueueTicket
+from schema.types.sla import BusinessCalendar, SlaPolicy
 from schema.types.workspace import Workspace
 
 QUERIES: list[type] = [
     TicketQueries, NodeQueries, DirectoryQueries, EventQueries, ApiKeyQueries, WebhookQueries,
-    BoardQueries,
+    BoardQueries, SlaQueries,
 ]  # fmt: skip
 
 # Implementations of Node/Ticket reachable only through an interface must be listed.
 TYPES: list[Any] = [
     QueueTicket, HelpdeskTicket, User, Team, Line, Location, Contact, Label, Message, TicketEvent,
-    Workspace,
+    Workspace, BusinessCalendar, SlaPolicy,
 ]  # fmt: skip
 
 

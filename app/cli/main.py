@@ -59,6 +59,7 @@ def _checked_database(settings: Settings, *, allow_create: bool = True) -> bool:
 
 async def _with_env(settings: Settings, work: Callable[[Any], Awaitable[Any]]) -> Any:
     """Migrate, then open the database (no broker: gateways see CLI writes by polling the log)."""
+    import app.sla  # noqa: F401  (keeps SLA timers on every write, imports included)
     from app.live.service_env import ServiceEnv
 
     await asyncio.to_thread(_checked_database, settings)

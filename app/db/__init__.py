@@ -18,6 +18,7 @@ from app.db.events import TicketEvent
 from app.db.labels import Label, TicketLabel
 from app.db.lines import Line, Location
 from app.db.people import Contact, Team, User
+from app.db.sla import SlaCalendar, SlaPolicy, SlaTimer
 from app.db.tickets import ExtraField, Interaction, Message, Ticket
 from app.db.webhooks import WebhookDelivery, WebhookEndpoint
 from app.db.workspace import ApiKey, IngestDelivery, WebhookSecret, Workspace
@@ -32,6 +33,9 @@ __all__ = [
     "Line",
     "Location",
     "Message",
+    "SlaCalendar",
+    "SlaPolicy",
+    "SlaTimer",
     "Team",
     "Ticket",
     "TicketCount",

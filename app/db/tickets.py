@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
+from app.db.sla import NEVER_DUE
 from app.db.types import JSONType, UTCDateTime, utcnow
 
 
@@ -19,6 +20,8 @@ class Ticket(SQLModel, table=True):
         Index("ix_ticket_ws_created", "workspace_id", "created_at", "id"),
         Index("ix_ticket_ws_updated", "workspace_id", "updated_at", "id"),
         Index("ix_ticket_queue", "workspace_id", "line_id", "status", "queue_key", "id"),
+        # Query.tickets ordered by SLA_DUE_AT ("breaching soon").
+        Index("ix_ticket_ws_sla_due", "workspace_id", "sla_due_at", "id"),
     )
 
     id: int = Field(default=None, primary_key=True)
@@ -96,6 +99,11 @@ class Ticket(SQLModel, table=True):
     pending_chat_messages: int | None = Field(default=None)
     # Gorgias satisfaction survey: {score, body_text, created_at, sent_at, scored_at, ...}.
     satisfaction: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
+
+    # --- SLA (app/sla) ---
+    # The earliest due time of the ticket's running SLA timers (NEVER_DUE when none runs),
+    # kept by app/sla in the same transaction as every write.
+    sla_due_at: datetime = Field(default=NEVER_DUE, sa_type=UTCDateTime)
 
 
 class Message(SQLModel, table=True):

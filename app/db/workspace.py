@@ -17,6 +17,8 @@ class Workspace(SQLModel, table=True):
     event_seq: int = Field(default=0)
     # Events with seq at or below this were pruned: older cursors get CURSOR_EXPIRED.
     events_pruned_through: int = Field(default=0)
+    # Set once the workspace has an SLA policy: until then writes skip SLA bookkeeping.
+    sla_active: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

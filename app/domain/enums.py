@@ -112,5 +112,23 @@ class EventType(StrEnum):
     EXTRA_SET = "EXTRA_SET"
     MESSAGE_ADDED = "MESSAGE_ADDED"
     IMPORTED = "IMPORTED"
+    # An SLA timer is about to run out (warnBeforeSeconds ahead) / has run out (app/sla).
+    SLA_WARNING = "SLA_WARNING"
+    SLA_BREACHED = "SLA_BREACHED"
     # Never stored: ticketStatusChanged(initial: true) sends one per current ticket first.
     SNAPSHOT = "SNAPSHOT"
+
+
+class SlaMetric(StrEnum):
+    FIRST_RESPONSE = "FIRST_RESPONSE"
+    RESOLUTION = "RESOLUTION"
+    WAIT = "WAIT"
+
+
+class SlaStatus(StrEnum):
+    RUNNING = "RUNNING"
+    PAUSED = "PAUSED"
+    MET = "MET"
+    BREACHED = "BREACHED"
+    # The ticket ended without being answered or resolved (cancelled, no-show, spam, trash).
+    CANCELLED = "CANCELLED"

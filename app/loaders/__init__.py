@@ -17,6 +17,8 @@ from app.loaders.by_id import (
     LineByIdLoader,
     LocationByIdLoader,
     MessageByIdLoader,
+    SlaCalendarByIdLoader,
+    SlaPolicyByIdLoader,
     TeamByIdLoader,
     TicketByIdLoader,
     TicketDocumentsLoader,
@@ -27,6 +29,7 @@ from app.loaders.by_ticket import (
     ExtraFieldsByTicketIdLoader,
     InteractionsByTicketIdLoader,
     LabelsByTicketIdLoader,
+    SlaTimersByTicketIdLoader,
 )
 from app.loaders.pages import (
     MessagesByTicketIdLoader,
@@ -37,7 +40,7 @@ from app.loaders.pages import (
 from app.loaders.positions import QueuePositionByTicketIdLoader
 
 # Loaders whose values depend on one ticket's rows: cleared by Loaders.clear_ticket().
-_PER_TICKET = ("labels", "interactions", "extra")
+_PER_TICKET = ("labels", "interactions", "extra", "sla_timers")
 # Keyed by (ticket_id, first, after) or affected by other tickets: cleared whole.
 _WHOLE = ("messages", "history", "queue_position")
 
@@ -79,6 +82,9 @@ class Loaders:
     messages = _Loader(MessagesByTicketIdLoader)
     history = _Loader(TicketEventsByTicketIdLoader)
     queue_position = _Loader(QueuePositionByTicketIdLoader)
+    sla_timers = _Loader(SlaTimersByTicketIdLoader)
+    sla_policy = _Loader(SlaPolicyByIdLoader)
+    sla_calendar = _Loader(SlaCalendarByIdLoader)
 
     def __init__(self, db: Database, workspace_id: int, *, shared: bool = False) -> None:
         """`shared`: used by several concurrent consumers (see WorkspaceLoader.load)."""

@@ -14,6 +14,8 @@ from app.db import (
     Line,
     Location,
     Message,
+    SlaCalendar,
+    SlaPolicy,
     Team,
     Ticket,
     TicketEvent,
@@ -107,3 +109,11 @@ class MessageByIdLoader(RowByIdLoader):
 
 class TicketEventByIdLoader(RowByIdLoader):
     table = table_of(TicketEvent)
+
+
+class SlaPolicyByIdLoader(RowByIdLoader):
+    table = table_of(SlaPolicy)
+
+
+class SlaCalendarByIdLoader(RowByIdLoader):
+    table = table_of(SlaCalendar)

@@ -1,12 +1,21 @@
-"""Small lists hanging off a ticket, whole: labels, interactions, extra fields."""
+"""Small lists hanging off a ticket, whole: labels, interactions, extra fields, SLA timers."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import BindParameter, Row, bindparam, select
+from sqlalchemy import BindParameter, Row, Text, bindparam, cast, select
 
-from app.db import ExtraField, Interaction, Label, Ticket, TicketLabel, table_of
+from app.db import (
+    ExtraField,
+    Interaction,
+    Label,
+    SlaCalendar,
+    SlaTimer,
+    Ticket,
+    TicketLabel,
+    table_of,
+)
 from app.loaders.base import WorkspaceLoader, group_by
 from app.loaders.keys import KeysIn
 from app.loaders.statements import LoaderStatement
@@ -16,6 +25,8 @@ _ticket_label = table_of(TicketLabel)
 _interaction = table_of(Interaction)
 _extra = table_of(ExtraField)
 _ticket = table_of(Ticket)
+_sla_timer = table_of(SlaTimer)
+_sla_calendar = table_of(SlaCalendar)
 _workspace_id: BindParameter[int] = bindparam("workspace_id")
 
 
@@ -63,4 +74,23 @@ class ExtraFieldsByTicketIdLoader(_ListByTicketIdLoader):
         select(_extra)
         .where(_extra.c.workspace_id == _workspace_id, KeysIn(_extra.c.ticket_id, "keys"))
         .order_by(_extra.c.position, _extra.c.id)
+    )
+
+
+class SlaTimersByTicketIdLoader(_ListByTicketIdLoader):
+    """Timers carry their calendar's id, creation time, zone and hours (null for 24/7):
+    remainingSeconds is counted in that calendar (app/sla/reads.py)."""
+
+    statement = LoaderStatement(
+        select(
+            _sla_timer,
+            _sla_calendar.c.created_at.label("calendar_created_at"),
+            _sla_calendar.c.timezone.label("calendar_timezone"),
+            # As text: decoded only the first time this process sees the calendar.
+            cast(_sla_calendar.c.weekly_hours, Text).label("calendar_weekly_hours"),
+            cast(_sla_calendar.c.exceptions, Text).label("calendar_exceptions"),
+        )
+        .outerjoin(_sla_calendar, _sla_calendar.c.id == _sla_timer.c.calendar_id)
+        .where(_sla_timer.c.workspace_id == _workspace_id, KeysIn(_sla_timer.c.ticket_id, "keys"))
+        .order_by(_sla_timer.c.id)
     )

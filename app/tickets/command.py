@@ -17,7 +17,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import select
 from sqlmodel import col
 
-from app.db import Contact, Interaction, Line, Team, Ticket, User
+from app.db import Contact, Interaction, Line, Team, Ticket, User, Workspace
 from app.domain.enums import TicketKind
 from app.domain.errors import DomainError, ErrorCode, not_found
 from app.domain.principal import Principal
@@ -83,8 +83,12 @@ async def load_ticket(
     `lock_actor`: lock the actor's user row in the same statement, so two commands of one
     agent whose rules span that agent's tickets (a call serves the agent's previous ticket)
     run one after the other. FOR NO KEY UPDATE: inserts referencing the rows still pass."""
-    stmt = select(Ticket).where(
-        col(Ticket.id) == ticket_id, col(Ticket.workspace_id) == uow.workspace_id
+    # The workspace row comes along unlocked, into the session: what the finish steps read of
+    # it (app.sla: whether it has policies) then costs no statement of its own.
+    stmt = (
+        select(Ticket, Workspace)
+        .join(Workspace, col(Workspace.id) == col(Ticket.workspace_id))
+        .where(col(Ticket.id) == ticket_id, col(Ticket.workspace_id) == uow.workspace_id)
     )
     if lock_actor and uow.actor_id is not None and not uow.serial:
         stmt = stmt.join(User, col(User.id) == uow.actor_id).with_for_update(
@@ -92,7 +96,7 @@ async def load_ticket(
             key_share=True,
         )
     else:
-        stmt = stmt.with_for_update(key_share=True)
+        stmt = stmt.with_for_update(of=Ticket, key_share=True)
     ticket = (await uow.session.execute(stmt)).scalar_one_or_none()
     if ticket is None:
         raise not_found("Ticket", field)

@@ -16,7 +16,7 @@ runs alone among serial commands and ahead of the others' commits. See docs/even
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from enum import Enum
@@ -36,7 +36,7 @@ from app.observability import metrics
 
 # Columns that change with every write and say nothing about what the command did.
 _NOT_CHANGES = frozenset(
-    {"version", "updated_at", "raw_payload", "queue_key", "state", "vendor_digests"}
+    {"version", "updated_at", "raw_payload", "queue_key", "state", "vendor_digests", "sla_due_at"}
 )
 
 Snapshot = dict[str, Any]
@@ -105,6 +105,10 @@ class UnitOfWork:
         self.events: list[TicketEvent] = []
         self._seq = 0  # events recorded so far; their seqs are known only at finish
         self.last_seq: int | None = None
+        # The tickets events were recorded for, by id (rows, or bulk-insert stand-ins).
+        self.tickets: dict[int, Any] = {}
+        # Whether the workspace has SLA policies (read with the lock, for FINISH_STEPS).
+        self.sla_active: bool | None = None  # None: not read yet (app.sla reads it when needed)
 
     @property
     def actor(self) -> int:
@@ -120,10 +124,10 @@ class UnitOfWork:
         FOR NO KEY UPDATE, not FOR UPDATE: inserts that reference the workspace (every ticket,
         message and event row) check that key with FOR KEY SHARE, which FOR UPDATE would block.
         """
-        stmt = select(col(Workspace.event_seq)).where(col(Workspace.id) == self.workspace_id)
+        stmt = select(col(Workspace.sla_active)).where(col(Workspace.id) == self.workspace_id)
         if self.postgres:
             stmt = stmt.with_for_update(key_share=True)
-        await self.session.execute(stmt)
+        self.sla_active = bool((await self.session.execute(stmt)).scalar_one())
 
     async def record(
         self,
@@ -155,6 +159,7 @@ class UnitOfWork:
                 new = getattr(ticket, name)
                 if name not in _NOT_CHANGES and old != new:
                     diff[name] = [_jsonable(old), _jsonable(new)]
+        self.tickets[ticket.id] = ticket
         self._seq += 1
         event = TicketEvent(
             workspace_id=self.workspace_id,
@@ -173,7 +178,10 @@ class UnitOfWork:
         return event
 
     async def finish(self) -> None:
-        """Write what is pending, then number and append the events: the last statement."""
+        """Run the finish steps, write what is pending, then number and append the events: the
+        last statement."""
+        for step in FINISH_STEPS:
+            await step(self)
         await self.session.flush()
         if not self.events:
             return
@@ -204,6 +212,13 @@ class UnitOfWork:
         for n, event in enumerate(self.events):
             event.seq = first + n
         self.last_seq = last
+
+
+# Steps every unit of work runs last, in its transaction, before its events are written; they
+# may record more events. Packages above this one register theirs when imported (app.sla keeps
+# its timers so: every command, ingest included, passes here).
+FinishStep = Callable[[UnitOfWork], Awaitable[None]]
+FINISH_STEPS: list[FinishStep] = []
 
 
 @asynccontextmanager

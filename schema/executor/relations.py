@@ -143,6 +143,7 @@ ASSIGNER = to_one("user", "assigner_id")
 LABELS = per_ticket("labels")
 INTERACTIONS = per_ticket("interactions", "Interaction")
 EXTRA = per_ticket("extra")
+SLA_TIMERS = per_ticket("sla_timers")
 MESSAGES = Relation("messages", _message_page, "Message", _page_rows, connection=True)
 AUTHOR = to_one("user", "author_id")
 INTERACTION_USER = to_one("user", "user_id")
@@ -162,6 +163,7 @@ FAMILIES: dict[str, dict[str, Relation]] = {
         "interactions": INTERACTIONS,
         "extra": EXTRA,
         "messages": MESSAGES,
+        "sla": SLA_TIMERS,
     },
     "Message": {"author": AUTHOR},
     "Interaction": {"line": LINE, "user": INTERACTION_USER},

@@ -25,6 +25,7 @@ from schema.mutations.helpdesk import HelpdeskMutations
 from schema.mutations.queue import QueueMutations
 from schema.mutations.queue_desk import QueueDeskMutations
 from schema.mutations.setup import SetupMutations
+from schema.mutations.sla import SlaMutations
 from schema.mutations.webhooks import WebhookMutations
 
 HelpdeskFlagMutations = area_mutations("HelpdeskFlagMutations", ["helpdesk_flags"])
@@ -42,4 +43,5 @@ MUTATIONS: list[type] = [
     SetupMutations,
     ApiKeyMutations,
     WebhookMutations,
+    SlaMutations,
 ]

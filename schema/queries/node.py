@@ -27,6 +27,8 @@ _LOADER_OF = {
     "Label": "label",
     "Message": "message",
     "TicketEvent": "event",
+    "BusinessCalendar": "sla_calendar",
+    "SlaPolicy": "sla_policy",
 }
 
 

@@ -10,6 +10,7 @@ import strawberry
 from app.loaders.tickets.page import TicketOrdering, TicketQuery
 from schema.enums import HelpdeskStatus, OriginSystem, QueueStatus, TicketKind, TicketState
 from schema.ids import decode_pks
+from schema.types.sla import SlaStatus
 
 
 @strawberry.input(description="Which tickets. Lists match any of their values; all given apply.")
@@ -58,6 +59,13 @@ class TicketFilter:
     origins: list[OriginSystem] | None = strawberry.field(
         default=None, description="Only tickets from one of these systems; null: no condition."
     )
+    sla_statuses: list[SlaStatus] | None = strawberry.field(
+        default=None,
+        description=(
+            "Only tickets with at least one SLA timer in one of these statuses (e.g. "
+            "[RUNNING] with order SLA_DUE_AT ASC: breaching soonest first); null: no condition."
+        ),
+    )
     search: str | None = strawberry.field(
         default=None,
         description=(
@@ -87,6 +95,7 @@ class TicketFilter:
             team_ids=decode_pks(self.team_ids, "Team", "teamIds"),
             label_names=tuple(self.label_names or ()),
             origins=_values(self.origins),
+            sla_statuses=_values(self.sla_statuses),
             search=self.search,
             created_after=self.created_after,
             created_before=self.created_before,
@@ -102,6 +111,13 @@ def _values(members: list[Enum] | None) -> tuple[str, ...]:
 class TicketOrderField(Enum):
     CREATED_AT = strawberry.enum_value("created_at", description="When the ticket was created.")
     UPDATED_AT = strawberry.enum_value("updated_at", description="When the ticket last changed.")
+    SLA_DUE_AT = strawberry.enum_value(
+        "sla_due_at",
+        description=(
+            "The earliest due time of the ticket's running SLA timers (past due ones first "
+            "with ASC); tickets with no running timer come last with ASC."
+        ),
+    )
 
 
 @strawberry.enum(description="Which way a sort goes.")

@@ -16,6 +16,8 @@ from app.db import (
     Line,
     Location,
     Message,
+    SlaCalendar,
+    SlaPolicy,
     Team,
     Ticket,
     TicketEvent,
@@ -36,6 +38,8 @@ _TYPE_BY_MODEL: dict[type, str] = {
     Message: "Message",
     TicketEvent: "TicketEvent",
     Workspace: "Workspace",
+    SlaCalendar: "BusinessCalendar",
+    SlaPolicy: "SlaPolicy",
 }
 _TYPE_BY_COLUMNS = {tuple(table_of(m).c.keys()): name for m, name in _TYPE_BY_MODEL.items()}
 

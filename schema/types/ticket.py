@@ -26,6 +26,7 @@ from schema.types.messages import MessageConnection
 from schema.types.node import Node, ticket_type_name
 from schema.types.people import Contact, Team, User
 from schema.types.places import Label
+from schema.types.sla import SlaTimer
 from schema.types.work import ExtraField, Interaction
 
 
@@ -187,6 +188,14 @@ class Ticket(Node):
         description="Extra fields (Qminder) and external info, by title; empty when none.",
     )
     def extra(self, info: Info) -> list[ExtraField]:
+        raise NotImplementedError  # a stub: relation_field resolves it
+
+    @relation_field(
+        relations.SLA_TIMERS,
+        description="The ticket's SLA timers (first response, resolution, wait), counted in "
+        "its policy's business hours; empty when no policy matched it at creation.",
+    )
+    def sla(self, info: Info) -> list[SlaTimer]:
         raise NotImplementedError  # a stub: relation_field resolves it
 
     @strawberry.field(description="Where the ticket came from, and the vendor's own view of it.")

@@ -92,6 +92,22 @@ UNION ALL SELECT id, 13, 1, created_at FROM ticket WHERE id % 5000 = 0;
 INSERT INTO message (workspace_id, ticket_id, body, direction, public, created_at)
 SELECT 1, id, 'Message of ticket ' || id || ': lorem ipsum dolor', 'INCOMING', true, created_at
 FROM ticket;
+INSERT INTO sla_policy (workspace_id, name, priority, warn_before_seconds, resolution_seconds,
+    pause_while_snoozed, pause_while_awaiting_customer, kinds, line_ids, team_ids, label_names,
+    channels, created_at)
+VALUES (1, 'plans', 0, 0, 3600, true, false, '[]', '[]', '[]', '[]', '[]', now());
+INSERT INTO sla_timer (workspace_id, ticket_id, policy_id, metric, status, cycle, target_seconds,
+    warn_before_seconds, pause_while_snoozed, pause_while_awaiting_customer, started_at,
+    elapsed_us, running_since, due_at, next_at, warning_sent,
+    breach_sent)
+SELECT 1, id, 1, 'RESOLUTION',
+    CASE WHEN state IN ('RESOLVED', 'CANCELLED') THEN 'MET'
+         WHEN id % 5000 = 1 THEN 'BREACHED' ELSE 'RUNNING' END,
+    1, 3600, 0, true, false, created_at, 0, created_at, created_at + interval '1 hour',
+    created_at + interval '1 hour', false, id % 5000 = 1
+FROM ticket;
+UPDATE ticket SET sla_due_at = created_at + interval '1 hour'
+WHERE state NOT IN ('RESOLVED', 'CANCELLED');
 """
 
 # Every TicketFilter field, with values like a dashboard's (ids are the generated ones).
@@ -111,6 +127,7 @@ FILTERS: dict[str, TicketQuery] = {
     "created_before": TicketQuery(created_before=datetime(2024, 3, 1, tzinfo=UTC)),
     "include_removed": TicketQuery(include_removed=True),
     "dashboard": TicketQuery(states=("OPEN", "IN_PROGRESS"), assignee_ids=(7,)),
+    "sla_statuses": TicketQuery(sla_statuses=("RUNNING", "PAUSED")),
 }
 # Values few or no tickets have: (filter, most ticket rows the plan may read).
 RARE: dict[str, tuple[TicketQuery, int]] = {
@@ -118,6 +135,7 @@ RARE: dict[str, tuple[TicketQuery, int]] = {
     "label on 12 tickets": (TicketQuery(label_names=("rare",)), 200),
     "term nobody wrote": (TicketQuery(search="zebra crossing"), 100),
     "one contact's name": (TicketQuery(search="contact 777 person"), 100),
+    "the few breached": (TicketQuery(sla_statuses=("BREACHED",)), 200),
 }
 
 
@@ -212,6 +230,9 @@ def _statements(
         for order in ("created_at", "updated_at"):
             page = _page_statement(shape, TicketOrdering(order), (), False)
             yield f"page by {order}", page, {**params, "size": 51}
+        # Breaching soonest first (SLA_DUE_AT ASC), the list an SLA dashboard shows.
+        page = _page_statement(shape, TicketOrdering("sla_due_at", descending=False), (), False)
+        yield "page by sla_due_at", page, {**params, "size": 51}
     yield "count", count_statement(shape), {**params, "count_limit": EXACT_COUNT_LIMIT + 1}
 
 
@@ -301,3 +322,17 @@ def test_a_common_term_stops_after_a_page(plans_dsn: str, step: str) -> None:
             assert plan["Actual Rows"] == 51, json.dumps(plan, indent=1)
             assert tickets <= 2 * 51 + 1_500, f"{step} read {tickets} tickets"
             assert documents <= WINDOW, f"{step} read {documents} documents"
+
+
+def test_breaching_soon_walks_the_due_time_index(plans_dsn: str) -> None:
+    """slaStatuses [RUNNING] ordered by SLA_DUE_AT ASC: the first page reads ticket rows from
+    ix_ticket_ws_sla_due, a page's worth, not the 75,000 running ones."""
+    shape, params = bind_query(1, TicketQuery(sla_statuses=("RUNNING",)))
+    page = _page_statement(shape, TicketOrdering("sla_due_at", descending=False), (), False)
+    plan = asyncio.run(_plan(plans_dsn, page, {**params, "size": 51}, analyze=True))
+    scans = [n for n in _nodes(plan) if n.get("Relation Name") == "ticket"]
+    assert [n.get("Index Name") for n in scans] == ["ix_ticket_ws_sla_due"], json.dumps(plan)
+    read = sum(
+        n["Actual Rows"] * n["Actual Loops"] + n.get("Rows Removed by Filter", 0) for n in scans
+    )
+    assert read <= 200, json.dumps(plan, indent=1)

@@ -16,7 +16,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
-from app.db import Label, Ticket, TicketLabel, table_of
+from app.db import Label, SlaTimer, Ticket, TicketLabel, table_of
 from app.db.engine import Database
 from app.domain.enums import TicketKind
 from app.domain.search import search_term
@@ -28,8 +28,9 @@ from app.loaders.tickets.search import TicketSearch
 _ticket = table_of(Ticket)
 _label = table_of(Label)
 _ticket_label = table_of(TicketLabel)
+_sla_timer = table_of(SlaTimer)
 
-CURSOR_PREFIX = {"created_at": "tc1", "updated_at": "tu1"}
+CURSOR_PREFIX = {"created_at": "tc1", "updated_at": "tu1", "sla_due_at": "ts1"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class TicketQuery:
     team_ids: tuple[int, ...] = ()
     label_names: tuple[str, ...] = ()
     origins: tuple[str, ...] = ()
+    # Tickets with at least one SLA timer in one of these statuses.
+    sla_statuses: tuple[str, ...] = ()
     search: str | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None
@@ -54,7 +57,7 @@ class TicketQuery:
 
 @dataclass(frozen=True)
 class TicketOrdering:
-    field: str = "created_at"  # or "updated_at"
+    field: str = "created_at"  # or "updated_at", "sla_due_at"
     descending: bool = True
 
 
@@ -67,7 +70,7 @@ _LISTS = {
     "team_ids": _ticket.c.team_id,
     "origins": _ticket.c.origin_system,
 }
-_LIST_FIELDS = (*_LISTS, "queue_statuses", "helpdesk_statuses", "label_names")
+_LIST_FIELDS = (*_LISTS, "queue_statuses", "helpdesk_statuses", "label_names", "sla_statuses")
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,9 @@ def status_condition(
 # Filters whose matches may be many or none, depending on the values: one plan for every
 # value can't serve both (walk the creation index until 50 match, or read the few matches by
 # their own index), so these statements are planned for each execution's values.
-_SELECTIVE = frozenset({"line_ids", "assignee_ids", "team_ids", "label_names", "origins"})
+_SELECTIVE = frozenset(
+    {"line_ids", "assignee_ids", "team_ids", "label_names", "origins", "sla_statuses"}
+)
 
 
 def planned_by_values(shape: Shape) -> bool:
@@ -167,6 +172,15 @@ def conditions(
     if "label_names" in shape.lists:  # by the labels' ids (see bind_filter)
         tl = _ticket_label
         where.append(exists().where(tl.c.ticket_id == t.c.id, KeysIn(tl.c.label_id, "label_ids")))
+    if "sla_statuses" in shape.lists:  # ix_sla_timer_ws_status, or per ticket by its key
+        st = _sla_timer
+        where.append(
+            exists().where(
+                st.c.workspace_id == bindparam("workspace_id"),
+                st.c.ticket_id == t.c.id,
+                KeysIn(st.c.status, "sla_statuses"),
+            )
+        )
     if shape.search:
         where.append(TicketSearch(t.c.id, "search") if search is None else search)
     if shape.created_after:
