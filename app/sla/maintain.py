@@ -133,7 +133,7 @@ def _traits(ticket: Any, labels: set[str]) -> TicketTraits:
 
 async def maintain_timers(uow: UnitOfWork) -> None:
     if uow.sla_active is None and uow.events:
-        # Not read with a lock: from the session when the command loaded the row already.
+        # Neither the workspace lock nor the ticket's load read it (a command of its own).
         workspace = await uow.session.get(Workspace, uow.workspace_id)
         uow.sla_active = bool(workspace and workspace.sla_active)
     if not uow.sla_active:

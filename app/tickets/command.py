@@ -83,10 +83,10 @@ async def load_ticket(
     `lock_actor`: lock the actor's user row in the same statement, so two commands of one
     agent whose rules span that agent's tickets (a call serves the agent's previous ticket)
     run one after the other. FOR NO KEY UPDATE: inserts referencing the rows still pass."""
-    # The workspace row comes along unlocked, into the session: what the finish steps read of
-    # it (app.sla: whether it has policies) then costs no statement of its own.
+    # Whether the workspace has SLA policies comes along (unlocked): the finish steps read it
+    # (app.sla), and then it costs no statement of its own.
     stmt = (
-        select(Ticket, Workspace)
+        select(Ticket, col(Workspace.sla_active))
         .join(Workspace, col(Workspace.id) == col(Ticket.workspace_id))
         .where(col(Ticket.id) == ticket_id, col(Ticket.workspace_id) == uow.workspace_id)
     )
@@ -97,9 +97,12 @@ async def load_ticket(
         )
     else:
         stmt = stmt.with_for_update(of=Ticket, key_share=True)
-    ticket = (await uow.session.execute(stmt)).scalar_one_or_none()
-    if ticket is None:
+    row = (await uow.session.execute(stmt)).one_or_none()
+    if row is None:
         raise not_found("Ticket", field)
+    ticket, sla_active = row
+    if uow.sla_active is None:
+        uow.sla_active = bool(sla_active)
     if kind is not None and ticket.kind != kind:
         raise wrong_kind(action, ticket.kind)
     if expected_version is not None and ticket.version != expected_version:

@@ -33,6 +33,8 @@ async def workspace_zone(uow: UnitOfWork) -> ZoneInfo:
     zone = memo(uow).get("zone")
     if zone is None:
         workspace = await uow.session.get(Workspace, uow.workspace_id)
+        if workspace is not None and uow.sla_active is None:
+            uow.sla_active = workspace.sla_active  # for the finish steps (app.sla): no reread
         try:
             zone = ZoneInfo(workspace.timezone if workspace else "UTC")
         except (ZoneInfoNotFoundError, ValueError):
