@@ -58,7 +58,11 @@ def gather_statement(dialect: str) -> LoaderStatement:
     if dialect == "postgresql":
         d = search_documents
         where = [d.c.workspace_id == bindparam("workspace_id"), document_matches("search")]
-        stmt = select(d.c.ticket_id).where(*where)
+        # MATERIALIZED: planned without the LIMIT, so through the trigram index. With the LIMIT
+        # in view the planner may take a sequential scan that stops at the limit: cheap for a
+        # term as common as it guessed, a walk of every document for one it overestimated.
+        matches = select(d.c.ticket_id).where(*where).cte("matches").prefix_with("MATERIALIZED")
+        stmt = select(matches.c.ticket_id)
     else:
         t = _ticket  # from the FTS5 matches, not by walking the workspace (see conditions)
         workspace = NotIndexed(t.c.workspace_id) == bindparam("workspace_id")
