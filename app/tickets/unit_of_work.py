@@ -107,8 +107,9 @@ class UnitOfWork:
         self.last_seq: int | None = None
         # The tickets events were recorded for, by id (rows, or bulk-insert stand-ins).
         self.tickets: dict[int, Any] = {}
-        # Whether the workspace has SLA policies (read with the lock, for FINISH_STEPS).
-        self.sla_active: bool | None = None  # None: not read yet (app.sla reads it when needed)
+        # Whether the workspace has SLA policies, for FINISH_STEPS: read by the statement that
+        # takes the workspace (serial) or loads the ticket, else by app.sla when it needs it.
+        self.sla_active: bool | None = None
 
     @property
     def actor(self) -> int:
