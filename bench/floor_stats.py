@@ -123,7 +123,7 @@ async def main() -> None:
     since = now - timedelta(days=1)
     work = {
         "Line.stats (4 lines, last day)": lambda db: line_stats(db, 1, lines, since),
-        "queueBoard read (4 lines)": lambda db: read_board(db, 1, lines, seq=1, now=now),
+        "queueBoard read (4 lines)": lambda db: read_board(db, 1, lines, now=now),
         "service rates (4 lines)": lambda db: service_rates(db, 1, lines, now),
     }
     times: dict[tuple[str, int], list[float]] = {}

@@ -132,6 +132,17 @@ class Database:
             else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         )
         self._read = async_sessionmaker(self._reads, expire_on_commit=False, autoflush=False)
+        # A read of several statements that must agree with each other (a board: its called
+        # and waiting lists) runs in one snapshot: on PostgreSQL a REPEATABLE READ, READ ONLY
+        # transaction; SQLite's read transaction already is one (WAL, from its first read).
+        snapshots = (
+            self.engine
+            if self.is_sqlite
+            else self.engine.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+        )
+        self._snapshot = async_sessionmaker(snapshots, expire_on_commit=False, autoflush=False)
         # PostgreSQL: the loaders' statements run on connections kept apart (app/db/readers.py).
         asyncpg = self.engine.dialect.driver == "asyncpg"
         pool = self.engine.sync_engine.pool
@@ -157,6 +168,11 @@ class Database:
     def read_session(self) -> Translating[AsyncSession]:
         """A short session for reads (`async with`); loaders open one per batch."""
         return Translating(self._read())
+
+    def snapshot_session(self) -> Translating[AsyncSession]:
+        """A read session whose statements all see the database as of one moment (`async
+        with`): for reads of several statements that must not straddle a commit."""
+        return Translating(self._snapshot())
 
     def read_connection(self) -> Translating[AsyncConnection]:
         """A connection for one Core read, without an ORM session (loaders: one per batch)."""

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, literal_column, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnClause
 
 from app.db import Line, Ticket, table_of
@@ -23,6 +24,7 @@ from app.domain.principal import Principal
 from app.floor.estimates import estimate
 from app.floor.names import display_name
 from app.floor.service_rate import service_rates
+from app.live.event_log import latest_seq_in
 
 MAX_LINES = 50
 CALLED_SHOWN = 12  # the latest calls, newest first
@@ -85,14 +87,15 @@ def lines_for(principal: Principal, requested: Sequence[int] | None) -> tuple[in
     return tuple(sorted(set(requested)))
 
 
-async def _lines(db: Database, workspace_id: int, line_ids: Sequence[int] | None) -> list[Any]:
+async def _lines(
+    session: AsyncSession, workspace_id: int, line_ids: Sequence[int] | None
+) -> list[Any]:
     lines = table_of(Line)
     stmt = select(lines.c.id, lines.c.name).where(lines.c.workspace_id == workspace_id)
     if line_ids is not None:
         stmt = stmt.where(lines.c.id.in_(list(line_ids)))
     stmt = stmt.order_by(lines.c.id).limit(MAX_LINES)
-    async with db.read_session() as session:
-        rows = list((await session.execute(stmt)).all())
+    rows = list((await session.execute(stmt)).all())
     if line_ids is not None and len(rows) != len(set(line_ids)):
         raise DomainError(ErrorCode.NOT_FOUND, "Line not found.", "lineIds")
     return rows
@@ -104,7 +107,9 @@ _CALLED: ColumnClause[str] = literal_column(f"'{QueueStatus.CALLED.value}'")
 _SHOWN_COLUMNS = ("id", "public_id", "number", "first_name", "last_name", "line_id", "desk")
 
 
-async def _tickets(db: Database, workspace_id: int, line_ids: list[int]) -> tuple[Any, Any]:
+async def _tickets(
+    session: AsyncSession, workspace_id: int, line_ids: list[int]
+) -> tuple[Any, Any]:
     t = table_of(Ticket)
     columns = [t.c[name] for name in _SHOWN_COLUMNS]
     # Kind and status as constants in the SQL text: under one generic plan (app/db/engine.py)
@@ -132,21 +137,24 @@ async def _tickets(db: Database, workspace_id: int, line_ids: list[int]) -> tupl
         .where(*mine, t.c.line_id.in_(line_ids), t.c.status == _NEW)
         .group_by(t.c.line_id)
     )
-    async with db.read_session() as session:
-        called_rows = (await session.execute(called)).all()
-        waiting_rows = (await session.execute(waiting)).all()
-        counts = {row.line_id: int(row.n) for row in (await session.execute(count)).all()}
+    called_rows = (await session.execute(called)).all()
+    waiting_rows = (await session.execute(waiting)).all()
+    counts = {row.line_id: int(row.n) for row in (await session.execute(count)).all()}
     return (called_rows, waiting_rows), counts
 
 
 async def read_board(
-    db: Database, workspace_id: int, line_ids: Sequence[int] | None, *, seq: int, now: datetime
+    db: Database, workspace_id: int, line_ids: Sequence[int] | None, *, now: datetime
 ) -> Board:
-    """The board of these lines (None: every line of the workspace) as of now; `seq` is the
-    event log position read just before, which the board carries as its cursor."""
-    lines = await _lines(db, workspace_id, line_ids)
-    ids = [row.id for row in lines]
-    (called_rows, waiting_rows), counts = await _tickets(db, workspace_id, ids)
+    """The board of these lines (None: every line of the workspace) as of now. What it shows
+    and its cursor are read in one snapshot: a call committed meanwhile is on it as called,
+    or not at all, never half (gone from the waiting list but not yet among the calls)."""
+    async with db.snapshot_session() as session:
+        seq = await latest_seq_in(session, workspace_id)
+        lines = await _lines(session, workspace_id, line_ids)
+        ids = [row.id for row in lines]
+        (called_rows, waiting_rows), counts = await _tickets(session, workspace_id, ids)
+    # The estimates apart: they move with the clock, and a board is not resent for them.
     rates = await service_rates(db, workspace_id, ids, now)
 
     def call_at(line_id: int, position: int) -> datetime | None:

@@ -43,12 +43,14 @@ async def board_changes(
     lines = None if line_ids is None else tuple(line_ids)
 
     async def board_now() -> Board:
-        seq = await feed.latest_seq(workspace_id)
+        # Subscribers woken at the same head share one read; the board's own cursor is the
+        # head in its snapshot (this one or later), so it says exactly what it covers.
+        head = await feed.latest_seq(workspace_id)
 
         async def read() -> Board:
-            return await read_board(db, workspace_id, lines, seq=seq, now=clock())
+            return await read_board(db, workspace_id, lines, now=clock())
 
-        return await shared_boards.get((workspace_id, lines, seq), read)
+        return await shared_boards.get((workspace_id, lines, head), read)
 
     last_signature = None
     read_through = after_seq

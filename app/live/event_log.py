@@ -83,7 +83,12 @@ async def read_events(
 
 async def latest_seq(db: Database, workspace_id: int) -> int:
     async with db.read_session() as session:
-        stmt = select(func.coalesce(col(Workspace.event_seq), 0)).where(
-            col(Workspace.id) == workspace_id
-        )
-        return int((await session.execute(stmt)).scalar_one())
+        return await latest_seq_in(session, workspace_id)
+
+
+async def latest_seq_in(session: AsyncSession, workspace_id: int) -> int:
+    """The workspace's log head as `session` sees it (in a snapshot: as of that moment)."""
+    stmt = select(func.coalesce(col(Workspace.event_seq), 0)).where(
+        col(Workspace.id) == workspace_id
+    )
+    return int((await session.execute(stmt)).scalar_one())

@@ -11,7 +11,6 @@ from app.context import Info
 from app.domain.errors import DomainError
 from app.floor import clock
 from app.floor.board import lines_for, read_board
-from app.live import event_log
 from schema.errors import from_domain
 from schema.ids import decode_pks
 from schema.permissions import BOARD
@@ -49,9 +48,8 @@ class BoardQueries:
     ) -> QueueBoard:
         lines = board_lines(info, line_ids)
         ctx = info.context
-        seq = await event_log.latest_seq(ctx.db, ctx.workspace_id)  # read before the board
         try:
-            board = await read_board(ctx.db, ctx.workspace_id, lines, seq=seq, now=clock.now())
+            board = await read_board(ctx.db, ctx.workspace_id, lines, now=clock.now())
         except DomainError as error:
             raise from_domain(error) from None
         return QueueBoard.from_board(board)

@@ -4,8 +4,11 @@ with positions, per-line counts, and nothing that names a visitor beyond "Mari T
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.util import await_only
 
 from schema.ids import encode_id
 from tests.floor.helpers import call_next, display_key, line, ticket
@@ -50,6 +53,34 @@ async def test_board_shows_calls_with_desks_and_the_waiting_list(gql, key):
     text = json.dumps(board)
     for secret in ("Tamm", "kask", "+3725550000", "m@x.ee", "Other"):
         assert secret not in text
+
+
+async def test_a_call_committed_during_a_board_read_is_on_it_wholly_or_not_at_all(app, gql, key):
+    """The call commits after the board has read its called list and before its waiting list:
+    the board still shows the ticket exactly once (both lists come from one snapshot)."""
+    pharmacy = await line(gql, key, "Pharmacy")
+    waiting = await ticket(gql, key, pharmacy)
+    board_key = await display_key(gql, key, [pharmacy])
+    calls: list[dict[str, Any]] = []
+
+    def call_before_the_waiting_list(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        if "board_waiting" in statement and not calls:
+            calls.append(await_only(call_next(gql, key, [pharmacy], desk=2)))
+
+    engine = app.state.env.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", call_before_the_waiting_list)
+    try:
+        shown = await gql(BOARD, key=board_key)
+    finally:
+        event.remove(engine, "before_cursor_execute", call_before_the_waiting_list)
+    assert [call["id"] for call in calls] == [waiting["id"]]  # it did commit mid-read
+    board = shown["data"]["queueBoard"]
+    assert [(t["id"], t["position"]) for t in board["called"] + board["waiting"]] == [
+        (waiting["id"], 1)
+    ]  # as it was when the read began: waiting, first
+    again = (await gql(BOARD, key=board_key))["data"]["queueBoard"]
+    assert [(t["id"], t["desk"]) for t in again["called"]] == [(waiting["id"], 2)]
+    assert again["waiting"] == [] and again["cursor"] > board["cursor"]
 
 
 async def test_a_display_key_sees_only_its_lines(gql, key):

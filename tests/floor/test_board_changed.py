@@ -65,8 +65,9 @@ async def test_screens_of_the_same_lines_share_each_board_read(gateway, key, mon
     real = board_feed.read_board
 
     async def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
-        reads.append(kwargs["seq"])
-        return await real(*args, **kwargs)
+        board = await real(*args, **kwargs)
+        reads.append(board.seq)
+        return board
 
     monkeypatch.setattr(board_feed, "read_board", counted)
     base = gateway.url.replace("ws://", "http://").removesuffix("/graphql")
