@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TypedDict, Unpack
 
 from sqlalchemy import select
 from sqlmodel import col
@@ -71,27 +72,36 @@ async def find_or_make_contact(
     return contact
 
 
+class HelpdeskTicketFields(TypedDict, total=False):
+    """What a new helpdesk ticket may say (all optional): its subject, channel ("api" if
+    unsaid), first message, circumstance (HANDOVER if unsaid), language and labels. The command
+    and its apply step take the same."""
+
+    subject: str | None
+    channel: str | None
+    body: str | None
+    circumstance: Circumstance
+    language: str | None
+    labels: Sequence[str]
+
+
 async def apply_create_helpdesk_ticket(
     uow: UnitOfWork,
     *,
-    subject: str | None = None,
-    channel: str | None = "api",
-    body: str | None = None,
     contact: Contact | None = None,
     team: Team | None = None,
     assignee: User | None = None,
-    circumstance: Circumstance = Circumstance.HANDOVER,
-    language: str | None = None,
-    labels: Sequence[str] = (),
     created_at: datetime | None = None,
+    **fields: Unpack[HelpdeskTicketFields],
 ) -> Ticket:
     """OPEN; ONGOING with an open interaction for a take-over (which needs an assignee)."""
-    circumstance = Circumstance(circumstance)
+    circumstance = Circumstance(fields.get("circumstance", Circumstance.HANDOVER))
     takeover = circumstance == Circumstance.TAKEOVER
     if takeover and assignee is None:
         raise validation("A take-over needs an assignee.", "assigneeId")
     created = created_at or uow.now
-    subject = optional_text(subject, "subject", max_length=1000)
+    subject = optional_text(fields.get("subject"), "subject", max_length=1000)
+    body = fields.get("body")
     ticket = Ticket(
         workspace_id=uow.workspace_id,
         kind=HELPDESK,
@@ -103,13 +113,13 @@ async def apply_create_helpdesk_ticket(
         opened_at=created,
         ongoing_at=created if takeover else None,
         subject=subject,
-        channel=optional_text(channel, "channel", max_length=64),
+        channel=optional_text(fields.get("channel", "api"), "channel", max_length=64),
         circumstance=circumstance,
         contact_id=contact.id if contact else None,
         team_id=team.id if team else None,
         assignee_id=assignee.id if assignee else None,
         assigner_id=uow.actor_id if assignee else None,
-        language=optional_text(language, "language", max_length=16),
+        language=optional_text(fields.get("language"), "language", max_length=16),
     )
     uow.session.add(ticket)
     await uow.session.flush()
@@ -120,7 +130,7 @@ async def apply_create_helpdesk_ticket(
         await open_interaction(uow, ticket, user_id=ticket.assignee_id)
     names = [
         name.strip()
-        for name in labels
+        for name in fields.get("labels", ())
         if await attach_label(uow, ticket, name, None, new_ticket=True)
     ]
     await uow.record(
@@ -253,9 +263,6 @@ async def create_helpdesk_ticket(
     env: ServiceEnv,
     principal: Principal,
     *,
-    subject: str | None = None,
-    channel: str | None = "api",
-    body: str | None = None,
     first_name: str | None = None,
     last_name: str | None = None,
     email: str | None = None,
@@ -263,10 +270,9 @@ async def create_helpdesk_ticket(
     contact_id: int | None = None,
     team_id: int | None = None,
     assignee_id: int | None = None,
-    circumstance: Circumstance = Circumstance.HANDOVER,
-    language: str | None = None,
-    labels: Sequence[str] = (),
+    **fields: Unpack[HelpdeskTicketFields],
 ) -> Ticket:
+    """The contact by id, else found or made from the names given."""
     async with command(env, principal) as uow:
         contact: Contact | None
         if contact_id is not None:
@@ -284,16 +290,7 @@ async def create_helpdesk_ticket(
             None if assignee_id is None else await get_row(uow, User, assignee_id, "assigneeId")
         )
         return await apply_create_helpdesk_ticket(
-            uow,
-            subject=subject,
-            channel=channel,
-            body=body,
-            contact=contact,
-            team=team,
-            assignee=assignee,
-            circumstance=circumstance,
-            language=language,
-            labels=labels,
+            uow, contact=contact, team=team, assignee=assignee, **fields
         )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TypedDict, Unpack
 
 from app.db import Line, Ticket
 from app.domain.enums import EventType, QueuePosition, QueueStatus, TicketKind, TicketSource
@@ -38,19 +39,26 @@ def visitor_title(ticket: Ticket) -> str | None:
     return name or ticket.public_id
 
 
+class QueueTicketFields(TypedDict, total=False):
+    """What a new queue ticket may say (all optional): its visitor, how they came (MANUAL if
+    unsaid), its labels and its extra fields. The command and its apply step take the same."""
+
+    first_name: str | None
+    last_name: str | None
+    phone_number: str | None
+    email: str | None
+    source: TicketSource
+    language_code: str | None
+    labels: Sequence[str]
+    extra: Sequence[ExtraValue]
+
+
 async def apply_create_queue_ticket(
     uow: UnitOfWork,
     *,
     line: Line,
-    first_name: str | None = None,
-    last_name: str | None = None,
-    phone_number: str | None = None,
-    email: str | None = None,
-    source: TicketSource = TicketSource.MANUAL,
-    language_code: str | None = None,
-    labels: Sequence[str] = (),
-    extra: Sequence[ExtraValue] = (),
     created_at: datetime | None = None,
+    **fields: Unpack[QueueTicketFields],
 ) -> Ticket:
     """A NEW ticket, last in its line. `created_at` is for imports and the demo."""
     created = created_at or uow.now
@@ -65,12 +73,12 @@ async def apply_create_queue_ticket(
         line_id=line.id,
         number=number,
         public_id=f"{line.prefix}-{number}",
-        source=TicketSource(source),
-        first_name=optional_text(first_name, "firstName"),
-        last_name=optional_text(last_name, "lastName"),
-        phone_number=optional_text(phone_number, "phoneNumber", max_length=64),
-        email=check_email(email),
-        language_code=optional_text(language_code, "languageCode", max_length=16),
+        source=TicketSource(fields.get("source", TicketSource.MANUAL)),
+        first_name=optional_text(fields.get("first_name"), "firstName"),
+        last_name=optional_text(fields.get("last_name"), "lastName"),
+        phone_number=optional_text(fields.get("phone_number"), "phoneNumber", max_length=64),
+        email=check_email(fields.get("email")),
+        language_code=optional_text(fields.get("language_code"), "languageCode", max_length=16),
         queue_key=created,
     )
     ticket.title = visitor_title(ticket)
@@ -78,6 +86,7 @@ async def apply_create_queue_ticket(
     await uow.session.flush()
     mark_new(uow, ticket)
     changes: dict[str, object] = {}
+    labels, extra = fields.get("labels", ()), fields.get("extra", ())
     names = [
         name for name in labels if await attach_label(uow, ticket, name, None, new_ticket=True)
     ]
@@ -257,34 +266,12 @@ async def _place_after(uow: UnitOfWork, ticket: Ticket, anchor: Ticket) -> None:
 
 
 async def create_queue_ticket(
-    env: ServiceEnv,
-    principal: Principal,
-    *,
-    line_id: int,
-    first_name: str | None = None,
-    last_name: str | None = None,
-    phone_number: str | None = None,
-    email: str | None = None,
-    source: TicketSource = TicketSource.MANUAL,
-    language_code: str | None = None,
-    labels: Sequence[str] = (),
-    extra: Sequence[ExtraValue] = (),
+    env: ServiceEnv, principal: Principal, *, line_id: int, **fields: Unpack[QueueTicketFields]
 ) -> Ticket:
     # Not serial: the line's row, locked, orders the numbering of its tickets.
     async with command(env, principal, serial=False) as uow:
         line = await get_row(uow, Line, line_id, "lineId", lock=True)
-        return await apply_create_queue_ticket(
-            uow,
-            line=line,
-            first_name=first_name,
-            last_name=last_name,
-            phone_number=phone_number,
-            email=email,
-            source=source,
-            language_code=language_code,
-            labels=labels,
-            extra=extra,
-        )
+        return await apply_create_queue_ticket(uow, line=line, **fields)
 
 
 update_ticket = apply_update_ticket.command
