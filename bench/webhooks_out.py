@@ -82,37 +82,67 @@ async def _start_receiver(port: int, log_path: Path) -> subprocess.Popen[bytes]:
     raise RuntimeError("the receiver did not start")
 
 
-async def _http_floor(port: int, endpoints_count: int, per_endpoint: int) -> tuple[float, float]:
+async def _http_floor(
+    port: int, endpoints_count: int, per_endpoint: int, client_name: str = "worker"
+) -> tuple[float, float]:
     """The same number of POSTs, each endpoint's one after the other, with the worker's HTTP
-    client and headers but no database: what the delivery bookkeeping is measured against."""
+    client and headers but no database: what the delivery bookkeeping is measured against.
+    `client_name` "httpx": the same POSTs with httpx instead (the client the worker had before
+    aiohttp), for the comparison in BENCHMARKS.md."""
     import httpx
 
-    from app.webhooks.sender import send
+    from app.webhooks.sender import new_client, send
     from app.webhooks.signing import generate_secret, signature_header
 
     secret = generate_secret()
     body = b'{"type": "CREATED", "at": "2026-01-01T00:00:00+00:00"}'
-    async with httpx.AsyncClient(trust_env=False) as client:
+    worker_client = new_client(allow_private=True, max_connections=128)
+    httpx_client = httpx.AsyncClient(trust_env=False, follow_redirects=False)
 
-        async def one_endpoint(i: int) -> None:
-            for n in range(per_endpoint):
-                stamp = int(time.time())
-                headers = {
-                    "webhook-id": f"floor-{i}-{n}",
-                    "webhook-timestamp": str(stamp),
-                    "webhook-signature": signature_header([secret], f"f{n}", stamp, body),
-                }
-                outcome = await send(
-                    client, f"http://127.0.0.1:{port}/floor{i}", headers, body,
-                    timeout=10, allow_private=True,
-                )  # fmt: skip
-                assert outcome.ok, outcome
+    async def post(url: str, headers: dict[str, str]) -> None:
+        if client_name == "httpx":
+            response = await httpx_client.post(url, headers=headers, content=body)
+            assert response.status_code == 204, response
+            return
+        outcome = await send(worker_client, url, headers, body, timeout=10, allow_private=True)
+        assert outcome.ok, outcome
 
+    async def one_endpoint(i: int) -> None:
+        for n in range(per_endpoint):
+            stamp = int(time.time())
+            headers = {
+                "Content-Type": "application/json",
+                "webhook-id": f"floor-{i}-{n}",
+                "webhook-timestamp": str(stamp),
+                "webhook-signature": signature_header([secret], f"f{n}", stamp, body),
+            }
+            await post(f"http://127.0.0.1:{port}/floor{i}", headers)
+
+    try:
         started, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(one_endpoint(i) for i in range(endpoints_count)))
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    finally:
+        await worker_client.close()
+        await httpx_client.aclose()
     total = endpoints_count * per_endpoint
     return total / elapsed, cpu / total * 1000
+
+
+async def floor_only(endpoints_count: int, per_endpoint: int, rounds: int) -> None:
+    """`--floor-only`: the POSTs alone, the worker's client and httpx alternated."""
+    port = free_port()
+    folder = Path(tempfile.mkdtemp(prefix="bench_webhooks_"))
+    receiver = await _start_receiver(port, folder / "floor.log")
+    try:
+        for _ in range(rounds):
+            for name in ("worker", "httpx"):
+                rate, cpu = await _http_floor(port, endpoints_count, per_endpoint, name)
+                label = "aiohttp (worker)" if name == "worker" else "httpx"
+                print(f"floor {label}: {rate:.0f} POSTs/s, {cpu:.3f} ms CPU each")
+    finally:
+        receiver.terminate()
+        receiver.wait()
 
 
 def _received(log_path: Path) -> list[tuple[float, str, datetime]]:
@@ -234,7 +264,13 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=500, help="events in the log (throughput)")
     parser.add_argument("--rate", type=float, default=50.0, help="mutations per second")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the latency run")
+    parser.add_argument(
+        "--floor-only", type=int, metavar="ROUNDS", help="only the POSTs: aiohttp vs httpx"
+    )
     args = parser.parse_args()
+    if args.floor_only:
+        asyncio.run(floor_only(args.endpoints, args.events, args.floor_only))
+        return
     if args.database_url:
         from tests.conftest import _create_postgres_database, _drop_postgres_database
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import cast
 
-import httpx
+import aiohttp
 from sqlalchemy import func, select
 from sqlmodel import col
 
@@ -37,7 +37,7 @@ from app.webhooks.backoff import retry_delay
 from app.webhooks.endpoints import Status, prune_deliveries
 from app.webhooks.leases import Claim, claim_due, record_failure, record_success, release
 from app.webhooks.payload import event_body, load_context
-from app.webhooks.sender import Outcome, send
+from app.webhooks.sender import Outcome, new_client, send
 from app.webhooks.signing import signature_header
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ class WebhookWorker:
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop_task: asyncio.Task[None] | None = None
         self._listener: asyncio.Task[None] | None = None
-        self._client: httpx.AsyncClient | None = None
+        self._client: aiohttp.ClientSession | None = None
         self._last_stats = 0.0
         self._last_prune: float | None = None
 
@@ -105,11 +105,8 @@ class WebhookWorker:
 
     async def start(self) -> None:
         self._stop.clear()
-        self._client = httpx.AsyncClient(
-            timeout=self.rules.timeout,
-            follow_redirects=False,
-            trust_env=False,  # no proxy from the environment: it would defeat the address check
-            limits=httpx.Limits(max_connections=self.rules.concurrency * 2),
+        self._client = new_client(
+            allow_private=self.rules.allow_private, max_connections=self.rules.concurrency * 2
         )
         self._loop_task = asyncio.create_task(self._loop(), name="webhook-worker")
         if self.broker is not None:
@@ -128,7 +125,7 @@ class WebhookWorker:
         tasks = [t for t in (self._loop_task, *self._tasks) if t is not None]
         await finish(tasks)
         if self._client is not None:
-            await self._client.aclose()
+            await self._client.close()
         self._loop_task = self._listener = self._client = None
 
     def wake(self) -> None:
