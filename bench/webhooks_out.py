@@ -92,9 +92,9 @@ async def _http_floor(
     import httpx
 
     from app.webhooks.sender import new_client, send
-    from app.webhooks.signing import generate_secret, signature_header
+    from app.webhooks.signing import generate_secret, secret_key, signature_header
 
-    secret = generate_secret()
+    key = secret_key(generate_secret())
     body = b'{"type": "CREATED", "at": "2026-01-01T00:00:00+00:00"}'
     worker_client = new_client(allow_private=True, max_connections=128)
     httpx_client = httpx.AsyncClient(trust_env=False, follow_redirects=False)
@@ -114,7 +114,7 @@ async def _http_floor(
                 "Content-Type": "application/json",
                 "webhook-id": f"floor-{i}-{n}",
                 "webhook-timestamp": str(stamp),
-                "webhook-signature": signature_header([secret], f"f{n}", stamp, body),
+                "webhook-signature": signature_header([key], f"f{n}", stamp, body),
             }
             await post(f"http://127.0.0.1:{port}/floor{i}", headers)
 
