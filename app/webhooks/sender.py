@@ -47,8 +47,10 @@ def new_client(*, allow_private: bool, max_connections: int) -> aiohttp.ClientSe
         cookie_jar=aiohttp.DummyCookieJar(),
         trust_env=False,
         timeout=aiohttp.ClientTimeout(total=None),  # each send has its own (asyncio.timeout)
-        auto_decompress=False,
         headers={"User-Agent": USER_AGENT},
+        # Answers as sent (the excerpt of an error is text, not gzip to decode): none asked for.
+        skip_auto_headers=("Accept-Encoding",),
+        auto_decompress=False,
     )
 
 

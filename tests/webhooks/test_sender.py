@@ -48,6 +48,8 @@ async def test_a_name_is_dialled_at_the_address_it_resolved_to(receiver, fake_dn
     assert asked == ["hooks.example.test"]
     [request] = receiver.received
     assert request.headers["host"] == f"hooks.example.test:{receiver.port}"
+    assert request.headers["user-agent"] == "ticketgw-webhooks/1"
+    assert "accept-encoding" not in request.headers  # the error excerpt is never compressed
 
 
 @pytest.mark.parametrize("resolved", [["127.0.0.1"], ["93.184.215.14", "10.0.0.1"], ["::1"]])
