@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
 import os
+import pstats
 import statistics
 import subprocess
 import sys
@@ -167,7 +169,9 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def run(url: str, endpoints_count: int, backlog: int, rate: float, seconds: float) -> None:
+async def run(
+    url: str, endpoints_count: int, backlog: int, rate: float, seconds: float, profile: bool
+) -> None:
     await asyncio.to_thread(migrate, url)
     db = Database(url)
     broker = create_broker("memory://")
@@ -193,11 +197,18 @@ async def run(url: str, endpoints_count: int, backlog: int, rate: float, seconds
         floor_rate, floor_cpu = await _http_floor(port, endpoints_count, backlog)
         await _wait_for(folder / "throughput.log", total, timeout=600)
         worker = WebhookWorker(db, broker, rules)
+        profiler = cProfile.Profile() if profile else None
         started, cpu = time.perf_counter(), time.process_time()
+        if profiler is not None:
+            profiler.enable()
         await worker.start()
         await _wait_for(folder / "throughput.log", 2 * total, timeout=600)
+        if profiler is not None:
+            profiler.disable()
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         await worker.stop()
+        if profiler is not None:  # the throughput phase only (its figures are then slower)
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(30)
         delivered_rate = total / elapsed
         print(
             f"throughput: {total} deliveries ({endpoints_count} endpoints x {backlog} events) "
@@ -265,6 +276,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=50.0, help="mutations per second")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the latency run")
     parser.add_argument(
+        "--profile", action="store_true", help="cProfile the throughput phase (to stderr)"
+    )
+    parser.add_argument(
         "--floor-only", type=int, metavar="ROUNDS", help="only the POSTs: aiohttp vs httpx"
     )
     args = parser.parse_args()
@@ -278,7 +292,7 @@ def main() -> None:
     else:
         url = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db"
     try:
-        asyncio.run(run(url, args.endpoints, args.events, args.rate, args.seconds))
+        asyncio.run(run(url, args.endpoints, args.events, args.rate, args.seconds, args.profile))
     finally:
         if args.database_url:
             _drop_postgres_database(url)
