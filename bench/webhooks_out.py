@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
 import os
+import pstats
 import statistics
 import subprocess
 import sys
@@ -82,37 +84,67 @@ async def _start_receiver(port: int, log_path: Path) -> subprocess.Popen[bytes]:
     raise RuntimeError("the receiver did not start")
 
 
-async def _http_floor(port: int, endpoints_count: int, per_endpoint: int) -> tuple[float, float]:
+async def _http_floor(
+    port: int, endpoints_count: int, per_endpoint: int, client_name: str = "worker"
+) -> tuple[float, float]:
     """The same number of POSTs, each endpoint's one after the other, with the worker's HTTP
-    client and headers but no database: what the delivery bookkeeping is measured against."""
+    client and headers but no database: what the delivery bookkeeping is measured against.
+    `client_name` "httpx": the same POSTs with httpx instead (the client the worker had before
+    aiohttp), for the comparison in BENCHMARKS.md."""
     import httpx
 
-    from app.webhooks.sender import send
-    from app.webhooks.signing import generate_secret, signature_header
+    from app.webhooks.sender import new_client, send
+    from app.webhooks.signing import generate_secret, secret_key, signature_header
 
-    secret = generate_secret()
+    key = secret_key(generate_secret())
     body = b'{"type": "CREATED", "at": "2026-01-01T00:00:00+00:00"}'
-    async with httpx.AsyncClient(trust_env=False) as client:
+    worker_client = new_client(allow_private=True, max_connections=128)
+    httpx_client = httpx.AsyncClient(trust_env=False, follow_redirects=False)
 
-        async def one_endpoint(i: int) -> None:
-            for n in range(per_endpoint):
-                stamp = int(time.time())
-                headers = {
-                    "webhook-id": f"floor-{i}-{n}",
-                    "webhook-timestamp": str(stamp),
-                    "webhook-signature": signature_header([secret], f"f{n}", stamp, body),
-                }
-                outcome = await send(
-                    client, f"http://127.0.0.1:{port}/floor{i}", headers, body,
-                    timeout=10, allow_private=True,
-                )  # fmt: skip
-                assert outcome.ok, outcome
+    async def post(url: str, headers: dict[str, str]) -> None:
+        if client_name == "httpx":
+            response = await httpx_client.post(url, headers=headers, content=body)
+            assert response.status_code == 204, response
+            return
+        outcome = await send(worker_client, url, headers, body, timeout=10, allow_private=True)
+        assert outcome.ok, outcome
 
+    async def one_endpoint(i: int) -> None:
+        for n in range(per_endpoint):
+            stamp = int(time.time())
+            headers = {
+                "Content-Type": "application/json",
+                "webhook-id": f"floor-{i}-{n}",
+                "webhook-timestamp": str(stamp),
+                "webhook-signature": signature_header([key], f"f{n}", stamp, body),
+            }
+            await post(f"http://127.0.0.1:{port}/floor{i}", headers)
+
+    try:
         started, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(one_endpoint(i) for i in range(endpoints_count)))
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    finally:
+        await worker_client.close()
+        await httpx_client.aclose()
     total = endpoints_count * per_endpoint
     return total / elapsed, cpu / total * 1000
+
+
+async def floor_only(endpoints_count: int, per_endpoint: int, rounds: int) -> None:
+    """`--floor-only`: the POSTs alone, the worker's client and httpx alternated."""
+    port = free_port()
+    folder = Path(tempfile.mkdtemp(prefix="bench_webhooks_"))
+    receiver = await _start_receiver(port, folder / "floor.log")
+    try:
+        for _ in range(rounds):
+            for name in ("worker", "httpx"):
+                rate, cpu = await _http_floor(port, endpoints_count, per_endpoint, name)
+                label = "aiohttp (worker)" if name == "worker" else "httpx"
+                print(f"floor {label}: {rate:.0f} POSTs/s, {cpu:.3f} ms CPU each")
+    finally:
+        receiver.terminate()
+        receiver.wait()
 
 
 def _received(log_path: Path) -> list[tuple[float, str, datetime]]:
@@ -137,7 +169,9 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def run(url: str, endpoints_count: int, backlog: int, rate: float, seconds: float) -> None:
+async def run(
+    url: str, endpoints_count: int, backlog: int, rate: float, seconds: float, profile: bool
+) -> None:
     await asyncio.to_thread(migrate, url)
     db = Database(url)
     broker = create_broker("memory://")
@@ -163,11 +197,18 @@ async def run(url: str, endpoints_count: int, backlog: int, rate: float, seconds
         floor_rate, floor_cpu = await _http_floor(port, endpoints_count, backlog)
         await _wait_for(folder / "throughput.log", total, timeout=600)
         worker = WebhookWorker(db, broker, rules)
+        profiler = cProfile.Profile() if profile else None
         started, cpu = time.perf_counter(), time.process_time()
+        if profiler is not None:
+            profiler.enable()
         await worker.start()
         await _wait_for(folder / "throughput.log", 2 * total, timeout=600)
+        if profiler is not None:
+            profiler.disable()
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         await worker.stop()
+        if profiler is not None:  # the throughput phase only (its figures are then slower)
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(30)
         delivered_rate = total / elapsed
         print(
             f"throughput: {total} deliveries ({endpoints_count} endpoints x {backlog} events) "
@@ -234,7 +275,16 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=500, help="events in the log (throughput)")
     parser.add_argument("--rate", type=float, default=50.0, help="mutations per second")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the latency run")
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the throughput phase (to stderr)"
+    )
+    parser.add_argument(
+        "--floor-only", type=int, metavar="ROUNDS", help="only the POSTs: aiohttp vs httpx"
+    )
     args = parser.parse_args()
+    if args.floor_only:
+        asyncio.run(floor_only(args.endpoints, args.events, args.floor_only))
+        return
     if args.database_url:
         from tests.conftest import _create_postgres_database, _drop_postgres_database
 
@@ -242,7 +292,7 @@ def main() -> None:
     else:
         url = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db"
     try:
-        asyncio.run(run(url, args.endpoints, args.events, args.rate, args.seconds))
+        asyncio.run(run(url, args.endpoints, args.events, args.rate, args.seconds, args.profile))
     finally:
         if args.database_url:
             _drop_postgres_database(url)

@@ -38,6 +38,7 @@ from app.loaders.pages import (
     TicketEventsByTicketIdLoader,
 )
 from app.loaders.positions import QueuePositionByTicketIdLoader
+from app.loaders.webhooks import DeliveriesByEndpointLoader, DeliveryPage, DeliveryPageKey
 
 # Loaders whose values depend on one ticket's rows: cleared by Loaders.clear_ticket().
 _PER_TICKET = ("labels", "interactions", "extra", "sla_timers")
@@ -85,6 +86,7 @@ class Loaders:
     sla_timers = _Loader(SlaTimersByTicketIdLoader)
     sla_policy = _Loader(SlaPolicyByIdLoader)
     sla_calendar = _Loader(SlaCalendarByIdLoader)
+    webhook_deliveries = _Loader(DeliveriesByEndpointLoader)
 
     def __init__(self, db: Database, workspace_id: int, *, shared: bool = False) -> None:
         """`shared`: used by several concurrent consumers (see WorkspaceLoader.load)."""
@@ -127,4 +129,4 @@ class Loaders:
                 value.clear_all()
 
 
-__all__ = ["Loaders", "PageKey", "RowPage"]
+__all__ = ["DeliveryPage", "DeliveryPageKey", "Loaders", "PageKey", "RowPage"]

@@ -209,20 +209,6 @@ async def list_endpoints(db: Database, workspace_id: int) -> list[WebhookEndpoin
         return list((await session.execute(stmt)).scalars())
 
 
-async def list_deliveries(
-    db: Database, endpoint_id: int, *, first: int, before_id: int | None
-) -> tuple[list[WebhookDelivery], bool]:
-    """Attempts newest first, `first` of them after the one with id `before_id`; and whether
-    more follow."""
-    async with db.read_session() as session:
-        stmt = select(WebhookDelivery).where(col(WebhookDelivery.endpoint_id) == endpoint_id)
-        if before_id is not None:
-            stmt = stmt.where(col(WebhookDelivery.id) < before_id)
-        stmt = stmt.order_by(col(WebhookDelivery.id).desc()).limit(first + 1)
-        rows = list((await session.execute(stmt)).scalars())
-    return rows[:first], len(rows) > first
-
-
 async def prune_deliveries(db: Database, *, older_than: datetime) -> int:
     """Forget delivery attempts made before `older_than`; how many were deleted."""
     async with db.transaction() as session:

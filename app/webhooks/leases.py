@@ -12,18 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
-from sqlalchemy import CursorResult, and_, or_, select, update
+from sqlalchemy import CursorResult, and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.db import WebhookDelivery, WebhookEndpoint, Workspace
+from app.db import WebhookDelivery, WebhookEndpoint, Workspace, table_of
 from app.db.engine import Database
 from app.db.types import utcnow
 from app.domain.event_filter import EventFilter
 from app.webhooks.endpoints import Status
 from app.webhooks.filters import filter_from_json
+from app.webhooks.signing import secret_key
 
 
 @dataclass
@@ -34,17 +35,37 @@ class Claim:
     workspace_id: int
     workspace_slug: str
     url: str
-    secrets: tuple[str, ...]
+    keys: tuple[bytes, ...]  # the signing keys, decoded once per claim
     event_filter: EventFilter
     cursor: int
     failures: int
     generation: int
 
 
-def _secrets(row: WebhookEndpoint, now: datetime) -> tuple[str, ...]:
+# The table itself: a Core INSERT of many rows (executemany), no ORM bulk path on top.
+DELIVERY = table_of(WebhookDelivery)
+
+
+class AttemptRow(TypedDict):
+    """A `webhook_delivery` row, inserted as is (no ORM object: a delivery's bookkeeping is
+    a share of the worker's CPU)."""
+
+    endpoint_id: int
+    event_seq: int
+    event_type: str
+    attempt: int
+    succeeded: bool
+    response_status: int | None
+    error: str | None
+    duration_ms: int
+    at: datetime
+    next_attempt_at: datetime | None
+
+
+def _keys(row: WebhookEndpoint, now: datetime) -> tuple[bytes, ...]:
     if row.previous_secret and row.previous_secret_until and row.previous_secret_until > now:
-        return (row.secret, row.previous_secret)
-    return (row.secret,)
+        return (secret_key(row.secret), secret_key(row.previous_secret))
+    return (secret_key(row.secret),)
 
 
 def _held(claim: Claim, owner: str) -> Any:
@@ -102,7 +123,7 @@ async def claim_due(db: Database, owner: str, *, limit: int, lease_seconds: floa
             workspace_id=row.workspace_id,
             workspace_slug=slug,
             url=row.url,
-            secrets=_secrets(row, now),
+            keys=_keys(row, now),
             event_filter=filter_from_json(row.filter),
             cursor=row.last_delivered_seq,
             failures=row.consecutive_failures,
@@ -125,7 +146,7 @@ async def record_success(
     db: Database,
     claim: Claim,
     owner: str,
-    attempts: list[WebhookDelivery],
+    attempts: list[AttemptRow],
     cursor: int,
     *,
     lease_seconds: float,
@@ -142,29 +163,29 @@ async def record_success(
             consecutive_failures=0,
             lease_until=utcnow() + timedelta(seconds=lease_seconds),
         )
-        if held:
-            session.add_all(attempts)
+        if held and attempts:
+            await session.execute(insert(DELIVERY), attempts)
     return held
 
 
 async def record_failure(
-    db: Database, claim: Claim, owner: str, attempt: WebhookDelivery, *, status: Status
+    db: Database, claim: Claim, owner: str, attempt: AttemptRow, *, status: Status
 ) -> bool:
     """The event was not acknowledged: log the attempt, count the failure, set the next
     attempt (or the new status), and give the lease back. False when the lease or the
     generation is no longer ours (nothing is written; the caller gives the lease back)."""
     async with db.transaction() as session:
         values: dict[str, Any] = {
-            "consecutive_failures": attempt.attempt,
+            "consecutive_failures": attempt["attempt"],
             "status": status.value,
             "lease_owner": None,
             "lease_until": None,
         }
-        if attempt.next_attempt_at is not None:
-            values["next_attempt_at"] = attempt.next_attempt_at
+        if attempt["next_attempt_at"] is not None:
+            values["next_attempt_at"] = attempt["next_attempt_at"]
         held = await _write(session, claim, owner, **values)
         if held:  # else the endpoint was changed or deleted meanwhile: its history starts anew
-            session.add(attempt)
+            await session.execute(insert(DELIVERY), [attempt])
     return held
 
 

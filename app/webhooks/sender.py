@@ -1,5 +1,6 @@
-"""One delivery attempt: a POST to the endpoint, to the address checked just before (no
-redirects followed, the answer read no further than a short excerpt)."""
+"""One delivery attempt: a POST to the endpoint (no redirects followed, the answer read no
+further than a short excerpt), over a client whose connections go only to addresses checked
+when they were opened (app.webhooks.resolver)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import ipaddress
 import time
 from dataclasses import dataclass
 
-import httpx
+import aiohttp
 
-from app.webhooks.addresses import RefusedAddress, allowed_address, parse_url
+from app.webhooks.addresses import NOT_PUBLIC, RefusedAddress, is_public, parse_url
+from app.webhooks.resolver import CheckedResolver
 
 EXCERPT_BYTES = 200
 USER_AGENT = "ticketgw-webhooks/1"
@@ -31,23 +33,50 @@ class Outcome:
         return self.status == 410
 
 
-def _pinned_url(scheme: str, address: ipaddress.IPv4Address | ipaddress.IPv6Address,
-                port: int, path: str) -> str:  # fmt: skip
-    host = f"[{address}]" if address.version == 6 else str(address)
-    return f"{scheme}://{host}:{port}{path}"
+def new_client(*, allow_private: bool, max_connections: int) -> aiohttp.ClientSession:
+    """The worker's client: connections kept alive per receiver, each opened to an address
+    checked then; no cookies kept, no proxy from the environment (it would defeat the check)."""
+    connector = aiohttp.TCPConnector(
+        resolver=CheckedResolver(allow_private=allow_private),
+        use_dns_cache=False,  # every new connection resolves and checks again
+        limit=max_connections,
+        limit_per_host=0,
+    )
+    return aiohttp.ClientSession(
+        connector=connector,
+        cookie_jar=aiohttp.DummyCookieJar(),
+        trust_env=False,
+        timeout=aiohttp.ClientTimeout(total=None),  # each send has its own (asyncio.timeout)
+        headers={"User-Agent": USER_AGENT},
+        # Answers as sent (the excerpt of an error is text, not gzip to decode): none asked for.
+        skip_auto_headers=("Accept-Encoding",),
+        auto_decompress=False,
+    )
 
 
-async def _excerpt(response: httpx.Response) -> str:
+def _check_literal(host: str, *, allow_private: bool) -> None:
+    """A literal address in the URL is dialled without the resolver: checked here."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return
+    if not allow_private and not is_public(address):
+        raise RefusedAddress(NOT_PUBLIC)
+
+
+async def _excerpt(response: aiohttp.ClientResponse) -> tuple[str, bool]:
+    """The start of the body, and whether it was read to its end."""
     chunks = bytearray()
-    async for chunk in response.aiter_raw():
+    while len(chunks) <= EXCERPT_BYTES:
+        chunk = await response.content.read(EXCERPT_BYTES + 1 - len(chunks))
+        if not chunk:
+            return bytes(chunks).decode("utf-8", "replace"), True
         chunks += chunk
-        if len(chunks) > EXCERPT_BYTES:
-            break
-    return bytes(chunks[:EXCERPT_BYTES]).decode("utf-8", "replace")
+    return bytes(chunks[:EXCERPT_BYTES]).decode("utf-8", "replace"), False
 
 
 async def send(
-    client: httpx.AsyncClient,
+    client: aiohttp.ClientSession,
     url: str,
     headers: dict[str, str],
     body: bytes,
@@ -63,40 +92,30 @@ async def send(
 
     try:
         target = parse_url(url)
-        address = await allowed_address(target, allow_private=allow_private)
+        _check_literal(target.host, allow_private=allow_private)
     except RefusedAddress as refused:
         return done(None, f"refused: {refused}")
     except Exception as error:  # an URL saved before the rules changed
         return done(None, f"invalid URL: {error}")
-    default_port = 443 if target.scheme == "https" else 80
-    host_header = target.host if target.port == default_port else f"{target.host}:{target.port}"
-    if ":" in target.host:  # an IPv6 literal
-        host_header = f"[{target.host}]" + (
-            "" if target.port == default_port else f":{target.port}"
-        )
-    request = client.build_request(
-        "POST",
-        _pinned_url(target.scheme, address, target.port, target.path),
-        headers={**headers, "Host": host_header, "User-Agent": USER_AGENT},
-        content=body,
-        # TLS: the certificate is checked against the name, not the address we dialled.
-        extensions={"sni_hostname": target.host} if target.scheme == "https" else {},
-    )
     try:
         async with asyncio.timeout(timeout):
-            response = await client.send(request, stream=True, follow_redirects=False)
-            try:
+            async with client.post(
+                url, data=body, headers=headers, allow_redirects=False
+            ) as response:
                 # Read to the end when the answer is short (most are empty): the connection is
                 # then reused. A longer body is cut, and its connection closed.
-                excerpt = await _excerpt(response)
-            finally:
-                await response.aclose()
+                excerpt, whole = await _excerpt(response)
+                if not whole:
+                    response.close()
+                status = response.status
+    except RefusedAddress as refused:  # from the resolver, at connect time
+        return done(None, f"refused: {refused}")
     except TimeoutError:
         return done(None, f"timed out after {timeout:g} s")
-    except httpx.HTTPError as error:
+    except (aiohttp.ClientError, OSError) as error:
         return done(None, f"{type(error).__name__}: {error}"[:500])
-    if 200 <= response.status_code < 300:
-        return done(response.status_code, None)
-    if 300 <= response.status_code < 400:
-        return done(response.status_code, "redirects are not followed")
-    return done(response.status_code, excerpt or None)
+    if 200 <= status < 300:
+        return done(status, None)
+    if 300 <= status < 400:
+        return done(status, "redirects are not followed")
+    return done(status, excerpt or None)

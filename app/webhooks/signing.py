@@ -22,11 +22,16 @@ def secret_key(secret: str) -> bytes:
 
 
 def signature(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
+    return sign(secret_key(secret), msg_id, timestamp, body)
+
+
+def sign(key: bytes, msg_id: str, timestamp: int, body: bytes) -> str:
+    """The signature by a key already decoded (the worker decodes an endpoint's once)."""
     signed = f"{msg_id}.{timestamp}.".encode() + body
-    digest = hmac.new(secret_key(secret), signed, hashlib.sha256).digest()
+    digest = hmac.new(key, signed, hashlib.sha256).digest()
     return "v1," + base64.b64encode(digest).decode()
 
 
-def signature_header(secrets_: Iterable[str], msg_id: str, timestamp: int, body: bytes) -> str:
-    """Space-separated signatures, one per secret (two during a rotation's grace period)."""
-    return " ".join(signature(s, msg_id, timestamp, body) for s in secrets_)
+def signature_header(keys: Iterable[bytes], msg_id: str, timestamp: int, body: bytes) -> str:
+    """Space-separated signatures, one per key (two during a rotation's grace period)."""
+    return " ".join(sign(key, msg_id, timestamp, body) for key in keys)

@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import cast
 
-import httpx
+import aiohttp
 from sqlalchemy import func, select
 from sqlmodel import col
 
 from app.background import finish, log_failed_step, sleep_unless_stopped
 from app.config import Settings
-from app.db import TicketEvent, WebhookDelivery, WebhookEndpoint, Workspace
+from app.db import TicketEvent, WebhookEndpoint, Workspace
 from app.db.engine import Database
 from app.db.types import utcnow
 from app.domain.cursors import encode_event_cursor
@@ -35,9 +35,16 @@ from app.live.event_log import events_query
 from app.observability import metrics
 from app.webhooks.backoff import retry_delay
 from app.webhooks.endpoints import Status, prune_deliveries
-from app.webhooks.leases import Claim, claim_due, record_failure, record_success, release
+from app.webhooks.leases import (
+    AttemptRow,
+    Claim,
+    claim_due,
+    record_failure,
+    record_success,
+    release,
+)
 from app.webhooks.payload import event_body, load_context
-from app.webhooks.sender import Outcome, send
+from app.webhooks.sender import Outcome, new_client, send
 from app.webhooks.signing import signature_header
 
 log = logging.getLogger(__name__)
@@ -97,7 +104,7 @@ class WebhookWorker:
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop_task: asyncio.Task[None] | None = None
         self._listener: asyncio.Task[None] | None = None
-        self._client: httpx.AsyncClient | None = None
+        self._client: aiohttp.ClientSession | None = None
         self._last_stats = 0.0
         self._last_prune: float | None = None
 
@@ -105,11 +112,8 @@ class WebhookWorker:
 
     async def start(self) -> None:
         self._stop.clear()
-        self._client = httpx.AsyncClient(
-            timeout=self.rules.timeout,
-            follow_redirects=False,
-            trust_env=False,  # no proxy from the environment: it would defeat the address check
-            limits=httpx.Limits(max_connections=self.rules.concurrency * 2),
+        self._client = new_client(
+            allow_private=self.rules.allow_private, max_connections=self.rules.concurrency * 2
         )
         self._loop_task = asyncio.create_task(self._loop(), name="webhook-worker")
         if self.broker is not None:
@@ -128,7 +132,7 @@ class WebhookWorker:
         tasks = [t for t in (self._loop_task, *self._tasks) if t is not None]
         await finish(tasks)
         if self._client is not None:
-            await self._client.aclose()
+            await self._client.close()
         self._loop_task = self._listener = self._client = None
 
     def wake(self) -> None:
@@ -212,7 +216,13 @@ class WebhookWorker:
         event). False when it gave the lease back itself (a failure); otherwise the caller
         does (a lease already lost stays with its new owner: the release checks)."""
         acknowledged = _Acknowledged(self, claim)
-        while not self._stop.is_set():
+        try:
+            return await self._deliver_events(claim, acknowledged)
+        finally:
+            await acknowledged.settle()  # a write in flight ends before the lease is given back
+
+    async def _deliver_events(self, claim: Claim, acknowledged: _Acknowledged) -> bool:
+        while not self._stop.is_set() and not acknowledged.lost:
             news = self._news
             async with self.db.read_session() as session:
                 now = (
@@ -231,31 +241,28 @@ class WebhookWorker:
                 events = cast(list[TicketEvent], list((await session.execute(stmt)).scalars()))
                 context = await load_context(session, claim.workspace_slug, events)
             for event in events:
-                if self._stop.is_set():
-                    await acknowledged.flush(claim.cursor)
-                    return True
+                if self._stop.is_set() or acknowledged.lost:
+                    break
                 outcome = await self._send(claim, event_body(event, context), event)
                 if not outcome.ok:
-                    if not await acknowledged.flush(claim.cursor):
+                    if not await acknowledged.flush():
                         return True
                     # A failure recorded gives the lease back; one refused (the endpoint
                     # changed meanwhile) leaves it to the caller.
                     return not await self._failed(claim, event, outcome)
                 acknowledged.add(self._attempt(claim, event, outcome, next_attempt=None), event)
                 claim.cursor, claim.failures = event.seq, 0
-                if acknowledged.due() and not await acknowledged.flush(claim.cursor):
-                    return True
-            if len(events) == BATCH:
-                continue
-            # Everything up to `head` was read: events the filter skipped need no reading again.
-            if not await acknowledged.flush(max(head, claim.cursor)):
-                return True
+            if len(events) == BATCH or self._stop.is_set() or acknowledged.lost:
+                continue  # more to read, or stopping (the cursor stays at the last sent)
+            # Everything up to `head` was read: events the filter skipped need no reading
+            # again. Written beside the wait for news, as the acknowledgements are.
             claim.cursor = max(head, claim.cursor)
+            acknowledged.advance(claim.cursor)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(news.wait(), self.rules.poll_interval)
             if not news.is_set():
-                return True
-        await acknowledged.flush(claim.cursor)
+                break
+        await acknowledged.flush()
         return True
 
     async def _send(self, claim: Claim, body: bytes, event: TicketEvent) -> Outcome:
@@ -266,7 +273,7 @@ class WebhookWorker:
             "Content-Type": "application/json",
             "webhook-id": msg_id,
             "webhook-timestamp": str(timestamp),
-            "webhook-signature": signature_header(claim.secrets, msg_id, timestamp, body),
+            "webhook-signature": signature_header(claim.keys, msg_id, timestamp, body),
             "Ticketgw-Event": event.type,
         }
         return await send(
@@ -280,20 +287,22 @@ class WebhookWorker:
 
     def _attempt(
         self, claim: Claim, event: TicketEvent, outcome: Outcome, *, next_attempt: float | None
-    ) -> WebhookDelivery:
+    ) -> AttemptRow:
         now = utcnow()
-        return WebhookDelivery(
-            endpoint_id=claim.endpoint_id,
-            event_seq=event.seq,
-            event_type=event.type,
-            attempt=claim.failures + 1,
-            succeeded=outcome.ok,
-            response_status=outcome.status,
-            error=None if outcome.error is None else outcome.error[:500],
-            duration_ms=outcome.duration_ms,
-            at=now,
-            next_attempt_at=None if next_attempt is None else now + timedelta(seconds=next_attempt),
-        )
+        return {
+            "endpoint_id": claim.endpoint_id,
+            "event_seq": event.seq,
+            "event_type": event.type,
+            "attempt": claim.failures + 1,
+            "succeeded": outcome.ok,
+            "response_status": outcome.status,
+            "error": None if outcome.error is None else outcome.error[:500],
+            "duration_ms": outcome.duration_ms,
+            "at": now,
+            "next_attempt_at": (
+                None if next_attempt is None else now + timedelta(seconds=next_attempt)
+            ),
+        }
 
     async def _failed(self, claim: Claim, event: TicketEvent, outcome: Outcome) -> bool:
         """Count the failure; True when recorded (which also gave the lease back)."""
@@ -360,49 +369,101 @@ async def run_forever(db: Database, broker: Broker | None, rules: WorkerRules,
 
 
 class _Acknowledged:
-    """Successful attempts of a round not yet written: written together with the cursor."""
+    """Successful attempts of a round not yet written, and the cursor they move to: written
+    together, in order, by one task beside the sends (the next POST does not wait for a commit;
+    on SQLite a commit may wait for the write lock the mutations hold). Written FLUSH_EVENTS at
+    a time or FLUSH_SECONDS after the first, or at once when the round waits for news. A crash
+    before a write sends its events again (at least once); nothing is skipped: the cursor
+    written is never past an attempt not written."""
 
     def __init__(self, worker: WebhookWorker, claim: Claim) -> None:
         self.worker = worker
         self.claim = claim
-        self.attempts: list[WebhookDelivery] = []
+        self.attempts: list[AttemptRow] = []
         self.events: list[TicketEvent] = []
+        self.cursor = self.written_cursor = claim.cursor
         self.since = 0.0
-        self.written_cursor = claim.cursor
+        self.urgent = False
+        # The lease or the generation is no longer ours, or a write failed: the round stops.
+        self.lost = False
+        self._error: BaseException | None = None
+        self._writer: asyncio.Task[None] | None = None
 
-    def add(self, attempt: WebhookDelivery, event: TicketEvent) -> None:
+    def add(self, attempt: AttemptRow, event: TicketEvent) -> None:
         if not self.attempts:
             self.since = time.monotonic()
         self.attempts.append(attempt)
         self.events.append(event)
+        self.cursor = event.seq
+        self._start_writer()
 
-    def due(self) -> bool:
-        return len(self.attempts) >= FLUSH_EVENTS or (
-            bool(self.attempts) and time.monotonic() - self.since >= FLUSH_SECONDS
+    def advance(self, cursor: int) -> None:
+        """Move the cursor past events the filter skipped, and write what is pending now."""
+        self.cursor = max(self.cursor, cursor)
+        self.urgent = True
+        self._start_writer()
+
+    def _pending(self) -> bool:
+        return bool(self.attempts) or self.cursor != self.written_cursor
+
+    def _due(self) -> bool:
+        return self._pending() and (
+            self.urgent
+            or len(self.attempts) >= FLUSH_EVENTS
+            or time.monotonic() - self.since >= FLUSH_SECONDS
         )
 
-    async def flush(self, cursor: int) -> bool:
-        """Write what is pending and move the cursor to `cursor`; False when the lease or the
-        endpoint's generation is no longer ours (the round must stop)."""
-        if not self.attempts and cursor == self.written_cursor:
-            return True
+    def _start_writer(self) -> None:
+        if self._writer is None and not self.lost and self._due():
+            self._writer = asyncio.create_task(self._write_while_due())
+
+    async def _write_while_due(self) -> None:
+        try:
+            while not self.lost and self._due():
+                await self._write()
+        except Exception as error:  # the database may be down: the round ends with it
+            self.lost, self._error = True, error
+        finally:
+            self._writer = None
+
+    async def _write(self) -> None:
+        attempts, events, cursor = self.attempts, self.events, self.cursor
+        self.attempts, self.events, self.urgent = [], [], False
         worker = self.worker
         held = await record_success(
             worker.db,
             self.claim,
             worker.owner,
-            self.attempts,
+            attempts,
             cursor,
             lease_seconds=worker.rules.lease_seconds,
         )
         if not held:
             log.info("webhook endpoint %s changed mid-round; stopping", self.claim.endpoint_id)
-            return False
-        metrics.WEBHOOK_DELIVERIES.labels("delivered").inc(len(self.attempts))
-        now = utcnow()
-        for attempt, event in zip(self.attempts, self.events, strict=True):
-            if attempt.attempt == 1:
-                metrics.WEBHOOK_LATENCY.observe((now - event.at).total_seconds())
-        self.attempts, self.events = [], []
+            self.lost = True
+            return
         self.written_cursor = cursor
-        return True
+        metrics.WEBHOOK_DELIVERIES.labels("delivered").inc(len(attempts))
+        now = utcnow()
+        for attempt, event in zip(attempts, events, strict=True):
+            if attempt["attempt"] == 1:
+                metrics.WEBHOOK_LATENCY.observe((now - event.at).total_seconds())
+
+    async def settle(self) -> None:
+        """Wait for the write in flight, if any (it may be cancelled with the round)."""
+        writer = self._writer
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(writer)
+
+    async def flush(self) -> bool:
+        """Write everything pending; False when the round must stop (the lease or the
+        endpoint's generation is no longer ours; a failed write raises)."""
+        await self.settle()
+        if not self.lost and self._pending():
+            self.urgent = True
+            self._writer = asyncio.create_task(self._write_while_due())
+            await self.settle()
+        if self._error is not None:
+            raise self._error
+        return not self.lost

@@ -6,16 +6,15 @@ import base64
 import binascii
 from datetime import datetime
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
 from app.context import Info
-from app.db import WebhookDelivery as DeliveryRow
 from app.db import WebhookEndpoint as EndpointRow
 from app.domain.cursors import encode_event_cursor
 from app.domain.errors import not_found, validation
-from app.webhooks.endpoints import list_deliveries
+from app.loaders import DeliveryPageKey
 from app.webhooks.filters import filter_from_json
 from schema import docs
 from schema.enums import TicketEventType, TicketKind, TicketState
@@ -102,7 +101,7 @@ class WebhookFilter:
 
 @strawberry.type(description="One attempt to deliver one event to an endpoint.")
 class WebhookDelivery:
-    row: strawberry.Private[DeliveryRow]
+    row: strawberry.Private[Any]  # a webhook_delivery record (app.loaders.webhooks)
 
     @strawberry.field(description="Opaque ID of the attempt.")
     def id(self) -> strawberry.ID:
@@ -167,7 +166,7 @@ class WebhookDeliveryEdge:
 
 @strawberry.type(description="A page of delivery attempts, newest first.")
 class WebhookDeliveryConnection:
-    rows: strawberry.Private[list[DeliveryRow]]
+    rows: strawberry.Private[list[Any]]
     has_next: strawberry.Private[bool]
 
     @strawberry.field(description=docs.EDGES)
@@ -264,10 +263,6 @@ class WebhookEndpoint:
     ) -> WebhookDeliveryConnection:
         check_page_size(first, "first")
         before_id = None if after is None else _delivery_pk(after)
-        rows, more = await list_deliveries(
-            info.context.db,
-            self.row.id,
-            first=first or 20,
-            before_id=before_id,
-        )
-        return WebhookDeliveryConnection(rows=rows, has_next=more)
+        key = DeliveryPageKey(self.row.id, first or 20, before_id)
+        page = await info.context.loaders.webhook_deliveries.load(key)
+        return WebhookDeliveryConnection(rows=page.rows, has_next=page.has_next_page)
