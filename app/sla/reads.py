@@ -11,6 +11,7 @@ from sqlmodel import col
 
 from app.db import SlaCalendar, SlaPolicy
 from app.db.engine import Database
+from app.loaders.by_ticket import SlaTimersByTicketIdLoader
 from app.sla import timers
 from app.sla.calendar import Calendar
 from app.sla.calendar_store import parsed_definition
@@ -24,17 +25,16 @@ _BY_ROW_LIMIT = 1024
 
 def calendar_of_timer(row: Any) -> Calendar | None:
     """The calendar of a SlaTimersByTicketIdLoader row (None: 24/7)."""
-    if row.calendar_id is None or row.calendar_timezone is None:
+    if row.calendar_created_at is None:
         return None
     key = (row.calendar_id, row.calendar_created_at)
     found = _BY_ROW.get(key)
     if found is None:
         if len(_BY_ROW) >= _BY_ROW_LIMIT:
             _BY_ROW.clear()
+        stored = SlaTimersByTicketIdLoader.definitions[key]  # read with the timers
         found = _BY_ROW[key] = parsed_definition(
-            row.calendar_timezone,
-            json.loads(row.calendar_weekly_hours),
-            json.loads(row.calendar_exceptions),
+            stored.timezone, json.loads(stored.weekly_hours), json.loads(stored.exceptions)
         )
     return found
 
