@@ -265,6 +265,14 @@ def business_time(calendar: Calendar | None, start: datetime, end: datetime) -> 
     return line.open_before(end) - line.open_before(start)
 
 
+def business_time_until(calendar: Calendar | None, now: datetime, due: datetime) -> timedelta:
+    """Open time from `now` until `due`; once `due` has passed, minus the open time since."""
+    if calendar is None:
+        return due - now
+    line = _timeline(calendar, now, due) if now <= due else _timeline(calendar, due, now)
+    return line.open_before(due) - line.open_before(now)
+
+
 def add_business_time(
     calendar: Calendar | None, start: datetime, amount: timedelta
 ) -> datetime | None:

@@ -11,7 +11,7 @@ from sqlmodel import col
 
 from app.db import SlaCalendar, SlaPolicy
 from app.db.engine import Database
-from app.loaders.by_ticket import SlaTimersByTicketIdLoader
+from app.loaders.sla_calendars import definitions
 from app.sla import timers
 from app.sla.calendar import Calendar
 from app.sla.calendar_store import parsed_definition
@@ -24,7 +24,7 @@ _BY_ROW_LIMIT = 1024
 
 
 def calendar_of_timer(row: Any) -> Calendar | None:
-    """The calendar of a SlaTimersByTicketIdLoader row (None: 24/7)."""
+    """The calendar of a timer as the loaders read it (None: 24/7)."""
     if row.calendar_created_at is None:
         return None
     key = (row.calendar_id, row.calendar_created_at)
@@ -32,7 +32,7 @@ def calendar_of_timer(row: Any) -> Calendar | None:
     if found is None:
         if len(_BY_ROW) >= _BY_ROW_LIMIT:
             _BY_ROW.clear()
-        stored = SlaTimersByTicketIdLoader.definitions[key]  # read with the timers
+        stored = definitions[key]  # read with the timers (app/loaders/sla_calendars.py)
         found = _BY_ROW[key] = parsed_definition(
             stored.timezone, json.loads(stored.weekly_hours), json.loads(stored.exceptions)
         )

@@ -17,6 +17,7 @@ from app.sla.calendar import (
     Span,
     add_business_time,
     business_time,
+    business_time_until,
     is_open,
     local_to_utc,
     open_intervals,
@@ -158,6 +159,14 @@ def test_business_time_is_the_open_time_walked(cal, ranges):
     for start, seconds in ranges:
         end = start + timedelta(seconds=seconds)
         assert business_time(cal, start, end) == _walked(cal, start, end)
+
+
+@settings(max_examples=100, deadline=None)
+@given(calendars(), instants, instants)
+def test_time_until_a_due_time_is_signed(cal, now, due):
+    """remainingSeconds' measure: the open time left, or minus the open time since."""
+    expected = business_time(cal, now, due) if now <= due else -business_time(cal, due, now)
+    assert business_time_until(cal, now, due) == expected
 
 
 def test_a_night_span_reaching_into_a_new_block_is_counted():
