@@ -95,6 +95,7 @@ class SlaTimersByTicketIdLoader(_ListByTicketIdLoader):
 
     async def batch_load_fn(self, keys: list[int]) -> list[list[Row[Any]]]:
         rows = await self.fetch(self.statement, {"workspace_id": self.workspace_id, "keys": keys})
-        await know_calendars(self.db, self.workspace_id, rows)
+        calendars = {(r.calendar_id, r.calendar_created_at) for r in rows if r.calendar_id}
+        await know_calendars(self.db, self.workspace_id, calendars)
         grouped = group_by(rows, "ticket_id")
         return [grouped.get(key, []) for key in keys]

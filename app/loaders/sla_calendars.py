@@ -39,13 +39,12 @@ _CALENDARS = LoaderStatement(
 definitions: dict[CalendarKey, Any] = {}
 
 
-async def know_calendars(db: Database, workspace_id: int, timers: Iterable[Any]) -> None:
-    """Read the definitions of the calendars of `timers` not seen yet (a statement only then)."""
+async def know_calendars(db: Database, workspace_id: int, keys: Iterable[CalendarKey]) -> None:
+    """Read the definitions of the calendars `keys` names not seen yet (a statement only then)."""
     unseen = {
-        timer.calendar_id
-        for timer in timers
-        if timer.calendar_created_at is not None
-        and (timer.calendar_id, timer.calendar_created_at) not in definitions
+        calendar_id
+        for calendar_id, created_at in keys
+        if (calendar_id, created_at) not in definitions
     }
     if unseen:
         params = {"workspace_id": workspace_id, "keys": sorted(unseen)}
