@@ -94,7 +94,9 @@ async def main() -> None:
     parser.add_argument("--state", required=True, help="the JSON state bench/datagen.py wrote")
     parser.add_argument("--requests", type=int, default=1000, help="per round and operation")
     parser.add_argument("--rounds", type=int, default=8)
-    parser.add_argument("--only", help="comma-separated: typename, single, dashboard, dashboard_sla")
+    parser.add_argument(
+        "--only", help="comma-separated: typename, single, dashboard, dashboard_sla"
+    )
     parser.add_argument("--no-key", action="store_true", help="anonymous: no authentication")
     args = parser.parse_args()
     with open(args.state) as file:
