@@ -31,6 +31,7 @@ SEARCHED = (
     + FIELDS
     + " } } }"
 )
+BACKWARD = "query B { tickets(last: 10) { nodes { id title " + FIELDS + " } } }"
 ONE = "query O($id: ID!) { ticket(id: $id) { id title " + FIELDS + " } }"
 SNOOZE = """
 mutation Z($input: SnoozeTicketInput!) { snoozeTicket(input: $input) { errors { code } } }"""
@@ -84,11 +85,14 @@ async def test_a_page_shows_the_timers_a_single_ticket_shows(gql, key, frozen):
     # when: the page (timers carried by its statement), and each ticket alone (the loader)
     page = await gql(PAGE, key=key)
     searched = await gql(SEARCHED, key=key)  # a searched page loads them as before
+    backward = await gql(BACKWARD, key=key)
     alone = [(await gql(ONE, {"id": t}, key=key))["data"]["ticket"] for t in tickets]
 
     # then: the same timers, field for field
-    assert "errors" not in page and "errors" not in searched
+    assert "errors" not in page and "errors" not in searched and "errors" not in backward
     by_id = {node["id"]: node for node in page["data"]["tickets"]["nodes"]}
+    assert [by_id[t] for t in tickets] == alone
+    by_id = {node["id"]: node for node in backward["data"]["tickets"]["nodes"]}
     assert [by_id[t] for t in tickets] == alone
     assert sorted(searched["data"]["tickets"]["nodes"], key=lambda n: n["id"]) == sorted(
         alone, key=lambda n: n["id"]
