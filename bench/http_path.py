@@ -27,6 +27,7 @@ from app.config import Settings
 from app.gc_tuning import tune_gc_once
 from app.main import create_app
 from bench.queries import DASHBOARD, SINGLE
+from bench.sla_dashboard import WITH_SLA
 from schema.ids import encode_id
 
 CALLERS = 8
@@ -36,6 +37,8 @@ def bodies(state: dict[str, Any]) -> dict[str, bytes]:
     single = {"query": SINGLE, "variables": {"id": encode_id("Ticket", state["ticket_id"])}}
     operations = {"typename": {"query": "{ __typename }"}, "single": single}
     operations["dashboard"] = {"query": DASHBOARD}
+    # With SLA timers (issue 21; bench/sla_dashboard.py gives the tickets their timers).
+    operations["dashboard_sla"] = {"query": WITH_SLA}
     return {name: json.dumps(body).encode() for name, body in operations.items()}
 
 
@@ -91,7 +94,9 @@ async def main() -> None:
     parser.add_argument("--state", required=True, help="the JSON state bench/datagen.py wrote")
     parser.add_argument("--requests", type=int, default=1000, help="per round and operation")
     parser.add_argument("--rounds", type=int, default=8)
-    parser.add_argument("--only", help="comma-separated: typename, single, dashboard")
+    parser.add_argument(
+        "--only", help="comma-separated: typename, single, dashboard, dashboard_sla"
+    )
     parser.add_argument("--no-key", action="store_true", help="anonymous: no authentication")
     args = parser.parse_args()
     with open(args.state) as file:

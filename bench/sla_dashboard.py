@@ -10,6 +10,7 @@ round. Figures, not a test.
     .venv/bin/python bench/datagen.py --url postgresql://postgres@127.0.0.1:55490/ticketgw_bench \
         > /tmp/bench_pg.json
     .venv/bin/python bench/sla_dashboard.py --state /tmp/bench_pg.json [--seconds 5] [--rounds 4]
+    .venv/bin/python bench/sla_dashboard.py --state /tmp/bench_pg.json --by-field
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ from bench.queries import DASHBOARD
 WITH_SLA = DASHBOARD.replace("} } } }", " sla { metric status dueAt remainingSeconds } } } } }")
 # The same without the one computed field: what the timers cost as rows and fields alone.
 WITH_SLA_ROWS = DASHBOARD.replace("} } } }", " sla { metric status dueAt } } } } }")
+# --by-field: the fields added one at a time, to see what each costs.
+BY_FIELD = ["__typename", "metric", "metric status", "metric status dueAt",
+            "metric status dueAt remainingSeconds"]  # fmt: skip
 
 _TIMERS = """
 INSERT INTO sla_calendar (workspace_id, name, timezone, weekly_hours, exceptions, created_at)
@@ -101,6 +105,19 @@ async def main(args: argparse.Namespace) -> None:
         cpu_ms = (time.process_time() - cpu) * 1000 / len(timings)
         return cpu_ms, percentile(timings, 0.5), max(counts)
 
+    if args.by_field:
+        queries = [DASHBOARD] + [
+            DASHBOARD.replace("} } } }", f" sla {{ {fields} }} }} }} }} }}") for fields in BY_FIELD
+        ]
+        for round_ in range(1, args.rounds + 1):
+            cpu = [(await measure(query))[0] for query in queries]
+            steps = " | ".join(
+                f"{fields}: {ms:5.2f} (x{ms / cpu[0]:.3f})"
+                for fields, ms in zip(BY_FIELD, cpu[1:], strict=True)
+            )
+            print(f"round {round_}: plain CPU {cpu[0]:5.2f} ms/op | sla {{ {steps} }}", flush=True)
+        await db.dispose()
+        return
     data, _ms, _n = await run.execute(WITH_SLA)
     with_timers = sum(1 for e in data["tickets"]["edges"] if e["node"]["sla"])
     print(f"{state['tickets']} tickets; {with_timers} of 50 on the page have timers", flush=True)
@@ -124,4 +141,5 @@ if __name__ == "__main__":
     parser.add_argument("--state", required=True)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--by-field", action="store_true", help="what each SlaTimer field adds")
     asyncio.run(main(parser.parse_args()))

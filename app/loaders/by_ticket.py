@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import BindParameter, Row, Text, bindparam, cast, select
+from sqlalchemy import BindParameter, Row, bindparam, select
 
 from app.db import (
     ExtraField,
@@ -17,7 +17,9 @@ from app.db import (
     table_of,
 )
 from app.loaders.base import WorkspaceLoader, group_by
+from app.loaders.carried_timers import TIMER_COLUMNS
 from app.loaders.keys import KeysIn
+from app.loaders.sla_calendars import know_calendars
 from app.loaders.statements import LoaderStatement
 
 _label = table_of(Label)
@@ -78,19 +80,22 @@ class ExtraFieldsByTicketIdLoader(_ListByTicketIdLoader):
 
 
 class SlaTimersByTicketIdLoader(_ListByTicketIdLoader):
-    """Timers carry their calendar's id, creation time, zone and hours (null for 24/7):
-    remainingSeconds is counted in that calendar (app/sla/reads.py)."""
+    """Timers carry their calendar's id and creation time (null for 24/7): remainingSeconds is
+    counted in that calendar (app/sla/reads.py), its definition read once (sla_calendars)."""
 
     statement = LoaderStatement(
         select(
-            _sla_timer,
+            *(_sla_timer.c[name] for name in TIMER_COLUMNS),
             _sla_calendar.c.created_at.label("calendar_created_at"),
-            _sla_calendar.c.timezone.label("calendar_timezone"),
-            # As text: decoded only the first time this process sees the calendar.
-            cast(_sla_calendar.c.weekly_hours, Text).label("calendar_weekly_hours"),
-            cast(_sla_calendar.c.exceptions, Text).label("calendar_exceptions"),
         )
         .outerjoin(_sla_calendar, _sla_calendar.c.id == _sla_timer.c.calendar_id)
         .where(_sla_timer.c.workspace_id == _workspace_id, KeysIn(_sla_timer.c.ticket_id, "keys"))
         .order_by(_sla_timer.c.id)
     )
+
+    async def batch_load_fn(self, keys: list[int]) -> list[list[Row[Any]]]:
+        rows = await self.fetch(self.statement, {"workspace_id": self.workspace_id, "keys": keys})
+        calendars = {(r.calendar_id, r.calendar_created_at) for r in rows if r.calendar_id}
+        await know_calendars(self.db, self.workspace_id, calendars)
+        grouped = group_by(rows, "ticket_id")
+        return [grouped.get(key, []) for key in keys]

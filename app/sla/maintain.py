@@ -4,7 +4,8 @@ Registered as a finish step of every unit of work (app.tickets.unit_of_work.FINI
 a command (a mutation, a vendor webhook, an import batch, the snooze waker) has changed its
 tickets and before its events are written, the timers of every ticket it touched are brought to
 what the ticket now is. So a timer can never disagree with a committed ticket, whichever code
-path made the change. Workspaces without SLA policies skip all of it (read with the lock).
+path made the change. Workspaces without SLA policies skip all of it (the flag is read with
+the ticket or the workspace lock, and again by the event counter: UnitOfWork._late_finish).
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ from sqlmodel import col
 
 from app.db import SlaCalendar, SlaPolicy
 from app.db.engine import Database
+from app.loaders.sla_calendars import definitions
 from app.sla import timers
-from app.sla.calendar import Calendar
+from app.sla.calendar import Calendar, business_time_until
 from app.sla.calendar_store import parsed_definition
 from app.sla.policies import policies_in_order
 
@@ -23,24 +24,27 @@ _BY_ROW_LIMIT = 1024
 
 
 def calendar_of_timer(row: Any) -> Calendar | None:
-    """The calendar of a SlaTimersByTicketIdLoader row (None: 24/7)."""
-    if row.calendar_id is None or row.calendar_timezone is None:
+    """The calendar of a timer as the loaders read it (None: 24/7)."""
+    if row.calendar_created_at is None:
         return None
     key = (row.calendar_id, row.calendar_created_at)
     found = _BY_ROW.get(key)
     if found is None:
         if len(_BY_ROW) >= _BY_ROW_LIMIT:
             _BY_ROW.clear()
+        stored = definitions[key]  # read with the timers (app/loaders/sla_calendars.py)
         found = _BY_ROW[key] = parsed_definition(
-            row.calendar_timezone,
-            json.loads(row.calendar_weekly_hours),
-            json.loads(row.calendar_exceptions),
+            stored.timezone, json.loads(stored.weekly_hours), json.loads(stored.exceptions)
         )
     return found
 
 
 def remaining_seconds(row: Any, now: datetime) -> int:
-    return timers.remaining_seconds(row, calendar_of_timer(row), now)
+    due = row.due_at
+    if due is None or row.running_since is None:  # paused or stopped: what is left of it
+        return timers.remaining_seconds(row, calendar_of_timer(row), now)
+    # Running: as timers.remaining_seconds counts it, a call less (~100 a dashboard page).
+    return int(business_time_until(calendar_of_timer(row), now, due).total_seconds())
 
 
 async def list_calendars(db: Database, workspace_id: int) -> list[SlaCalendar]:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from app.db import SlaTimer
 from app.domain.enums import EventType, SlaMetric, SlaStatus
-from app.sla.calendar import Calendar, add_business_time, business_time
+from app.sla.calendar import Calendar, add_business_time, business_time, business_time_until
 
 STOPPED = frozenset({SlaStatus.MET, SlaStatus.BREACHED, SlaStatus.CANCELLED})
 
@@ -61,12 +61,10 @@ def used(timer: SlaTimer, calendar: Calendar | None, now: datetime) -> timedelta
 
 def remaining_seconds(timer: SlaTimer, calendar: Calendar | None, now: datetime) -> int:
     """Business seconds left (negative once past due), whole seconds toward zero."""
-    if timer.running_since is not None and timer.due_at is not None:
+    due = timer.due_at
+    if due is not None and timer.running_since is not None:
         # Measured from the due time: a short span while it runs, unlike the time used so far.
-        if now <= timer.due_at:
-            left = business_time(calendar, now, timer.due_at)
-        else:
-            left = -business_time(calendar, timer.due_at, now)
+        left = business_time_until(calendar, now, due)
     else:
         left = timedelta(seconds=timer.target_seconds) - used(timer, calendar, now)
     return int(left.total_seconds())

@@ -71,7 +71,7 @@ _APPEND_EVENTS = text(
     """
     WITH counter AS (
         UPDATE workspace SET event_seq = event_seq + :count WHERE id = :workspace_id
-        RETURNING event_seq
+        RETURNING event_seq, sla_active
     ), appended AS (
         INSERT INTO ticket_event (workspace_id, seq, ticket_id, type, from_state, to_state,
                                   from_status, to_status, actor_id, at, changes)
@@ -81,7 +81,7 @@ _APPEND_EVENTS = text(
             n int, ticket_id int, type text, from_state text, to_state text, from_status text,
             to_status text, actor_id int, at timestamptz, changes jsonb)
     )
-    SELECT event_seq FROM counter
+    SELECT event_seq, sla_active FROM counter
     """
 )
 
@@ -109,6 +109,8 @@ class UnitOfWork:
         self.tickets: dict[int, Any] = {}
         # Whether the workspace has SLA policies, for FINISH_STEPS: read by the statement that
         # takes the workspace (serial) or loads the ticket, else by app.sla when it needs it.
+        # A command that does not lock the workspace may read it before the first policy
+        # commits: the counter statement, which waits for that commit, reads it again.
         self.sla_active: bool | None = None
 
     @property
@@ -193,8 +195,10 @@ class UnitOfWork:
                 for n, e in enumerate(self.events, 1)
             ]
             params = {"count": count, "workspace_id": self.workspace_id, "events": _dumps(rows)}
-            last = (await self.session.execute(_APPEND_EVENTS, params)).scalar_one()
+            last, sla_active = (await self.session.execute(_APPEND_EVENTS, params)).one()
             self._number(int(last))
+            if sla_active and not self.sla_active:
+                await self._late_finish()
             return
         # SQLite: one writer at a time already (BEGIN IMMEDIATE); counter first, then the rows.
         bump = (
@@ -207,6 +211,19 @@ class UnitOfWork:
         # One executemany: the ORM would insert event rows one statement at a time.
         rows = [event.model_dump(exclude={"id"}) for event in self.events]
         await self.session.execute(insert(TicketEvent), rows)
+
+    async def _late_finish(self) -> None:
+        """The workspace's first SLA policy committed while this command ran: it read no
+        policies, but commits after them, so its new tickets get their timers now (still
+        before COMMIT, the workspace row held). Timers just started announce nothing, and no
+        older ticket has timers yet, so no event comes after the numbered ones."""
+        self.sla_active = True
+        count = len(self.events)
+        for step in FINISH_STEPS:
+            await step(self)
+        await self.session.flush()
+        if len(self.events) != count:
+            raise RuntimeError("A late finish step recorded events after they were numbered")
 
     def _number(self, last: int) -> None:
         first = last - len(self.events) + 1

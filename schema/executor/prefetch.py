@@ -133,6 +133,18 @@ def _succeeded(future: asyncio.Future[Any]) -> bool:
     return not future.cancelled() and future.exception() is None
 
 
+def asks_for(info: Any, name: str, *, connection: bool = False) -> bool:
+    """Whether the resolving field's rows (a connection's nodes) select field `name`, through
+    fragments of any type condition: then their statement may carry it."""
+    try:
+        selections = info.selected_fields[0].selections
+    except (AttributeError, IndexError):
+        return False
+    if connection:
+        selections = connection_nodes(selections)
+    return any(field.name == name for field in _fields(selections))
+
+
 async def prefetch_for_field(info: Any, rows: list[Any], *, connection: bool = False) -> None:
     """Prefetch below the resolving field (`Query.tickets`: a connection of tickets;
     `Query.ticket`: one). Only an optimisation: if it fails, the fields load on their own."""

@@ -14,7 +14,7 @@ from app.loaders.tickets.count import EXACT_COUNT_LIMIT, TicketTotal, count_tick
 from app.loaders.tickets.page import TicketPage, TicketQuery, list_tickets
 from schema import docs
 from schema.errors import bad_user_input, check_page_size, from_domain
-from schema.executor.prefetch import prefetch_for_field
+from schema.executor.prefetch import asks_for, prefetch_for_field
 from schema.ids import TICKET, decode_pk
 from schema.limits.search_cost import searches
 from schema.permissions import AUTHENTICATED
@@ -129,9 +129,15 @@ class TicketQueries:
             page = await list_tickets(
                 ctx.db, ctx.workspace_id, query, ordering,
                 first=first, after=after, last=last, before=before,
+                sla_timers=asks_for(info, "sla", connection=True),
             )  # fmt: skip
         except DomainError as error:
             raise from_domain(error) from None
+        if page.sla_timers is not None:  # carried by the page's statement: nothing to load
+            timers = ctx.loaders.sla_timers
+            for ticket_id, carried in page.sla_timers.items():
+                # Carried timers read as the loader's rows do (same attributes).
+                timers.prime(ticket_id, carried)  # type: ignore[arg-type]  # read as rows (same attributes)
         await prefetch_for_field(info, page.rows, connection=True)
         return TicketConnection(page=page, query=query)
 

@@ -12,10 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.sla.calendar import (
+    BLOCK_DAYS,
     Calendar,
     Span,
     add_business_time,
     business_time,
+    business_time_until,
     is_open,
     local_to_utc,
     open_intervals,
@@ -135,6 +137,45 @@ def test_business_time_adds_up_over_a_split(cal, a, b, c):
     whole = business_time(cal, first, last)
     assert whole == business_time(cal, first, middle) + business_time(cal, middle, last)
     assert whole <= last - first
+
+
+def _walked(cal: Calendar, start: datetime, end: datetime) -> timedelta:
+    """Open time of [start, end) by walking the open intervals (no timeline)."""
+    total = timedelta()
+    for opened, closed in open_intervals(cal, start):
+        if opened >= end:
+            break
+        total += min(closed, end) - opened
+    return total
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    calendars(), st.lists(st.tuples(instants, st.integers(0, 40 * 86400)), min_size=1, max_size=6)
+)
+def test_business_time_is_the_open_time_walked(cal, ranges):
+    """Measures on one calendar, in any order (its timeline grows back and forth), agree with
+    the open intervals walked one by one."""
+    for start, seconds in ranges:
+        end = start + timedelta(seconds=seconds)
+        assert business_time(cal, start, end) == _walked(cal, start, end)
+
+
+@settings(max_examples=100, deadline=None)
+@given(calendars(), instants, instants)
+def test_time_until_a_due_time_is_signed(cal, now, due):
+    """remainingSeconds' measure: the open time left, or minus the open time since."""
+    expected = business_time(cal, now, due) if now <= due else -business_time(cal, due, now)
+    assert business_time_until(cal, now, due) == expected
+
+
+def test_a_night_span_reaching_into_a_new_block_is_counted():
+    """The first hours of a block's first day belong to the night before (a span of the
+    previous block): a fresh calendar measuring there must count them."""
+    first_day = date(1970, 1, 5) + timedelta(days=BLOCK_DAYS * 731)  # blocks start on this
+    cal = build_calendar("Europe/Berlin", every_day(("22:00", "06:00")), [])
+    midnight = local(BERLIN, first_day.year, first_day.month, first_day.day)
+    assert business_time(cal, midnight + H, midnight + 5 * H) == 4 * H
 
 
 # --- DST nights, by hand ----------------------------------------------------------------------

@@ -14,8 +14,17 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from app.db import Ticket, table_of
 from app.db.engine import Database
+from app.loaders.carried_timers import (
+    CARRIED,
+    CarriedTimer,
+    CarriedTimers,
+    calendar_keys,
+    carried_timers,
+)
 from app.loaders.cursors import decode_keyset, encode_keyset
+from app.loaders.sla_calendars import know_calendars
 from app.loaders.statements import LoaderStatement
 from app.loaders.tickets.filter import (
     CURSOR_PREFIX,
@@ -30,6 +39,8 @@ from app.loaders.tickets.filter import (
     status_condition,
 )
 from app.loaders.tickets.search_page import search_rows
+
+_ticket = table_of(Ticket)
 
 __all__ = [
     "Shape",
@@ -50,6 +61,8 @@ class TicketPage:
     has_next_page: bool
     has_previous_page: bool
     ordering: TicketOrdering
+    # The rows' SLA timers by ticket id, when the page's statement carried them.
+    sla_timers: dict[int, list[CarriedTimer]] | None = None
 
     def cursor(self, row: Any) -> str:
         field = self.ordering.field
@@ -60,10 +73,22 @@ class TicketPage:
 # few shapes; the bound keeps one that tries every combination from growing the cache.
 @lru_cache(maxsize=1024)
 def _page_statement(
-    shape: Shape, ordering: TicketOrdering, cursors: tuple[str, ...], backward: bool
+    shape: Shape,
+    ordering: TicketOrdering,
+    cursors: tuple[str, ...],
+    backward: bool,
+    sla_timers: bool = False,
 ) -> LoaderStatement:
     stmt = page_select(conditions(shape), ordering, cursors, backward)
+    if sla_timers:
+        stmt = stmt.add_columns(CarriedTimers(_ticket.c.id).label(CARRIED))
     return LoaderStatement(stmt, planned=planned_by_values(shape))
+
+
+async def _carried(db: Database, workspace_id: int, rows: list[Any]) -> dict[int, Any]:
+    timers = {row.id: carried_timers(getattr(row, CARRIED)) for row in rows}
+    await know_calendars(db, workspace_id, calendar_keys(timers.values()))
+    return timers
 
 
 async def list_tickets(
@@ -76,8 +101,11 @@ async def list_tickets(
     after: str | None = None,
     last: int | None = None,
     before: str | None = None,
+    sla_timers: bool = False,
 ) -> TicketPage:
-    """One page. `first` reads forward from `after`; `last` reads backward from `before`."""
+    """One page. `first` reads forward from `after`; `last` reads backward from `before`.
+    `sla_timers`: the page's statement carries the rows' timers (app.loaders.carried_timers;
+    not for a searched page, whose timers load as usual)."""
     backward = last is not None and first is None
     keys: dict[str, Any] = {}
     cursors = []
@@ -96,13 +124,17 @@ async def list_tickets(
     size = last if backward else first
     assert size is not None
     params["size"] = size + 1  # one more: is there a next page?
+    carried = None
     if shape.search:
         rows = await search_rows(db, shape, params, ordering, tuple(cursors), backward)
     else:
-        rows = await _page_statement(shape, ordering, tuple(cursors), backward).rows(db, params)
+        statement = _page_statement(shape, ordering, tuple(cursors), backward, sla_timers)
+        rows = await statement.rows(db, params)
     more = len(rows) > size
     rows = rows[:size]
+    if sla_timers and not shape.search:
+        carried = await _carried(db, workspace_id, rows)
     if backward:
         rows.reverse()
-        return TicketPage(rows, before is not None, more, ordering)
-    return TicketPage(rows, more, after is not None, ordering)
+        return TicketPage(rows, before is not None, more, ordering, carried)
+    return TicketPage(rows, more, after is not None, ordering, carried)
