@@ -198,6 +198,16 @@ class Group:
         self._ready.set()
 
     async def _run(self) -> None:
+        try:
+            await self._deliver()
+        except Exception:
+            # A group that can't go on must not leave its members parked: the ordinary path
+            # takes them back from their own last seq.
+            log.exception("A fan-out group failed; its members go back to their own path")
+            for member in list(self.members.values()):
+                self.release(member)
+
+    async def _deliver(self) -> None:
         while True:
             while not self._events:
                 if self._closed:
@@ -223,8 +233,10 @@ class Group:
                     continue
                 socket = member.spec.socket
                 frame = socket.frame(data) if data is not None and socket.is_open() else None
-                if frame is None:
-                    self.release(member) if socket.is_open() else self.drop(member)
+                if frame is None and socket.is_open():
+                    self.release(member)  # the ordinary path sends this event its own way
+                elif frame is None:
+                    self.drop(member)
                 elif member.push(frame):
                     member.sub.last_seq = event.seq
                     delivered += 1
