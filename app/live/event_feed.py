@@ -31,7 +31,7 @@ from app.domain.event_filter import EventFilter
 from app.live import event_log
 from app.live.broker import Broker
 from app.live.event_match import event_matches, load_ticket_facts
-from app.live.fanout import FanoutSpec, Group, Member
+from app.live.fanout import FanoutSpec, Group
 from app.live.feed_subscriber import FeedClosed, Subscriber
 from app.live.service_env import ServiceEnv
 from app.observability import metrics
@@ -167,7 +167,6 @@ class EventFeed:
         # No await between getting the channel and joining it: see _channel.
         sub = Subscriber(event_filter, last_seq=after_seq or 0, max_queue=self.queue_size)
         channel.subscribers.add(sub)
-        member: Member | None = None
         try:
             if after_seq is None:
                 sub.last_seq = await self.latest_seq(workspace_id)
@@ -175,9 +174,11 @@ class EventFeed:
                 if fanout is not None and sub.caught_up:
                     # No await between the check and joining: no offer falls in between.
                     member = self._group(channel, fanout.key, event_filter).join(sub, fanout)
-                    await sub.park()
+                    try:
+                        await sub.park()
+                    finally:
+                        member.group.leave(sub)  # released already, or closed, or cancelled
                     await member.written()  # what the group queued goes out before the rest
-                    member = None
                 event = await sub.next()
                 if event is None:
                     sub.go_live()
@@ -193,8 +194,6 @@ class EventFeed:
                     metrics.EVENTS_DELIVERED.inc()
                     yield event
         finally:
-            if member is not None:
-                member.group.leave(sub)
             self._leave(channel, sub)
 
     # --- internals -------------------------------------------------------------------------

@@ -15,11 +15,11 @@ from app.db import TicketEvent
 from app.db.engine import Database
 from app.domain.event_filter import EventFilter
 from app.live.broker.memory import MemoryBroker
-from app.live.event_feed import EventFeed
+from app.live.event_feed import EventFeed, FeedClosed
 from app.live.fanout import FanoutSpec
 from app.live.service_env import ServiceEnv
 from app.live.shared_data import SharedData
-from tests.services.feed_helpers import wait_until, write_events
+from tests.services.feed_helpers import take, wait_until, write_events
 
 pytestmark = pytest.mark.anyio
 
@@ -156,3 +156,22 @@ async def test_other_keys_make_other_groups(feed, env, workspace):
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def test_a_grouped_subscription_the_feed_closes_leaves_its_group(feed, env, workspace):
+    ws = workspace.workspace.id
+    log: list[tuple[str, int]] = []
+    grouped = consume(feed, ws, FanoutSpec("k", plain(), Socket(log)), log)
+    other = asyncio.create_task(  # an ordinary one keeps the workspace's pump reading
+        take(feed.subscribe(ws, after_seq=None, event_filter=EVERYTHING), 1)
+    )
+    await wait_until(lambda: feed.stats().grouped == 1 and feed.stats().subscribers == 2)
+    for sub in list(feed._channels[ws].subscribers):
+        if sub.grouped:
+            sub.close("closing this one")
+    with pytest.raises(FeedClosed):
+        await grouped
+    assert feed.stats().groups == 0
+    await write_events(env, ws, 1)
+    assert len(await other) == 1
+    assert log == []  # no frame for a subscription that ended
