@@ -147,7 +147,6 @@ class Group:
         self.filter = event_filter
         self.max_queue = max_queue
         self.members: dict[Subscriber, Member] = {}
-        self.rendered = 0  # events resolved for the group (tests count them)
         self._on_empty = on_empty
         self._events: deque[TicketEvent] = deque()
         self._ready = asyncio.Event()
@@ -225,7 +224,6 @@ class Group:
             except Exception:
                 log.exception("Resolving event %s for a fan-out group failed", event.seq)
                 data = None
-            self.rendered += 1
             delivered = 0
             # Members may have joined or left while the event was resolved: read them again.
             for member in list(self.members.values()):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+import httpx
 import pytest
 
 from app.access.workspaces import authenticate, create_api_key, revoke_api_key
@@ -78,6 +79,9 @@ async def test_caught_up_subscribers_get_the_ordinary_frames_from_their_group(
     assert [_seq(e["cursor"]) for e in expected] == list(range(start + 1, start + 7))
     assert all(await asyncio.gather(*(_nothing_more(c) for c in grouped)))  # each once
     assert feed.stats().grouped == 6
+    async with httpx.AsyncClient() as http:
+        scraped = (await http.get(f"http://127.0.0.1:{gateway.port}/metrics")).text
+    assert "ticketgw_subscriptions_grouped 6.0" in scraped
     for client in [*grouped, ordinary]:
         await client.close()
 
