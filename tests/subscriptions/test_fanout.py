@@ -129,22 +129,28 @@ async def test_selections_and_roles_get_groups_of_their_own(gateway, db, desk, w
     full = [await WsClient.connect(gateway.url, workspace.api_key) for _ in range(2)]
     types = [await WsClient.connect(gateway.url, workspace.api_key) for _ in range(2)]
     reader = await WsClient.connect(gateway.url, read_key)
+    created = await WsClient.connect(gateway.url, workspace.api_key)
     for client in [*full, reader]:
         await client.subscribe(EVENTS)
     for client in types:
         await client.subscribe(ONLY_TYPES)
-    await _wait(lambda: feed.stats().grouped == 5)
-    assert feed.stats().groups == 3  # full selection x admin, types x admin, full x read
+    await created.subscribe(EVENTS, filter={"types": ["CREATED"]})
+    await _wait(lambda: feed.stats().grouped == 6)
+    # full selection x admin, types x admin, full x read, full x admin x only CREATED
+    assert feed.stats().groups == 4
 
     tasks = [asyncio.create_task(c.events(3)) for c in [*full, *types, reader]]
-    await desk.status_changes(3)
+    only_created = asyncio.create_task(created.events(1))
+    await desk.status_changes(3)  # create, call, serve
     a, b, c, d, r = await asyncio.gather(*tasks)
 
+    assert [e["type"] for e in await only_created] == ["CREATED"]
+    assert await _nothing_more(created)  # nothing of the other group's
     assert a == b and c == d
     assert all(set(e) == {"cursor", "type"} for e in c)
     assert [e["cursor"] for e in c] == [e["cursor"] for e in a] == [e["cursor"] for e in r]
     assert all("ticket" in e and "actor" in e for e in a + r)
-    for client in [*full, *types, reader]:
+    for client in [*full, *types, reader, created]:
         await client.close()
 
 
