@@ -18,6 +18,10 @@ decides, e.g. closing with 1013), when the group's buffer overflows, or when its
 does not keep up (a bounded outbox); it joins again once caught up. A released member resumes
 only after its outbox is written, so nothing overtakes what was queued for it.
 
+Resolving: the group resolves the next few queued events while the current one's frames go
+out (LOOKAHEAD), so a clump of events does not wait for each one's database round trip in
+turn; frames still go out strictly in seq order.
+
 Writes: a socket send normally completes without waiting (the frame fits in the transport's
 buffer), so the group runs it to completion on the spot, with no task; only a send that has to
 wait becomes a task, and the member's later frames queue behind it.
@@ -26,6 +30,7 @@ wait becomes a task, and the member's later frames queue behind it.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Hashable
@@ -40,6 +45,8 @@ from app.live.shared_data import SharedData
 from app.observability import metrics
 
 log = logging.getLogger(__name__)
+
+LOOKAHEAD = 8  # queued events a group resolves ahead of the one it is writing
 
 
 class DirectSocket(Protocol):
@@ -149,6 +156,7 @@ class Group:
         self.members: dict[Subscriber, Member] = {}
         self._on_empty = on_empty
         self._events: deque[TicketEvent] = deque()
+        self._resolving: dict[int, asyncio.Future[SharedData | None]] = {}  # by seq
         self._ready = asyncio.Event()
         self._closed = False
         self.task = asyncio.create_task(self._run(), name="feed-fanout")
@@ -183,6 +191,7 @@ class Group:
 
     def close(self) -> None:
         self._closed = True
+        self._forget_resolving()
         self._ready.set()
 
     def offer(self, event: TicketEvent) -> None:
@@ -190,6 +199,7 @@ class Group:
         if len(self._events) >= self.max_queue:
             # The group fell behind: every member reads the log from its own last seq.
             self._events.clear()
+            self._forget_resolving()
             for member in list(self.members.values()):
                 self.release(member)
             return
@@ -216,11 +226,20 @@ class Group:
             if self._closed:
                 return
             event = self._events.popleft()
+            resolving = self._resolving.pop(event.seq, None)
             members = [m for m in self.members.values() if m.sub.last_seq < event.seq]
             if not members:
+                if resolving is not None:
+                    resolving.cancel()
                 continue  # everyone has it already (they joined after it was offered)
+            render = members[0].spec.render
+            if resolving is None:
+                resolving = self._resolve(event, render)
+            for ahead in itertools.islice(self._events, LOOKAHEAD):
+                if ahead.seq not in self._resolving:
+                    self._resolving[ahead.seq] = self._resolve(ahead, render)
             try:
-                data = await members[0].spec.render(event)
+                data = await resolving
             except Exception:
                 log.exception("Resolving event %s for a fan-out group failed", event.seq)
                 data = None
@@ -241,3 +260,19 @@ class Group:
                 else:
                     self.release(member)  # its socket does not keep up
             metrics.EVENTS_DELIVERED.inc(delivered)
+
+    def _resolve(self, event: TicketEvent, render: Render) -> asyncio.Future[SharedData | None]:
+        future = asyncio.ensure_future(render(event))
+        future.add_done_callback(_retrieve)  # it may be forgotten unread
+        return future
+
+    def _forget_resolving(self) -> None:
+        # The shared resolutions behind them are shielded: others waiting for them go on.
+        for future in self._resolving.values():
+            future.cancel()
+        self._resolving.clear()
+
+
+def _retrieve(future: asyncio.Future[SharedData | None]) -> None:
+    if not future.cancelled():
+        future.exception()

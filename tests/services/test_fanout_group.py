@@ -175,3 +175,30 @@ async def test_a_grouped_subscription_the_feed_closes_leaves_its_group(feed, env
     await write_events(env, ws, 1)
     assert len(await other) == 1
     assert log == []  # no frame for a subscription that ended
+
+
+async def test_queued_events_are_resolved_ahead_and_still_written_in_order(feed, env, workspace):
+    ws = workspace.workspace.id
+    start = await feed.latest_seq(ws)
+    started: list[int] = []
+    second_started = asyncio.Event()
+
+    async def render(event: TicketEvent) -> SharedData | None:
+        started.append(event.seq)
+        if event.seq == start + 2:
+            second_started.set()
+        if event.seq == start + 1:
+            # Only returns if the next event's resolution began meanwhile (else: timeout).
+            await asyncio.wait_for(second_started.wait(), 5)
+        await asyncio.sleep(0.01 * (start + 4 - event.seq))  # later ones finish first
+        return SharedData({"seq": event.seq})
+
+    log: list[tuple[str, int]] = []
+    task = consume(feed, ws, FanoutSpec("k", render, Socket(log)), log)
+    await wait_until(lambda: feed.stats().grouped == 1)
+    await write_events(env, ws, 3, per_commit=3)  # one fetch: three events queued at once
+    await wait_until(lambda: len(log) == 3)
+    assert log == [("frame", s) for s in range(start + 1, start + 4)]
+    assert sorted(started) == list(range(start + 1, start + 4))  # each resolved once
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
