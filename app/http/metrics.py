@@ -19,6 +19,7 @@ async def metrics_endpoint(request: Request) -> Response:
         stats = feed.stats()
         metrics.SUBSCRIPTIONS_ACTIVE.set(stats.subscribers)
         metrics.SUBSCRIPTIONS_BEHIND.set(stats.behind)
+        metrics.SUBSCRIPTIONS_GROUPED.set(stats.grouped)
     webhooks = getattr(request.app.state, "webhooks", None)
     if webhooks is not None:
         # Two small queries; with the database down the gauges keep their last values.

@@ -6,6 +6,11 @@ workspace with subscribers a pump keeps `head`, the last seq it read, fetches wh
 one query and offers it to every subscriber. Each subscription is its own generator: it first
 reads the log from its cursor (replay, or catch-up after falling behind), then takes live events
 from its bounded buffer, dropping anything at or below the last seq it delivered.
+
+A subscription that brings a FanoutSpec (a graphql-transport-ws socket) joins its fan-out group
+whenever it is caught up, and the pump hands its events to the group instead, which writes them
+to every member's socket at once (app/live/fanout.py); it falls back to its own generator, from
+its last seq, whenever the group releases it.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from app.domain.event_filter import EventFilter
 from app.live import event_log
 from app.live.broker import Broker
 from app.live.event_match import event_matches, load_ticket_facts
+from app.live.fanout import FanoutSpec, Group
 from app.live.feed_subscriber import FeedClosed, Subscriber
 from app.live.service_env import ServiceEnv
 from app.observability import metrics
@@ -44,6 +50,7 @@ class _Channel:
     workspace_id: int
     head: int
     subscribers: set[Subscriber] = field(default_factory=set)
+    groups: dict[tuple[object, EventFilter], Group] = field(default_factory=dict)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
 
@@ -55,6 +62,8 @@ class FeedStats:
     queued: int  # events buffered across all subscribers right now
     behind: int  # subscribers catching up from the log
     peak_queue: int  # the largest buffer any current subscriber ever held
+    grouped: int = 0  # subscribers a fan-out group writes to
+    groups: int = 0  # fan-out groups with members
 
 
 class EventFeed:
@@ -98,6 +107,9 @@ class EventFeed:
         pumps = [c.task for c in self._channels.values() if c.task is not None]
         for channel in self._channels.values():
             channel.wake.set()
+            for group in channel.groups.values():
+                group.close()
+                pumps.append(group.task)
         self._channels = {}
         if self._listener is not None:
             self._listener.cancel()  # it only waits on the broker: safe to cut anywhere
@@ -127,14 +139,23 @@ class EventFeed:
             queued=sum(s.queued for s in subs),
             behind=sum(1 for s in subs if s.behind),
             peak_queue=max((s.peak for s in subs), default=0),
+            grouped=sum(1 for s in subs if s.grouped),
+            groups=sum(len(c.groups) for c in self._channels.values()),
         )
 
     async def subscribe(
-        self, workspace_id: int, *, after_seq: int | None, event_filter: EventFilter
+        self,
+        workspace_id: int,
+        *,
+        after_seq: int | None,
+        event_filter: EventFilter,
+        fanout: FanoutSpec | None = None,
     ) -> AsyncGenerator[TicketEvent, None]:
         """Matching events of one workspace in seq order: after `after_seq` (replayed from the
         log, then live), or from now when it is None. Raises DomainError(CURSOR_EXPIRED) for a
-        cursor past retention and FeedClosed when the feed shuts down."""
+        cursor past retention and FeedClosed when the feed shuts down. With `fanout`, the
+        events that come while the subscriber is caught up are written to its socket by its
+        group instead of being yielded."""
         if self._closed is not None:
             raise FeedClosed(self._closed)
         if not self._started:
@@ -150,6 +171,14 @@ class EventFeed:
             if after_seq is None:
                 sub.last_seq = await self.latest_seq(workspace_id)
             while True:
+                if fanout is not None and sub.caught_up:
+                    # No await between the check and joining: no offer falls in between.
+                    member = self._group(channel, fanout.key, event_filter).join(sub, fanout)
+                    try:
+                        await sub.park()
+                    finally:
+                        member.group.leave(sub)  # released already, or closed, or cancelled
+                    await member.written()  # what the group queued goes out before the rest
                 event = await sub.next()
                 if event is None:
                     sub.go_live()
@@ -201,6 +230,19 @@ class EventFeed:
             self._channels[workspace_id] = channel
         return channel
 
+    def _group(self, channel: _Channel, key: object, event_filter: EventFilter) -> Group:
+        """The channel's group for this key and filter, made when it has no members yet."""
+        group = channel.groups.get((key, event_filter))
+        if group is None:
+
+            def forget(empty: Group) -> None:
+                if channel.groups.get((key, event_filter)) is empty:
+                    del channel.groups[(key, event_filter)]
+
+            group = Group(key, event_filter, max_queue=self.queue_size, on_empty=forget)
+            channel.groups[(key, event_filter)] = group
+        return group
+
     def _leave(self, channel: _Channel, sub: Subscriber) -> None:
         channel.subscribers.discard(sub)
         if not channel.subscribers and self._channels.get(channel.workspace_id) is channel:
@@ -232,9 +274,15 @@ class EventFeed:
                 return
             channel.head = events[-1].seq
             for sub in list(channel.subscribers):
+                if sub.grouped:
+                    continue  # its group has it (below)
                 for event in events:
                     if event_matches(event, sub.filter, facts.get(event.ticket_id)):
                         sub.offer(event)
+            for group in list(channel.groups.values()):
+                for event in events:
+                    if event_matches(event, group.filter, facts.get(event.ticket_id)):
+                        group.offer(event)
             if len(events) < self.page_size:
                 return
 

@@ -30,6 +30,7 @@ class Subscriber:
         # Starts behind: the first thing a subscription does is read the log from its cursor.
         self.behind = True
         self.closed: str | None = None
+        self.grouped = False
         self.max_queue = max_queue
         self.peak = 0
         self._items: deque[TicketEvent] = deque()
@@ -41,7 +42,7 @@ class Subscriber:
 
     def offer(self, event: TicketEvent) -> None:
         """Called by the fetcher with events that match this subscriber's filter, in seq order."""
-        if self.behind or self.closed is not None or event.seq <= self.last_seq:
+        if self.behind or self.grouped or self.closed is not None or event.seq <= self.last_seq:
             return
         if len(self._items) >= self.max_queue:
             # Everything dropped here is in the log; the generator re-reads it from last_seq.
@@ -56,6 +57,23 @@ class Subscriber:
         self.closed = reason
         self._items.clear()
         self._ready.set()
+
+    @property
+    def caught_up(self) -> bool:
+        """Everything offered so far is delivered and nothing needs reading from the log."""
+        return not (self.behind or self._items or self.grouped) and self.closed is None
+
+    def release(self) -> None:
+        """Out of its group: read the log from last_seq, then take offers again."""
+        self.grouped = False
+        self.behind = True
+        self._ready.set()
+
+    async def park(self) -> None:
+        """While a group writes this subscriber's events: until it is released or closed."""
+        while self.grouped and self.closed is None:
+            self._ready.clear()
+            await self._ready.wait()
 
     def go_live(self) -> None:
         """Accept offers again. The caller must read the log after this, not before: whatever

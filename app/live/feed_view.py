@@ -20,6 +20,7 @@ from typing import Protocol
 from app.db import TicketEvent
 from app.domain.cursors import encode_event_cursor
 from app.domain.event_filter import EventFilter
+from app.live.fanout import FanoutSpec
 
 
 class SubscriptionFeed(Protocol):
@@ -28,7 +29,12 @@ class SubscriptionFeed(Protocol):
     async def latest_seq(self, workspace_id: int) -> int: ...
 
     def subscribe(
-        self, workspace_id: int, *, after_seq: int | None, event_filter: EventFilter
+        self,
+        workspace_id: int,
+        *,
+        after_seq: int | None,
+        event_filter: EventFilter,
+        fanout: FanoutSpec | None = None,
     ) -> AsyncGenerator[TicketEvent, None]: ...
 
 
@@ -47,8 +53,15 @@ class ResumingFeed:
         return self.last_seq
 
     async def subscribe(
-        self, workspace_id: int, *, after_seq: int | None, event_filter: EventFilter
+        self,
+        workspace_id: int,
+        *,
+        after_seq: int | None,
+        event_filter: EventFilter,
+        fanout: FanoutSpec | None = None,
     ) -> AsyncGenerator[TicketEvent, None]:
+        # A stream labels each result with its event's cursor: every event goes through here,
+        # so never through a fan-out group (no transport but graphql-transport-ws offers one).
         if self.resume_seq is not None:
             after_seq = self.resume_seq
         events = self._feed.subscribe(workspace_id, after_seq=after_seq, event_filter=event_filter)

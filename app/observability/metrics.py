@@ -48,6 +48,11 @@ SUBSCRIPTIONS_BEHIND = Gauge(
     "Subscriptions catching up from the event log right now (replay, or fell behind).",
     registry=REGISTRY,
 )
+SUBSCRIPTIONS_GROUPED = Gauge(
+    "ticketgw_subscriptions_grouped",
+    "Subscriptions whose live events a fan-out group writes to their socket right now.",
+    registry=REGISTRY,
+)
 EVENTS_PUBLISHED = Counter(
     "ticketgw_events_published", "Ticket events committed by this process.", registry=REGISTRY
 )

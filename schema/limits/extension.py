@@ -57,6 +57,11 @@ def limit_error(code: RequestErrorCode, message: str, **extensions: Any) -> Grap
     return GraphQLError(message, extensions={"code": code.value, **extensions})
 
 
+def asks_for_cost(operation_extensions: dict[str, Any] | None) -> bool:
+    """The request's `"extensions": {"cost": true}`: every result then says its cost."""
+    return bool((operation_extensions or {}).get("cost"))
+
+
 class QueryLimits(SchemaExtension):
     def __init__(self) -> None:
         self.shape: QueryShape | None = None
@@ -149,7 +154,7 @@ class QueryLimits(SchemaExtension):
         if self.shape is None:
             return {}
         self._set_headers()
-        if not (self.execution_context.operation_extensions or {}).get("cost"):
+        if not asks_for_cost(self.execution_context.operation_extensions):
             return {}
         cost: dict[str, Any] = {
             "requestedQueryCost": self.shape.cost,

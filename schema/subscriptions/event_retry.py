@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 from graphql import ExecutionResult
 
 from app.domain.errors import Unavailable
+from schema.subscriptions.fanout import subscription_executor
 from schema.subscriptions.multiplex import event_key, operation_signature, resolved_events
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,12 @@ class RetriesSpoiledEvents(_MixinBase):
 
     _event = False  # set on the copies that resolve one subscription event
     _signature: str | None = None  # the subscription's operation and variables (multiplex.py)
+
+    def cancellable_iterable(self, iterable: Any) -> Any:
+        # Called once, on the subscription's executor, right before its events are read, in the
+        # task that reads them: the resolver finds it here for a fan-out group (fanout.py).
+        subscription_executor.set(self)
+        return super().cancellable_iterable(iterable)
 
     def build_per_event_executor(self, payload: Any) -> Any:
         executor = self._copy(payload)

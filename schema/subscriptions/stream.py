@@ -3,7 +3,9 @@
 It turns refusals into GraphQL errors (BAD_USER_INPUT for a malformed cursor, CURSOR_EXPIRED),
 resolves every event with loaders shared by all its subscribers (never the connection's own: the
 WebSocket context lives as long as the connection, a cache must not), and on
-a feed shutdown closes the socket with 1012 so the client reconnects and resumes.
+a feed shutdown closes the socket with 1012 so the client reconnects and resumes. On a
+graphql-transport-ws socket the feed may write the live events itself, to a whole group of
+such subscribers at once (fanout.py): this generator then sees only replays and catch-ups.
 
 An outage (the feed can't read the log, or an event can't be resolved even after the retries
 of event_retry.py) surfaces as a SERVICE_UNAVAILABLE result, which the WebSocket handlers
@@ -23,6 +25,7 @@ from app.domain.event_filter import EventFilter
 from app.live.event_feed import FeedClosed
 from app.socket_guard import CLOSE_RESTART
 from schema.errors import from_domain
+from schema.subscriptions.fanout import fanout_spec
 from schema.subscriptions.shared_loaders import shared_loaders
 
 RESTART_REASON = "Server restarting: resume with your last cursor"
@@ -43,7 +46,7 @@ async def feed_events(
 ) -> AsyncGenerator[Any, None]:
     ctx = info.context
     events = ctx.require_feed().subscribe(
-        ctx.workspace_id, after_seq=after_seq, event_filter=event_filter
+        ctx.workspace_id, after_seq=after_seq, event_filter=event_filter, fanout=fanout_spec(ctx)
     )
     try:
         async with aclosing(events) as stream:

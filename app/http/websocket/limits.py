@@ -15,7 +15,8 @@ schema/subscriptions/event_retry.py) is not sent; the socket closes with 1013 in
 the client's cursor passes that event, and the client resumes from its last cursor.
 
 A result shared by several subscribers (schema/subscriptions/multiplex.py) goes out as text
-built around its data's JSON, encoded once for all of them.
+built around its data's JSON, encoded once for all of them. A graphql-transport-ws subscription
+may have its results written by the feed's fan-out instead (app/http/websocket/direct.py).
 """
 
 from __future__ import annotations
@@ -31,11 +32,14 @@ from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
 )
 
 from app.config import Settings
 from app.http.outages import TRY_AGAIN_REASON, carries_outage
+from app.http.websocket.direct import DirectOperation, next_frame_prefix
 from app.http.websocket.messages import message_problem
+from app.live.fanout import current_socket
 from app.live.shared_data import SharedData
 from app.socket_guard import CLOSE_TRY_AGAIN
 from app.trusted_documents import requested_document_id, trusted_documents
@@ -126,11 +130,10 @@ def encoded_result(message: Any, encode: Callable[[Any], str | bytes]) -> str | 
     if not isinstance(data, SharedData):
         return None
     shared = data.encoded(encode)
-    # The message with null data, encoded the view's way; the shared JSON then takes its place.
-    frame = encode({"id": message["id"], "type": message["type"], "payload": {"data": None}})
-    if isinstance(shared, bytes) or isinstance(frame, bytes) or not frame.endswith("null}}"):
+    prefix = next_frame_prefix(message["id"], message["type"], encode)
+    if isinstance(shared, bytes) or prefix is None:
         return None
-    return f"{frame[:-6]}{shared}}}}}"
+    return f"{prefix}{shared}}}}}"
 
 
 class ClosesOnOutage:
@@ -156,6 +159,12 @@ class ClosesOnOutage:
 
 
 class LimitedTransportWSHandler(ClosesOnOutage, BaseGraphQLTransportWSHandler[Any, None]):
+    async def run_operation(self, operation: Operation[Any, None]) -> None:
+        # This task runs the one operation: a subscription in it may let the feed's fan-out
+        # write its results to this socket directly (app/live/fanout.py).
+        current_socket.set(DirectOperation(self, operation))
+        await super().run_operation(operation)
+
     async def handle(self) -> None:
         self._last_message = time.monotonic()
         watchdog = asyncio.create_task(self._close_when_idle())
