@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 # After the sys.path line: this runs as a script (python bench/http_compare.py).
 from bench.pgcount import start_proxy  # noqa: E402
 from bench.queries import DASHBOARD, PGL_SINGLE, SINGLE, pgl_dashboard  # noqa: E402
+from bench.servers import cluster_pids  # noqa: E402
 from bench.sla_dashboard import WITH_SLA, give_timers_at  # noqa: E402
 from schema.ids import TICKET, encode_id  # noqa: E402
 
@@ -107,7 +108,12 @@ def cpu_ms(pids: list[int]) -> dict[int, float]:
     return times
 
 
-def postgres_pids() -> list[int]:
+def postgres_pids(port: int) -> list[int]:
+    """The bench database's cluster: on a shared machine the other clusters' CPU is not ours.
+    One started without `-p` (the system's, on 5432) is not told apart: then all of them."""
+    found = cluster_pids(port)
+    if found:
+        return found
     out = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
 
@@ -268,6 +274,7 @@ def main() -> None:
         target.requests = {q: r for q, r in target.requests.items() if q in queries}
     if args.sla:
         asyncio.run(give_timers_at(state["url"], state["workspace_id"]))
+    pg_port = urllib.parse.urlsplit(state["url"]).port or 5432
     print(f"load before: {os.getloadavg()}", flush=True)
     for target in targets:  # a server left over on a port would be measured instead
         with socket.socket() as probe:
@@ -302,7 +309,7 @@ def main() -> None:
                 for target in [t for t in order if query in t.requests]:
                     # CPU per request: the server's processes (each worker apart: are they
                     # sharing the load?) and all of PostgreSQL's, over the measurement.
-                    servers, backends = cpu_ms(target.pids()), cpu_ms(postgres_pids())
+                    servers, backends = cpu_ms(target.pids()), cpu_ms(postgres_pids(pg_port))
                     figures = run_wrk(target, query, args.duration, args.connections)
                     requests = figures["rps"] * args.duration
                     per_process = {
@@ -311,7 +318,7 @@ def main() -> None:
                     }
                     # Backends come and go (pools that close idle connections, autovacuum):
                     # those started meanwhile count whole, those gone are lost.
-                    after = cpu_ms(postgres_pids())
+                    after = cpu_ms(postgres_pids(pg_port))
                     pg_ms = sum(ms - backends.get(pid, 0.0) for pid, ms in after.items())
                     figures["server_cpu_ms"] = sum(per_process.values())
                     figures["pg_cpu_ms"] = pg_ms / requests
