@@ -2,13 +2,16 @@
 
 Starts the four servers on the bench database (bench/datagen.py), checks each answers the
 dashboard with 50 tickets, then runs wrk (its own process) against each in turn, round after
-round, for the dashboard and the single ticket. Prints requests/s, p50/p99, the ratios
-ticketgw/PostGraphile and ticketgw/floor measured in the same round, peak RSS per process, and
-SQL statements per request (counted by a wire-protocol proxy in a separate, untimed phase).
+round, for the dashboard and the single ticket (with --sla: the dashboard plain and with
+`sla { ... }` on each ticket, issue 21, the open tickets given timers first). Prints
+requests/s, p50/p99, the ratios ticketgw/PostGraphile and ticketgw/floor (or sla/plain)
+measured in the same round, peak RSS per process, and SQL statements per request (counted by a
+wire-protocol proxy in a separate, untimed phase).
 Figures, not a test.
 
     .venv/bin/python bench/datagen.py --out /tmp/bench_pg.json
     .venv/bin/python bench/http_compare.py --state /tmp/bench_pg.json [--duration 10] [--rounds 2]
+    .venv/bin/python bench/http_compare.py --state /tmp/bench_pg.json --sla --only ticketgw-1w
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,9 +40,10 @@ sys.path.insert(0, str(ROOT))
 # After the sys.path line: this runs as a script (python bench/http_compare.py).
 from bench.pgcount import start_proxy  # noqa: E402
 from bench.queries import DASHBOARD, PGL_SINGLE, SINGLE, pgl_dashboard  # noqa: E402
+from bench.servers import cluster_pids  # noqa: E402
+from bench.sla_dashboard import WITH_SLA, give_timers_at  # noqa: E402
 from schema.ids import TICKET, encode_id  # noqa: E402
 
-PG_PORT = 5432
 PROXY_PORT = 6544
 
 
@@ -103,7 +108,12 @@ def cpu_ms(pids: list[int]) -> dict[int, float]:
     return times
 
 
-def postgres_pids() -> list[int]:
+def postgres_pids(port: int) -> list[int]:
+    """The bench database's cluster: on a shared machine the other clusters' CPU is not ours.
+    One started without `-p` (the system's, on 5432) is not told apart: then all of them."""
+    found = cluster_pids(port)
+    if found:
+        return found
     out = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
 
@@ -165,7 +175,9 @@ def run_wrk(target: Target, query: str, duration: float, connections: int) -> di
 
 async def count_statements(targets: list[Target], pg_url: str, proxy_url: str) -> dict[str, float]:
     """Statements per request, each server started once more behind the counting proxy."""
-    server, count = await start_proxy(PROXY_PORT, ("127.0.0.1", PG_PORT))
+    # the cluster of the bench database, which may be a private one on another port
+    pg_port = urllib.parse.urlsplit(pg_url).port or 5432
+    server, count = await start_proxy(PROXY_PORT, ("127.0.0.1", pg_port))
     result: dict[str, float] = {}
     try:
         for target in targets:
@@ -194,6 +206,7 @@ def make_targets(state: dict[str, Any], ticket_id: int) -> list[Target]:
     gw_requests: dict[str, tuple[str, dict[str, Any]]] = {
         "dashboard": ("/graphql", {"query": DASHBOARD}),
         "single": ("/graphql", {"query": SINGLE, "variables": {"id": gid}}),
+        "dashboard_sla": ("/graphql", {"query": WITH_SLA}),
     }
     # No rate limit: at these rates one key spends its 1,000,000 points a minute in seconds, and
     # the refusals would be counted as answers. The GraphQL response media type turns any
@@ -249,12 +262,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--only", help="comma-separated target names")
+    parser.add_argument("--sla", action="store_true", help="dashboard with/without sla")
     parser.add_argument("--json-out")
     args = parser.parse_args()
     state = json.loads(Path(args.state).read_text())
     targets = make_targets(state, state["ticket_id"])
     if args.only:
         targets = [t for t in targets if t.name in args.only.split(",")]
+    queries = ("dashboard", "dashboard_sla") if args.sla else ("dashboard", "single")
+    for target in targets:  # those without dashboard_sla (PostGraphile, the floor) run the rest
+        target.requests = {q: r for q, r in target.requests.items() if q in queries}
+    if args.sla:
+        asyncio.run(give_timers_at(state["url"], state["workspace_id"]))
+    pg_port = urllib.parse.urlsplit(state["url"]).port or 5432
     print(f"load before: {os.getloadavg()}", flush=True)
     for target in targets:  # a server left over on a port would be measured instead
         with socket.socket() as probe:
@@ -269,20 +289,27 @@ def main() -> None:
         for target in targets:
             wait_ready(target)
             for query in target.requests:
-                n = nodes_of(target.post(query))
-                assert n == (50 if query == "dashboard" else 1) or query == "single", (
+                result = target.post(query)
+                n = nodes_of(result)
+                assert n == (50 if query.startswith("dashboard") else 1) or query == "single", (
                     target.name,
                     n,
                 )
+                if query == "dashboard_sla":  # timers that are there, not an empty list each
+                    edges = result["data"]["tickets"]["edges"]
+                    timers = sum(len(e["node"]["sla"]) for e in edges)
+                    print(f"{target.name}: {timers} timers on the 50-ticket page", flush=True)
+                    assert timers > 0
             for query in target.requests:  # warm up: JIT, pools, caches
                 run_wrk(target, query, 3, args.connections)
         for rnd in range(args.rounds):
             order = targets if rnd % 2 == 0 else targets[::-1]
-            for query in ("dashboard", "single"):
-                for target in order:
+            # plain first, then sla first: drift in the machine's load falls on both
+            for query in queries if rnd % 2 == 0 else queries[::-1]:
+                for target in [t for t in order if query in t.requests]:
                     # CPU per request: the server's processes (each worker apart: are they
                     # sharing the load?) and all of PostgreSQL's, over the measurement.
-                    servers, backends = cpu_ms(target.pids()), cpu_ms(postgres_pids())
+                    servers, backends = cpu_ms(target.pids()), cpu_ms(postgres_pids(pg_port))
                     figures = run_wrk(target, query, args.duration, args.connections)
                     requests = figures["rps"] * args.duration
                     per_process = {
@@ -291,7 +318,7 @@ def main() -> None:
                     }
                     # Backends come and go (pools that close idle connections, autovacuum):
                     # those started meanwhile count whole, those gone are lost.
-                    after = cpu_ms(postgres_pids())
+                    after = cpu_ms(postgres_pids(pg_port))
                     pg_ms = sum(ms - backends.get(pid, 0.0) for pid, ms in after.items())
                     figures["server_cpu_ms"] = sum(per_process.values())
                     figures["pg_cpu_ms"] = pg_ms / requests
@@ -302,7 +329,7 @@ def main() -> None:
                             name, mb = peak_rss_mb(pid)
                             old = rss[target.name].get(pid, (name, 0.0))[1]
                             rss[target.name][pid] = (name, max(old, mb))
-                    print(f"round {rnd} {query:9} {target.name:13} {figures['rps']:8.1f} req/s "
+                    print(f"round {rnd} {query:13} {target.name:13} {figures['rps']:8.1f} req/s "
                           f"p50 {figures['p50']:7.2f} ms p99 {figures['p99']:7.2f} ms"
                           f" CPU ms/req: server {' + '.join(busy)},"
                           f" PostgreSQL {figures['pg_cpu_ms']:.2f}"
@@ -315,25 +342,32 @@ def main() -> None:
     pg = state["url"].replace("postgresql+asyncpg://", "postgresql://")
     proxy = f"postgresql://postgres@127.0.0.1:{PROXY_PORT}/" + pg.rsplit("/", 1)[1]
     statements = asyncio.run(count_statements(targets, pg, proxy))
-    report(runs, {name: list(procs.values()) for name, procs in rss.items()}, statements)
+    report(runs, {name: list(procs.values()) for name, procs in rss.items()}, statements, queries)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps({"runs": runs, "rss": rss, "sql": statements}))
 
 
-def report(runs: list[dict[str, Any]], rss: dict[str, Any], statements: dict[str, float]) -> None:
+def report(
+    runs: list[dict[str, Any]],
+    rss: dict[str, Any],
+    statements: dict[str, float],
+    queries: tuple[str, ...],
+) -> None:
     names = list(dict.fromkeys(r["target"] for r in runs))
     for r in runs:  # refused or failed requests answer fast: such a run measures nothing
         if r["non2xx"] or r["socket_errors"]:
             print(f"\n**NOT VALID**: round {r['round']} {r['query']} {r['target']}: "
                   f"{r['non2xx']} non-2xx responses, "
                   f"socket errors: {r['socket_errors']}")  # fmt: skip
-    for query in ("dashboard", "single"):
+    for query in queries:
         print(f"\n### {query}\n")
         print("| server | req/s (median of rounds) | p50 ms | p99 ms | SQL statements/request"
               " | server CPU ms/request | PostgreSQL CPU ms/request |")  # fmt: skip
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         for name in names:
             mine = [r for r in runs if r["target"] == name and r["query"] == query]
+            if not mine:
+                continue
             keys = ("rps", "p50", "p99", "server_cpu_ms", "pg_cpu_ms")
             med = {k: statistics.median(r[k] for r in mine) for k in keys}
             sql = statements.get(f"{name}/{query}", statements.get(f"ticketgw-1w/{query}"))
@@ -358,9 +392,29 @@ def report(runs: list[dict[str, Any]], rss: dict[str, Any], statements: dict[str
                 if ratios:
                     each = ", ".join(f"{x:.2f}" for x in ratios)
                     print(f"- {gw} / {other} req/s, per round: {each}")
+    if "dashboard_sla" in queries:
+        sla_ratios(runs, names)
     print("\n### peak RSS (VmHWM) per process, MB\n")
     for name, procs in rss.items():
         print(f"- {name}: " + ", ".join(f"{p} {mb:.0f}" for p, mb in procs))
+
+
+def sla_ratios(runs: list[dict[str, Any]], names: list[str]) -> None:
+    """Issue 21: what `sla` costs the dashboard, per round (each pair measured back to back)."""
+    print("\n### dashboard with sla / without, per round\n")
+    print("| server | round | req/s plain → sla | time per request x | p50 x | p99 x"
+          " | server CPU ms/request plain → sla (x) |")  # fmt: skip
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name in names:
+        for rnd in sorted({r["round"] for r in runs}):
+            pair = {r["query"]: r for r in runs if (r["round"], r["target"]) == (rnd, name)}
+            if "dashboard" not in pair or "dashboard_sla" not in pair:
+                continue
+            a, b = pair["dashboard"], pair["dashboard_sla"]
+            print(f"| {name} | {rnd} | {a['rps']:.1f} → {b['rps']:.1f} | x{a['rps'] / b['rps']:.3f}"
+                  f" | x{b['p50'] / a['p50']:.3f} | x{b['p99'] / a['p99']:.3f}"
+                  f" | {a['server_cpu_ms']:.2f} → {b['server_cpu_ms']:.2f}"
+                  f" (x{b['server_cpu_ms'] / a['server_cpu_ms']:.3f}) |")  # fmt: skip
 
 
 if __name__ == "__main__":

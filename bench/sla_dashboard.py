@@ -80,6 +80,15 @@ async def give_timers(db: Database, workspace_id: int) -> None:
                 await session.execute(text(statement), {"ws": workspace_id, "hours": _HOURS})
 
 
+async def give_timers_at(url: str, workspace_id: int) -> None:
+    """give_timers for a caller without a Database of its own (bench/http_compare.py)."""
+    db = Database(url)
+    try:
+        await give_timers(db, workspace_id)
+    finally:
+        await db.dispose()
+
+
 async def main(args: argparse.Namespace) -> None:
     state = json.loads(Path(args.state).read_text())
     db = Database(state["url"])
