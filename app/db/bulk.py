@@ -39,6 +39,86 @@ def _processed(table: Table, columns: Sequence[str], dialect: Any) -> list[Any]:
     return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
 
 
+def _memo(process: Any) -> Any:
+    """A bind processor that converts each distinct value once: a JSON column's `null` (most
+    of them are) is dumped once per batch, not once per row. Distinct by identity, so a value
+    shared by many rows (the same dict object) is dumped once too."""
+    if process is None:
+        return None
+    seen: dict[int, tuple[Any, Any]] = {}
+
+    def memoized(value: Any) -> Any:
+        hit = seen.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        done = process(value)
+        seen[id(value)] = (value, done)  # holds the value: its id stays its own
+        return done
+
+    return memoized
+
+
+def _column_default(table: Table, name: str) -> Any:
+    """What a Core INSERT would bind for a column missing from the row: its Python default
+    (called per row when callable), else None (the server's own default, if any, is COPY's)."""
+    default: Any = table.c[name].default
+    if default is None:
+        return None
+    if default.is_callable:  # wrapped by SQLAlchemy to take the execution context
+        return lambda: default.arg(None)
+    if default.is_scalar:
+        return lambda: default.arg
+    return None
+
+
+def is_postgres(s: AsyncSession) -> bool:
+    return bool(s.get_bind().dialect.name == "postgresql")
+
+
+async def copy_in_session(s: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """PostgreSQL: binary COPY of `rows` inside the session's transaction. The table's columns
+    that no row names get their Python defaults (as a Core INSERT would bind them), and every
+    value goes through its column's bind processor: stored exactly as an INSERT stores it.
+    Insert triggers fire for COPY as for an INSERT (statement triggers once, with the whole
+    transition table). Pending ORM changes are flushed first: COPY bypasses autoflush."""
+    if not rows:
+        return
+    await s.flush()
+    conn = await s.connection()
+    dialect = conn.dialect
+    named = list(dict.fromkeys(name for row in rows for name in row))
+    missing = [
+        (c.name, _column_default(table, c.name))
+        for c in table.columns
+        if c.name not in named and not c.primary_key
+    ]
+    filled = [(name, make) for name, make in missing if make is not None]
+    columns = named + [name for name, _ in filled]
+    processors = [_memo(p) for p in _processed(table, columns, dialect)]
+    records = []
+    for row in rows:
+        values = [row.get(name) for name in named] + [make() for _, make in filled]
+        records.append(
+            tuple(
+                value if process is None else process(value)
+                for value, process in zip(values, processors, strict=True)
+            )
+        )
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None  # an open connection always has its driver's
+    await driver.copy_records_to_table(table.name, records=records, columns=columns)
+
+
+async def reserve_ids(s: AsyncSession, table: Table, count: int) -> list[int]:
+    """PostgreSQL: `count` new ids from the table's id sequence (for rows COPY will insert)."""
+    stmt = text(
+        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"
+    )
+    result = await s.execute(stmt, {"table": table.name, "count": count})
+    return [int(ident) for ident in result.scalars()]
+
+
 async def insert_rows(
     db: Database, table: Table, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]
 ) -> int:
