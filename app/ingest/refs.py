@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.db import Contact, Label, Line, Team, User
+from app.db import Contact, Label, Line, Team, User, table_of
 from app.domain.records import ContactRecord, LabelRecord, LineRef, TeamRef, TicketRecord, UserRef
 
 
@@ -102,10 +102,29 @@ def _refresh(row: Any, w: _Wanted) -> None:
             setattr(row, name, value)
 
 
+def _new_values(w: _Wanted) -> dict[str, Any]:
+    extra = {"name": w.key[3]} if w.model is Label else {}
+    return {**w.defaults, **extra, **{k: v for k, v in w.values.items() if v is not None}}
+
+
 def _new(w: _Wanted) -> Any:
-    name = w.key[3]
-    extra = {"name": name} if w.model is Label else {}
-    return w.model(**w.defaults, **extra, **{k: v for k, v in w.values.items() if v is not None})
+    return w.model(**_new_values(w))
+
+
+async def _insert_new(s: AsyncSession, model: Any, wanted: list[_Wanted]) -> list[int]:
+    """Insert the new rows as plain values, a multi-row INSERT ... RETURNING per set of
+    columns (an ORM object per new contact or user cost ~0.2 ms to build); ids in order."""
+    ids: dict[int, int] = {}
+    by_columns: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]] = {}
+    for n, w in enumerate(wanted):
+        values = _new_values(w)
+        by_columns.setdefault(tuple(values), []).append((n, values))
+    table = table_of(model)
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    for rows in by_columns.values():
+        result = await s.execute(stmt, [values for _, values in rows])
+        ids.update(zip((n for n, _ in rows), result.scalars(), strict=True))
+    return [ids[n] for n in range(len(wanted))]
 
 
 class IngestRefs:
@@ -172,8 +191,8 @@ class IngestRefs:
         return row.id
 
     async def preload(self, s: AsyncSession, ws: int, records: Iterable[TicketRecord]) -> None:
-        """Resolve every reference of a batch at once: one SELECT per kind of row, one flush
-        for all the new ones (instead of a round trip per reference)."""
+        """Resolve every reference of a batch at once: one SELECT per kind of row, one INSERT
+        for the new ones (instead of a round trip per reference)."""
         wanted: dict[tuple[Any, ...], _Wanted] = {}
         for w in _references(ws, records):
             if w.key not in self.ids:
@@ -181,7 +200,6 @@ class IngestRefs:
         groups: dict[tuple[Any, ...], list[_Wanted]] = {}
         for w in wanted.values():
             groups.setdefault((w.model, w.key[2]), []).append(w)
-        created: list[tuple[tuple[Any, ...], Any]] = []
         for items in groups.values():
             by_id = {w.key[3]: w for w in items}
             first = items[0]
@@ -191,14 +209,10 @@ class IngestRefs:
                 w = by_id.pop(ident)
                 _refresh(row, w)
                 self.ids[w.key] = row.id
-            for w in by_id.values():
-                row = _new(w)
-                s.add(row)
-                created.append((w.key, row))
-        if created:
-            await s.flush()
-            for key, row in created:
-                self.ids[key] = row.id
+            if by_id:
+                new = list(by_id.values())
+                for w, ident in zip(new, await _insert_new(s, first.model, new), strict=True):
+                    self.ids[w.key] = ident
 
 
 def _references(ws: int, records: Iterable[TicketRecord]) -> Iterable[_Wanted]:
