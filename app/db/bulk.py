@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, insert, text
@@ -39,23 +40,11 @@ def _processed(table: Table, columns: Sequence[str], dialect: Any) -> list[Any]:
     return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
 
 
-def _memo(process: Any) -> Any:
-    """A bind processor that converts each distinct value once: a JSON column's `null` (most
-    of them are) is dumped once per batch, not once per row. Distinct by identity, so a value
-    shared by many rows (the same dict object) is dumped once too."""
-    if process is None:
-        return None
-    seen: dict[int, tuple[Any, Any]] = {}
-
-    def memoized(value: Any) -> Any:
-        hit = seen.get(id(value))
-        if hit is not None and hit[0] is value:
-            return hit[1]
-        done = process(value)
-        seen[id(value)] = (value, done)  # holds the value: its id stays its own
-        return done
-
-    return memoized
+def _convert(process: Any, values: list[Any]) -> list[Any]:
+    """A column's values through its bind processor; None converted once (a JSON column's
+    `null`, which most of them are, dumped once per batch rather than once per row)."""
+    none = process(None)
+    return [none if value is None else process(value) for value in values]
 
 
 def _column_default(table: Table, name: str) -> Any:
@@ -94,16 +83,19 @@ async def copy_in_session(s: AsyncSession, table: Table, rows: Sequence[Mapping[
     ]
     filled = [(name, make) for name, make in missing if make is not None]
     columns = named + [name for name, _ in filled]
-    processors = [_memo(p) for p in _processed(table, columns, dialect)]
-    records = []
-    for row in rows:
-        values = [row.get(name) for name in named] + [make() for _, make in filled]
-        records.append(
-            tuple(
-                value if process is None else process(value)
-                for value, process in zip(values, processors, strict=True)
-            )
-        )
+    processors = _processed(table, columns, dialect)
+    # Column by column: each processor runs over a list, and most columns have none.
+    if all(len(row) == len(named) for row in rows):
+        pick = itemgetter(*named)
+        picked = [pick(row) if len(named) > 1 else (pick(row),) for row in rows]
+    else:
+        picked = [tuple(row.get(name) for name in named) for row in rows]
+    values: list[list[Any]] = [list(column) for column in zip(*picked, strict=True)]
+    values += [[make() for _ in rows] for _, make in filled]
+    for n, process in enumerate(processors):
+        if process is not None:
+            values[n] = _convert(process, values[n])
+    records = list(zip(*values, strict=True))
     raw = await conn.get_raw_connection()
     driver = raw.driver_connection
     assert driver is not None  # an open connection always has its driver's
