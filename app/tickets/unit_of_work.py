@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -104,6 +104,9 @@ class PendingEvent:
     actor_id: int | None
     at: datetime
     changes: dict[str, Any] | None
+
+
+_PENDING_FIELDS = tuple(f.name for f in fields(PendingEvent))
 
 
 class UnitOfWork:
@@ -225,7 +228,8 @@ class UnitOfWork:
         )
         self._number(int((await self.session.execute(bump)).scalar_one()))
         # One executemany: the ORM would insert event rows one statement at a time.
-        rows = [asdict(event) for event in self.events]
+        # Shallow: dataclasses.asdict would deep-copy every event's changes.
+        rows = [{name: getattr(e, name) for name in _PENDING_FIELDS} for e in self.events]
         await self.session.execute(insert(TicketEvent), rows)
 
     def _number(self, last: int) -> None:
