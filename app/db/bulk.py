@@ -64,17 +64,12 @@ def is_postgres(s: AsyncSession) -> bool:
     return bool(s.get_bind().dialect.name == "postgresql")
 
 
-async def copy_in_session(s: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """PostgreSQL: binary COPY of `rows` inside the session's transaction. The table's columns
-    that no row names get their Python defaults (as a Core INSERT would bind them), and every
-    value goes through its column's bind processor: stored exactly as an INSERT stores it.
-    Insert triggers fire for COPY as for an INSERT (statement triggers once, with the whole
-    transition table). Pending ORM changes are flushed first: COPY bypasses autoflush."""
-    if not rows:
-        return
-    await s.flush()
-    conn = await s.connection()
-    dialect = conn.dialect
+def _records(
+    table: Table, rows: Sequence[Mapping[str, Any]], dialect: Any
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The columns to write and each row's values for them, through the columns' bind
+    processors, as a Core INSERT would bind them. The table's columns that no row names get
+    their Python defaults (called per row when callable)."""
     named = list(dict.fromkeys(name for row in rows for name in row))
     missing = [
         (c.name, _column_default(table, c.name))
@@ -95,11 +90,41 @@ async def copy_in_session(s: AsyncSession, table: Table, rows: Sequence[Mapping[
     for n, process in enumerate(processors):
         if process is not None:
             values[n] = _convert(process, values[n])
-    records = list(zip(*values, strict=True))
-    raw = await conn.get_raw_connection()
-    driver = raw.driver_connection
-    assert driver is not None  # an open connection always has its driver's
-    await driver.copy_records_to_table(table.name, records=records, columns=columns)
+    return columns, list(zip(*values, strict=True))
+
+
+# SQLite's limit on parameters per statement (SQLITE_MAX_VARIABLE_NUMBER since 3.32).
+SQLITE_MAX_PARAMETERS = 32_766
+
+
+async def insert_in_session(
+    s: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Insert `rows` in the session's transaction, each value converted here once by its
+    column's bind processor (stored exactly as an INSERT stores it), with no compiled
+    statement binding every parameter: a binary COPY on PostgreSQL (insert triggers fire for
+    it as for an INSERT: statement triggers once, with the whole transition table), multi-row
+    INSERTs of the driver's own parameters on SQLite. Pending ORM changes are flushed first:
+    neither autoflushes."""
+    if not rows:
+        return
+    await s.flush()
+    conn = await s.connection()
+    columns, records = _records(table, rows, conn.dialect)
+    if conn.dialect.name == "postgresql":
+        raw = await conn.get_raw_connection()
+        driver = raw.driver_connection
+        assert driver is not None  # an open connection always has its driver's
+        await driver.copy_records_to_table(table.name, records=records, columns=columns)
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in columns)}) VALUES "
+    row_marks = f"({', '.join('?' for _ in columns)})"
+    per_statement = max(1, SQLITE_MAX_PARAMETERS // len(columns))
+    for start in range(0, len(records), per_statement):
+        chunk = records[start : start + per_statement]
+        flat = tuple(value for record in chunk for value in record)
+        await conn.exec_driver_sql(head + ", ".join([row_marks] * len(chunk)), flat)
 
 
 async def reserve_ids(s: AsyncSession, table: Table, count: int) -> list[int]:
