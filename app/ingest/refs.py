@@ -113,18 +113,20 @@ def _new(w: _Wanted) -> Any:
 
 async def _insert_new(s: AsyncSession, model: Any, wanted: list[_Wanted]) -> list[int]:
     """Insert the new rows as plain values, a multi-row INSERT ... RETURNING per set of
-    columns (an ORM object per new contact or user cost ~0.2 ms to build); ids in order."""
-    ids: dict[int, int] = {}
-    by_columns: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]] = {}
-    for n, w in enumerate(wanted):
+    columns (an ORM object per new contact or user cost ~0.2 ms to build); ids in order.
+    Matched back by their key (vendor id, or a label's name): unique among `wanted`, and an
+    order-preserving RETURNING costs SQLite a statement per row."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for w in wanted:
         values = _new_values(w)
-        by_columns.setdefault(tuple(values), []).append((n, values))
+        by_columns.setdefault(tuple(values), []).append(values)
     table = table_of(model)
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    key = table.c.name if model is Label else table.c.external_id
+    stmt = insert(table).returning(table.c.id, key)
+    ids: dict[Any, int] = {}
     for rows in by_columns.values():
-        result = await s.execute(stmt, [values for _, values in rows])
-        ids.update(zip((n for n, _ in rows), result.scalars(), strict=True))
-    return [ids[n] for n in range(len(wanted))]
+        ids.update({ident: row_id for row_id, ident in await s.execute(stmt, rows)})
+    return [ids[w.key[3]] for w in wanted]
 
 
 class IngestRefs:
