@@ -87,3 +87,22 @@ async def test_copied_tickets_have_their_whole_search_documents(db, workspace):
         )
         assert complete.scalar_one() == 5
         assert counted.scalar_one() == 5
+
+
+async def test_a_date_the_database_cannot_store_is_rejected_naming_its_field(db, workspace):
+    # Dates are checked on their type (VendorDateTime), at any depth of the payload.
+    items = gorgias_tickets(3)
+    items[1]["messages"][0]["created_datetime"] = "0001-01-01T00:00:00+14:00"
+    items[2]["updated_datetime"] = "9999-12-31T23:00:00-05:00"
+    ndjson = "\n".join(json.dumps(t) for t in items).encode()
+    summary = await import_file(
+        ServiceEnv(db), workspace.workspace.id, "gorgias", io.BytesIO(ndjson)
+    )
+    assert summary.created == 1
+    assert [(r.line, r.field) for r in summary.rejected] == [
+        (2, "messages[0].created_datetime"),
+        (3, "updated_datetime"),
+    ]
+    assert {r.reason for r in summary.rejected} == {
+        "Must be between 0001-01-02 and 9998-12-31 (UTC)."
+    }
