@@ -12,7 +12,7 @@ from sqlalchemy import JSON, Text, cast, select, text
 
 from app.db import Contact, Label, Message, Ticket, TicketLabel, User, table_of
 from app.ingest import ingest
-from app.ingest.connectors import get_connector
+from app.ingest.connectors import get_connector, jsonstream
 from app.ingest.importer import import_file
 from app.live.service_env import ServiceEnv
 from tests.ingest.test_importer import gorgias_tickets
@@ -106,3 +106,40 @@ async def test_a_date_the_database_cannot_store_is_rejected_naming_its_field(db,
     assert {r.reason for r in summary.rejected} == {
         "Must be between 0001-01-02 and 9998-12-31 (UTC)."
     }
+
+
+async def test_text_problems_are_found_in_every_shape_of_record(db, workspace):
+    # The walk over every string is skipped only for a record whose text cannot hold them.
+    items = gorgias_tickets(4)
+    items[1]["subject"] = "lone \udc80 surrogate"
+    items[2]["tags"][0]["name"] = "nul \x00"
+    deep: dict = {}
+    for _ in range(100):
+        deep = {"a": deep}
+    items[3]["meta"] = deep
+    ndjson = "\n".join(json.dumps(t) for t in items).encode()
+    summary = await import_file(
+        ServiceEnv(db), workspace.workspace.id, "gorgias", io.BytesIO(ndjson)
+    )
+    assert summary.created == 1
+    assert [(r.line, r.field) for r in summary.rejected] == [
+        (2, "subject"),
+        (3, "tags[0].name"),
+        (4, "meta" + ".a" * 63),
+    ]
+
+
+def test_a_record_is_plain_only_when_its_text_cannot_hold_a_text_problem():
+    def plain(text: str) -> list[bool]:
+        splitter = jsonstream.JsonRecordSplitter()
+        records = splitter.feed(text) + splitter.close()
+        return [r.plain for r in records if isinstance(r, jsonstream.Record)]
+
+    assert plain('{"a": "é ok", "b": [1, {"c": null}]}\n[{"a": 1}]') == [True, True]
+    assert plain('{"a": "\\u00e9 \\u2014"}') == [True]  # escapes of harmless characters
+    assert plain('{"a": "\\u0000"}') == [False]
+    assert plain('{"a": "\\uD83D\\ude00"}') == [False]  # a whole pair too: conservative
+    assert plain('{"a": "\udc80"}') == [False]  # a lone surrogate written as such
+    assert plain(
+        '{"a": ' + "[" * 40 + "]" * 40 + ', "b": ' + "{}" * 0 + "[" * 30 + "]" * 30 + "}"
+    ) == [False]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar, overload
@@ -97,13 +98,18 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return path or "body"
 
 
+# Set (by the file import) while reading a record whose JSON text shows it can hold none of
+# json_problem's problems (jsonstream.Record.plain): the walk over every string is skipped.
+TEXT_CHECKED: ContextVar[bool] = ContextVar("TEXT_CHECKED", default=False)
+
+
 def parse_model(model: type[M], payload: Any, prefix: str = "") -> M:
     """Validate `payload` against `model`, translating pydantic's errors into PayloadError.
     Text the databases refuse (NUL, lone surrogates) and nesting too deep are refused first,
     wherever they are in the payload (app.domain.input_rules)."""
     if not isinstance(payload, dict):
         raise PayloadError(prefix or "body", "Expected an object.")
-    if (problem := json_problem(payload)) is not None:
+    if not TEXT_CHECKED.get() and (problem := json_problem(payload)) is not None:
         path, reason = problem
         raise PayloadError(f"{prefix}.{path}" if prefix else path, _sentence(reason))
     try:
