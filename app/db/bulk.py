@@ -64,13 +64,30 @@ def is_postgres(s: AsyncSession) -> bool:
     return bool(s.get_bind().dialect.name == "postgresql")
 
 
+def _pick(rows: Sequence[Mapping[str, Any]]) -> tuple[list[tuple[Any, ...]], list[str]]:
+    """Each row's values in one order of names: the first row's, when every row has the same
+    names (the usual batch: one itemgetter per row), else all the names met (None where a
+    row has none)."""
+    named = list(rows[0])
+    if all(len(row) == len(named) for row in rows):
+        pick = itemgetter(*named)
+        try:
+            if len(named) == 1:
+                return [(pick(row),) for row in rows], named
+            return [pick(row) for row in rows], named
+        except KeyError:  # same number of names, not the same names
+            pass
+    named = list(dict.fromkeys(name for row in rows for name in row))
+    return [tuple(row.get(name) for name in named) for row in rows], named
+
+
 def _records(
     table: Table, rows: Sequence[Mapping[str, Any]], dialect: Any
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """The columns to write and each row's values for them, through the columns' bind
     processors, as a Core INSERT would bind them. The table's columns that no row names get
     their Python defaults (called per row when callable)."""
-    named = list(dict.fromkeys(name for row in rows for name in row))
+    picked, named = _pick(rows)
     missing = [
         (c.name, _column_default(table, c.name))
         for c in table.columns
@@ -80,11 +97,6 @@ def _records(
     columns = named + [name for name, _ in filled]
     processors = _processed(table, columns, dialect)
     # Column by column: each processor runs over a list, and most columns have none.
-    if all(len(row) == len(named) for row in rows):
-        pick = itemgetter(*named)
-        picked = [pick(row) if len(named) > 1 else (pick(row),) for row in rows]
-    else:
-        picked = [tuple(row.get(name) for name in named) for row in rows]
     values: list[list[Any]] = [list(column) for column in zip(*picked, strict=True)]
     values += [[make() for _ in rows] for _, make in filled]
     for n, process in enumerate(processors):
