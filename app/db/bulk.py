@@ -145,7 +145,8 @@ async def reserve_ids(s: AsyncSession, table: Table, count: int) -> list[int]:
         "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"
     )
     result = await s.execute(stmt, {"table": table.name, "count": count})
-    return [int(ident) for ident in result.scalars()]
+    # Ascending, so the rows keep ids in the order they come (as a multi-row INSERT gave them).
+    return sorted(int(ident) for ident in result.scalars())
 
 
 async def insert_rows(
