@@ -158,7 +158,11 @@ class IngestRefs:
         return row.id
 
     async def user(self, s: AsyncSession, ws: int, system: str, ref: UserRef | None) -> int | None:
-        return None if ref is None else await self._resolve(s, _user(ws, system, ref))
+        if ref is None:
+            return None
+        # Known (preloaded): its id, without building what a lookup would need.
+        known = self.ids.get(("user", ws, system, ref.external_id))
+        return known if known is not None else await self._resolve(s, _user(ws, system, ref))
 
     async def team(self, s: AsyncSession, ws: int, system: str, ref: TeamRef | None) -> int | None:
         return None if ref is None else await self._resolve(s, _team(ws, system, ref))
@@ -167,7 +171,8 @@ class IngestRefs:
         return None if ref is None else await self._resolve(s, _line(ws, system, ref))
 
     async def label(self, s: AsyncSession, ws: int, system: str, rec: LabelRecord) -> int:
-        return await self._resolve(s, _label(ws, system, rec))
+        known = self.ids.get(("label", ws, None, rec.name))
+        return known if known is not None else await self._resolve(s, _label(ws, system, rec))
 
     async def contact(
         self,
@@ -180,7 +185,8 @@ class IngestRefs:
         if rec is None:
             return current_id
         if rec.external_id is not None:
-            return await self._resolve(s, _contact(ws, system, rec))
+            known = self.ids.get(("contact", ws, system, rec.external_id))
+            return known if known is not None else await self._resolve(s, _contact(ws, system, rec))
         # No vendor id (a Qminder visitor): the contact belongs to its ticket alone.
         row = await s.get(Contact, current_id) if current_id is not None else None
         if row is None:
