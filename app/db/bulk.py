@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, insert, text
@@ -37,6 +38,115 @@ async def insert_values(s: AsyncSession, table: Table, rows: Sequence[Mapping[st
 
 def _processed(table: Table, columns: Sequence[str], dialect: Any) -> list[Any]:
     return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
+
+
+def _convert(process: Any, values: list[Any]) -> list[Any]:
+    """A column's values through its bind processor; None converted once (a JSON column's
+    `null`, which most of them are, dumped once per batch rather than once per row)."""
+    none = process(None)
+    return [none if value is None else process(value) for value in values]
+
+
+def _column_default(table: Table, name: str) -> Any:
+    """What a Core INSERT would bind for a column missing from the row: its Python default
+    (called per row when callable), else None (the server's own default, if any, is COPY's)."""
+    default: Any = table.c[name].default
+    if default is None:
+        return None
+    if default.is_callable:  # wrapped by SQLAlchemy to take the execution context
+        return lambda: default.arg(None)
+    if default.is_scalar:
+        return lambda: default.arg
+    return None
+
+
+def is_postgres(s: AsyncSession) -> bool:
+    return bool(s.get_bind().dialect.name == "postgresql")
+
+
+def _pick(rows: Sequence[Mapping[str, Any]]) -> tuple[list[tuple[Any, ...]], list[str]]:
+    """Each row's values in one order of names: the first row's, when every row has the same
+    names (the usual batch: one itemgetter per row), else all the names met (None where a
+    row has none)."""
+    named = list(rows[0])
+    if all(len(row) == len(named) for row in rows):
+        pick = itemgetter(*named)
+        try:
+            if len(named) == 1:
+                return [(pick(row),) for row in rows], named
+            return [pick(row) for row in rows], named
+        except KeyError:  # same number of names, not the same names
+            pass
+    named = list(dict.fromkeys(name for row in rows for name in row))
+    return [tuple(row.get(name) for name in named) for row in rows], named
+
+
+def _records(
+    table: Table, rows: Sequence[Mapping[str, Any]], dialect: Any
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The columns to write and each row's values for them, through the columns' bind
+    processors, as a Core INSERT would bind them. The table's columns that no row names get
+    their Python defaults (called per row when callable)."""
+    picked, named = _pick(rows)
+    missing = [
+        (c.name, _column_default(table, c.name))
+        for c in table.columns
+        if c.name not in named and not c.primary_key
+    ]
+    filled = [(name, make) for name, make in missing if make is not None]
+    columns = named + [name for name, _ in filled]
+    processors = _processed(table, columns, dialect)
+    # Column by column: each processor runs over a list, and most columns have none.
+    values: list[list[Any]] = [list(column) for column in zip(*picked, strict=True)]
+    values += [[make() for _ in rows] for _, make in filled]
+    for n, process in enumerate(processors):
+        if process is not None:
+            values[n] = _convert(process, values[n])
+    return columns, list(zip(*values, strict=True))
+
+
+# SQLite's limit on parameters per statement (SQLITE_MAX_VARIABLE_NUMBER since 3.32).
+SQLITE_MAX_PARAMETERS = 32_766
+
+
+async def insert_in_session(
+    s: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Insert `rows` in the session's transaction, each value converted here once by its
+    column's bind processor (stored exactly as an INSERT stores it), with no compiled
+    statement binding every parameter: a binary COPY on PostgreSQL (insert triggers fire for
+    it as for an INSERT: statement triggers once, with the whole transition table), multi-row
+    INSERTs of the driver's own parameters on SQLite. Pending ORM changes are flushed first:
+    neither autoflushes."""
+    if not rows:
+        return
+    await s.flush()
+    conn = await s.connection()
+    columns, records = _records(table, rows, conn.dialect)
+    if conn.dialect.name == "postgresql":
+        raw = await conn.get_raw_connection()
+        driver = raw.driver_connection
+        assert driver is not None  # an open connection always has its driver's
+        await driver.copy_records_to_table(table.name, records=records, columns=columns)
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in columns)}) VALUES "
+    row_marks = f"({', '.join('?' for _ in columns)})"
+    per_statement = max(1, SQLITE_MAX_PARAMETERS // len(columns))
+    for start in range(0, len(records), per_statement):
+        chunk = records[start : start + per_statement]
+        flat = tuple(value for record in chunk for value in record)
+        await conn.exec_driver_sql(head + ", ".join([row_marks] * len(chunk)), flat)
+
+
+async def reserve_ids(s: AsyncSession, table: Table, count: int) -> list[int]:
+    """PostgreSQL: `count` new ids from the table's id sequence (for rows COPY will insert)."""
+    stmt = text(
+        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"
+    )
+    result = await s.execute(stmt, {"table": table.name, "count": count})
+    # Ascending, so the rows keep ids in the order they come (as a multi-row INSERT gave them).
+    return sorted(int(ident) for ident in result.scalars())
 
 
 async def insert_rows(

@@ -112,13 +112,18 @@ _PLACE: tuple[Any, ...] = (
 )
 
 
-async def _skipped(s: AsyncSession, ws: int, batch: list[TicketRecord]) -> dict[int, int]:
-    """{position in batch: ticket id} of the records that change nothing (stale or already
-    applied), read from a few columns: an unchanged re-import builds no ticket objects."""
+async def _stored(s: AsyncSession, ws: int, batch: list[TicketRecord]) -> dict[Key, Any]:
+    """A few columns (id, vendor time, status, digests) of the batch's tickets already stored."""
     stored: dict[Key, Any] = {}
     for system, ids in _by_system(batch).items():
         rows = await s.execute(select(*_PLACE).where(*_where(ws, system, ids)))
         stored.update({(system, row.external_id): row for row in rows})
+    return stored
+
+
+def _skipped(stored: dict[Key, Any], batch: list[TicketRecord]) -> dict[int, int]:
+    """{position in batch: ticket id} of the records that change nothing (stale or already
+    applied), read from those columns: an unchanged re-import builds no ticket objects."""
     found = ((n, stored.get(_key(record)), record) for n, record in enumerate(batch))
     return {n: row.id for n, row, record in found if row is not None and skips(row, record)}
 
@@ -147,10 +152,13 @@ async def _fast_batch(
     results: list[IngestResult | None] = [None] * len(batch)
     async with unit_of_work(env, workspace_id, None) as uow:
         s = uow.session
-        for n, ticket_id in (await _skipped(s, workspace_id, batch)).items():
+        stored = await _stored(s, workspace_id, batch)
+        for n, ticket_id in _skipped(stored, batch).items():
             results[n] = IngestResult(UNCHANGED, ticket_id)
         todo = [(n, record) for n, record in enumerate(batch) if results[n] is None]
-        known = await _prefetch(s, workspace_id, [record for _, record in todo])
+        # Whole ticket objects only for the ones stored (updates): none for new tickets.
+        updates = [record for _, record in todo if _key(record) in stored]
+        known = await _prefetch(s, workspace_id, updates) if updates else {}
         await refs.preload(s, workspace_id, [record for _, record in todo])
         fresh: list[tuple[int, TicketRecord]] = []
         rows = []

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.db import ExtraField, Interaction, Label, Message, Ticket, TicketLabel, table_of
-from app.db.bulk import insert_values
+from app.db.bulk import insert_in_session
 from app.domain.enums import EventType
 from app.domain.records import TicketRecord
 from app.ingest.refs import IngestRefs
@@ -34,8 +34,9 @@ def _update_row(row: Any, values: dict[str, Any]) -> bool:
 
 
 class BulkRows:
-    """Children of brand-new tickets, inserted with multi-row INSERTs per table at the end of a
-    batch: no ORM objects to build, no row-by-row round trips or statements."""
+    """Children of brand-new tickets, inserted per table at the end of a batch (COPY on
+    PostgreSQL, multi-row INSERTs on SQLite, values converted once): no ORM objects to build,
+    no row-by-row round trips or statements."""
 
     def __init__(self) -> None:
         self.rows: dict[Any, list[dict[str, Any]]] = {}
@@ -45,7 +46,7 @@ class BulkRows:
 
     async def insert(self, s: AsyncSession) -> None:
         for model, rows in self.rows.items():
-            await insert_values(s, table_of(model), rows)
+            await insert_in_session(s, table_of(model), rows)
         self.rows.clear()
 
 

@@ -32,7 +32,7 @@ from app.ingest import (
     ingest_place,
 )
 from app.ingest.connectors import PayloadError, get_connector
-from app.ingest.connectors.base import Connector
+from app.ingest.connectors.base import TEXT_CHECKED, Connector
 from app.ingest.connectors.jsonstream import JsonRecordSplitter, Malformed, Record
 from app.live.service_env import ServiceEnv
 
@@ -129,11 +129,14 @@ class _Batcher:
         if isinstance(item, Malformed):
             self._reject(item, None, item.reason)
             return
+        checked = TEXT_CHECKED.set(item.plain)
         try:
             record = self.connector.read(item.value, now=self.now)
         except PayloadError as error:
             self._reject(item, error.field, error.message)
             return
+        finally:
+            TEXT_CHECKED.reset(checked)
         if not isinstance(record, TicketRecord):  # a line or a location: after what came first
             await self.flush()
             await self.settle()

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.db import Contact, Label, Line, Team, User
+from app.db import Contact, Label, Line, Team, User, table_of
 from app.domain.records import ContactRecord, LabelRecord, LineRef, TeamRef, TicketRecord, UserRef
 
 
@@ -102,10 +102,31 @@ def _refresh(row: Any, w: _Wanted) -> None:
             setattr(row, name, value)
 
 
+def _new_values(w: _Wanted) -> dict[str, Any]:
+    extra = {"name": w.key[3]} if w.model is Label else {}
+    return {**w.defaults, **extra, **{k: v for k, v in w.values.items() if v is not None}}
+
+
 def _new(w: _Wanted) -> Any:
-    name = w.key[3]
-    extra = {"name": name} if w.model is Label else {}
-    return w.model(**w.defaults, **extra, **{k: v for k, v in w.values.items() if v is not None})
+    return w.model(**_new_values(w))
+
+
+async def _insert_new(s: AsyncSession, model: Any, wanted: list[_Wanted]) -> list[int]:
+    """Insert the new rows as plain values, a multi-row INSERT ... RETURNING per set of
+    columns (an ORM object per new contact or user cost ~0.2 ms to build); ids in order.
+    Matched back by their key (vendor id, or a label's name): unique among `wanted`, and an
+    order-preserving RETURNING costs SQLite a statement per row."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for w in wanted:
+        values = _new_values(w)
+        by_columns.setdefault(tuple(values), []).append(values)
+    table = table_of(model)
+    key = table.c.name if model is Label else table.c.external_id
+    stmt = insert(table).returning(table.c.id, key)
+    ids: dict[Any, int] = {}
+    for rows in by_columns.values():
+        ids.update({ident: row_id for row_id, ident in await s.execute(stmt, rows)})
+    return [ids[w.key[3]] for w in wanted]
 
 
 class IngestRefs:
@@ -137,7 +158,11 @@ class IngestRefs:
         return row.id
 
     async def user(self, s: AsyncSession, ws: int, system: str, ref: UserRef | None) -> int | None:
-        return None if ref is None else await self._resolve(s, _user(ws, system, ref))
+        if ref is None:
+            return None
+        # Known (preloaded): its id, without building what a lookup would need.
+        known = self.ids.get(("user", ws, system, ref.external_id))
+        return known if known is not None else await self._resolve(s, _user(ws, system, ref))
 
     async def team(self, s: AsyncSession, ws: int, system: str, ref: TeamRef | None) -> int | None:
         return None if ref is None else await self._resolve(s, _team(ws, system, ref))
@@ -146,7 +171,8 @@ class IngestRefs:
         return None if ref is None else await self._resolve(s, _line(ws, system, ref))
 
     async def label(self, s: AsyncSession, ws: int, system: str, rec: LabelRecord) -> int:
-        return await self._resolve(s, _label(ws, system, rec))
+        known = self.ids.get(("label", ws, None, rec.name))
+        return known if known is not None else await self._resolve(s, _label(ws, system, rec))
 
     async def contact(
         self,
@@ -159,7 +185,8 @@ class IngestRefs:
         if rec is None:
             return current_id
         if rec.external_id is not None:
-            return await self._resolve(s, _contact(ws, system, rec))
+            known = self.ids.get(("contact", ws, system, rec.external_id))
+            return known if known is not None else await self._resolve(s, _contact(ws, system, rec))
         # No vendor id (a Qminder visitor): the contact belongs to its ticket alone.
         row = await s.get(Contact, current_id) if current_id is not None else None
         if row is None:
@@ -172,8 +199,8 @@ class IngestRefs:
         return row.id
 
     async def preload(self, s: AsyncSession, ws: int, records: Iterable[TicketRecord]) -> None:
-        """Resolve every reference of a batch at once: one SELECT per kind of row, one flush
-        for all the new ones (instead of a round trip per reference)."""
+        """Resolve every reference of a batch at once: one SELECT per kind of row, one INSERT
+        for the new ones (instead of a round trip per reference)."""
         wanted: dict[tuple[Any, ...], _Wanted] = {}
         for w in _references(ws, records):
             if w.key not in self.ids:
@@ -181,7 +208,6 @@ class IngestRefs:
         groups: dict[tuple[Any, ...], list[_Wanted]] = {}
         for w in wanted.values():
             groups.setdefault((w.model, w.key[2]), []).append(w)
-        created: list[tuple[tuple[Any, ...], Any]] = []
         for items in groups.values():
             by_id = {w.key[3]: w for w in items}
             first = items[0]
@@ -191,14 +217,10 @@ class IngestRefs:
                 w = by_id.pop(ident)
                 _refresh(row, w)
                 self.ids[w.key] = row.id
-            for w in by_id.values():
-                row = _new(w)
-                s.add(row)
-                created.append((w.key, row))
-        if created:
-            await s.flush()
-            for key, row in created:
-                self.ids[key] = row.id
+            if by_id:
+                new = list(by_id.values())
+                for w, ident in zip(new, await _insert_new(s, first.model, new), strict=True):
+                    self.ids[w.key] = ident
 
 
 def _references(ws: int, records: Iterable[TicketRecord]) -> Iterable[_Wanted]:

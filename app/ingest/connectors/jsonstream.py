@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.domain.input_rules import MAX_JSON_DEPTH
+
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 ENVELOPE_KEYS = ("data", "items")
@@ -33,11 +35,38 @@ STREAM_OBJECT_CHARS = 1024 * 1024
 
 @dataclass(frozen=True)
 class Record:
-    """A decoded value and where it starts: line (1-based), array index (0-based) or None."""
+    """A decoded value and where it starts: line (1-based), array index (0-based) or None.
+
+    `plain`: its text has no escape of a NUL or a surrogate, no lone surrogate and fewer
+    brackets than MAX_JSON_DEPTH, so no string in it holds a NUL or a lone surrogate (JSON
+    refuses raw control characters in strings) and it cannot nest too deep: what
+    input_rules.json_problem looks for cannot be there. Conservative (a bracket or an escape
+    inside a string counts too)."""
 
     value: Any
     line: int
     index: int | None = None
+    plain: bool = False
+
+
+# An escape that may decode to a NUL or to half of a surrogate pair (a whole pair, an emoji
+# written as two escapes, counts too: conservative). Other escapes (`\\u00e9`) are harmless.
+_RISKY_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def _plain(text: str, start: int, end: int) -> bool:
+    if _RISKY_ESCAPE.search(text, start, end) is not None:
+        return False
+    if text.count("{", start, end) + text.count("[", start, end) >= MAX_JSON_DEPTH:
+        return False
+    span = text[start:end]
+    if span.isascii():
+        return True
+    try:
+        span.encode("utf-8")  # fails on a lone surrogate written as such
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -206,6 +235,7 @@ class JsonRecordSplitter:
             self._out.append(Malformed("Expected a JSON object or array.", line))
             self._skip_line()
             return
+        start = self._pos
         try:
             value = self._decode()
         except _NeedMore:
@@ -216,19 +246,19 @@ class JsonRecordSplitter:
         except json.JSONDecodeError:
             self._walk_object(line)  # find the bad member (an envelope's bad element, maybe)
             return
-        self._emit_object(value, line)
+        self._emit_object(value, line, _plain(self._buf, start, self._pos))
 
     def _walk_object(self, line: int) -> None:
         self._pos += 1
         self._stack.append(_Object(line))
 
-    def _emit_object(self, value: dict[str, Any], line: int) -> None:
+    def _emit_object(self, value: dict[str, Any], line: int, plain: bool) -> None:
         for key in ENVELOPE_KEYS:
             if isinstance(value.get(key), list):
                 for index, item in enumerate(value[key]):
-                    self._out.append(Record(item, line, index))
+                    self._out.append(Record(item, line, index, plain))  # a part of its text
                 return
-        self._out.append(Record(value, line))
+        self._out.append(Record(value, line, plain=plain))
 
     def _array_item(self, frame: _Array) -> None:
         char = self._skip_ws()
@@ -241,7 +271,8 @@ class JsonRecordSplitter:
             char = self._skip_ws()
         start, line = self._pos, self._line_at()
         try:
-            self._out.append(Record(self._decode(), line, frame.index))
+            value = self._decode()
+            self._out.append(Record(value, line, frame.index, _plain(self._buf, start, self._pos)))
         except json.JSONDecodeError:
             end = element_end(self._buf, start)
             if end is None:

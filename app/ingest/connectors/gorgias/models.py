@@ -3,12 +3,11 @@ the rest stay as sent and end up in the ticket's, message's or contact's vendor 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import Field
 
-from app.ingest.connectors.base import Int32, VendorModel
+from app.ingest.connectors.base import Int32, VendorDateTime, VendorModel
 
 VendorId = int | str
 
@@ -64,11 +63,11 @@ class GMessage(VendorModel):
     body_text: str | None = None
     body_html: str | None = None
     attachments: list[dict[str, Any]] | None = None
-    created_datetime: datetime
-    sent_datetime: datetime | None = None
-    opened_datetime: datetime | None = None
-    failed_datetime: datetime | None = None
-    deleted_datetime: datetime | None = None
+    created_datetime: VendorDateTime
+    sent_datetime: VendorDateTime | None = None
+    opened_datetime: VendorDateTime | None = None
+    failed_datetime: VendorDateTime | None = None
+    deleted_datetime: VendorDateTime | None = None
     from_agent: bool
     sender: dict[str, Any] | None = None
     receiver: dict[str, Any] | None = None
@@ -87,10 +86,10 @@ class GTag(VendorModel):
 class GSurvey(VendorModel):
     score: Int32 | None = None
     body_text: str | None = None
-    created_datetime: datetime | None = None
-    should_send_datetime: datetime | None = None
-    sent_datetime: datetime | None = None
-    scored_datetime: datetime | None = None
+    created_datetime: VendorDateTime | None = None
+    should_send_datetime: VendorDateTime | None = None
+    sent_datetime: VendorDateTime | None = None
+    scored_datetime: VendorDateTime | None = None
 
 
 class GorgiasTicket(VendorModel):
@@ -106,14 +105,14 @@ class GorgiasTicket(VendorModel):
     from_agent: bool | None = None
     is_unread: bool | None = None
     language: str | None = None
-    created_datetime: datetime | None = None
-    updated_datetime: datetime | None = None
-    opened_datetime: datetime | None = None
-    closed_datetime: datetime | None = None
-    last_message_datetime: datetime | None = None
-    last_received_message_datetime: datetime | None = None
-    snooze_datetime: datetime | None = None
-    trashed_datetime: datetime | None = None
+    created_datetime: VendorDateTime | None = None
+    updated_datetime: VendorDateTime | None = None
+    opened_datetime: VendorDateTime | None = None
+    closed_datetime: VendorDateTime | None = None
+    last_message_datetime: VendorDateTime | None = None
+    last_received_message_datetime: VendorDateTime | None = None
+    snooze_datetime: VendorDateTime | None = None
+    trashed_datetime: VendorDateTime | None = None
     spam: bool | None = None
     messages: list[GMessage] | None = None
     tags: list[GTag] | None = None

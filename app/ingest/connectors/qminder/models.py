@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from app.ingest.connectors.base import Int32, VendorModel
+from app.ingest.connectors.base import Int32, VendorDateTime, VendorModel
 
 VendorId = int | str  # Qminder sends numeric ids; some exports quote them
 
 
 class QDate(VendorModel):
-    date: datetime | None = None
+    date: VendorDateTime | None = None
 
 
 class QCalled(VendorModel):
-    date: datetime | None = None
+    date: VendorDateTime | None = None
     caller: VendorId | None = None
     desk: Int32 | None = None
 
@@ -23,7 +22,7 @@ class QCalled(VendorModel):
 class QCancelled(VendorModel):
     """`ticket_cancelled` ("removed from queue"): when, and the user who did it."""
 
-    date: datetime | None = None
+    date: VendorDateTime | None = None
     canceller: VendorId | None = None
 
 
@@ -49,7 +48,7 @@ class QLabel(VendorModel):
 class QMessageCreated(VendorModel):
     """Seed 000 lists a message's fields under `created` (created.body, created.type, ...)."""
 
-    date: datetime | None = None
+    date: VendorDateTime | None = None
     body: str | None = None
     type: str | None = None
     status: str | None = None
@@ -67,8 +66,8 @@ class QMessage(VendorModel):
 
 
 class QInteraction(VendorModel):
-    start: datetime
-    end: datetime | None = None
+    start: VendorDateTime
+    end: VendorDateTime | None = None
     line: VendorId | None = None
     desk: Int32 | None = None
     user: VendorId | None = None
@@ -86,7 +85,7 @@ class QminderTicket(VendorModel):
     phoneNumber: str | int | None = None  # a Number in v1, a string since
     email: str | None = None
     languageCode: str | None = None
-    orderAfter: datetime | None = None
+    orderAfter: VendorDateTime | None = None
     created: QDate | None = None
     called: QCalled | None = None
     served: QDate | None = None

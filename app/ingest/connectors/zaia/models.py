@@ -3,16 +3,14 @@ create / complete / take-over answers add (circumstance, lastViewedAt, updatedAt
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from app.ingest.connectors.base import Int32, VendorModel
+from app.ingest.connectors.base import Int32, VendorDateTime, VendorModel
 
 
 class ZaiaTicket(VendorModel):
     id: str
     status: str
-    createdAt: datetime
-    updatedAt: datetime | None = None
+    createdAt: VendorDateTime
+    updatedAt: VendorDateTime | None = None
     summary: str | None = None
     assigneeId: str | None = None
     assigneeEmail: str | None = None
@@ -24,9 +22,9 @@ class ZaiaTicket(VendorModel):
     chatId: str | None = None
     chatIsRemoved: bool | None = None
     chatOwnerId: str | None = None
-    completedAt: datetime | None = None
-    ongoingAt: datetime | None = None
-    lastViewedAt: datetime | None = None
+    completedAt: VendorDateTime | None = None
+    ongoingAt: VendorDateTime | None = None
+    lastViewedAt: VendorDateTime | None = None
     isOwnerBlocked: bool | None = None
     ownerEmail: str | None = None
     ownerEntity: str | None = None

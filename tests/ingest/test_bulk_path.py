@@ -1,0 +1,145 @@
+"""The batch path (COPY on PostgreSQL, multi-row INSERTs on SQLite) stores what the one-record
+path (ORM, `ingest`) stores: same columns, JSON nulls included, same search documents."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy import JSON, Text, cast, select, text
+
+from app.db import Contact, Label, Message, Ticket, TicketLabel, User, table_of
+from app.ingest import ingest
+from app.ingest.connectors import get_connector, jsonstream
+from app.ingest.importer import import_file
+from app.live.service_env import ServiceEnv
+from tests.ingest.test_importer import gorgias_tickets
+
+pytestmark = pytest.mark.anyio
+
+# Differ between two workspaces whatever the path: row ids and the time of the import.
+_IDS = {"id", "workspace_id", "ticket_id", "contact_id", "assignee_id", "author_id", "label_id"}
+_PER_RUN = {("contact", "created_at"), ("app_user", "created_at")}
+
+
+async def _rows(db, model: Any, ws: int) -> list[dict[str, Any]]:
+    table = table_of(model)
+    kept = [c for c in table.columns if c.name not in _IDS and (table.name, c.name) not in _PER_RUN]
+    # A JSON column reads back None for SQL NULL and for JSON null alike: its text says which.
+    nulls = [cast(c, Text).label(f"{c.name}__text") for c in kept if isinstance(c.type, JSON)]
+    order = list(table.primary_key.columns)
+    stmt = select(*kept, *nulls).where(table.c.workspace_id == ws).order_by(*order)
+    async with db.read_session() as s:
+        return [dict(row._mapping) for row in await s.execute(stmt)]
+
+
+async def _labels(db, ws: int) -> list[tuple[Any, ...]]:
+    stmt = (
+        select(Ticket.external_id, Label.name)
+        .join(TicketLabel, TicketLabel.ticket_id == Ticket.id)
+        .join(Label, Label.id == TicketLabel.label_id)
+        .where(Ticket.workspace_id == ws)
+        .order_by(Ticket.external_id, Label.name)
+    )
+    async with db.read_session() as s:
+        return [tuple(row) for row in await s.execute(stmt)]
+
+
+async def test_a_batch_stores_what_one_record_at_a_time_stores(db, make_workspace):
+    batched, single = (await make_workspace()).workspace.id, (await make_workspace()).workspace.id
+    items = gorgias_tickets(7)
+    items[2]["tags"] = []
+    items[4]["customer"] = None
+    items[3]["assignee_user"] = {"id": 77, "name": "Ann", "email": "ann@example.com"}
+    items[5]["satisfaction_survey"] = None  # a JSON column without a value
+    ndjson = "\n".join(json.dumps(t) for t in items).encode()
+    summary = await import_file(ServiceEnv(db), batched, "gorgias", io.BytesIO(ndjson))
+    assert summary.created == 7
+    connector = get_connector("gorgias")
+    assert connector is not None
+    for item in items:
+        record = connector.read(item)
+        assert (await ingest(ServiceEnv(db), single, record)).result == "created"
+    for model in (Ticket, Message, Contact, User):
+        assert await _rows(db, model, batched) == await _rows(db, model, single), model
+    assert await _labels(db, batched) == await _labels(db, single)
+
+
+async def test_copied_tickets_have_their_whole_search_documents(db, workspace):
+    if db.is_sqlite:
+        pytest.skip("search documents are PostgreSQL's (SQLite keeps FTS5 tables)")
+    ws = workspace.workspace.id
+    ndjson = "\n".join(json.dumps(t) for t in gorgias_tickets(5)).encode()
+    await import_file(ServiceEnv(db), ws, "gorgias", io.BytesIO(ndjson))
+    async with db.read_session() as s:
+        complete = await s.execute(
+            text(
+                "SELECT count(*) FROM ticket t JOIN ticket_search d ON d.ticket_id = t.id "
+                "WHERE t.workspace_id = :ws AND d.document = ticket_search_document(t.id) "
+                "AND d.document LIKE '%' || lower(t.title) || '%'"
+            ),
+            {"ws": ws},
+        )
+        counted = await s.execute(
+            text("SELECT sum(tickets) FROM ticket_count WHERE workspace_id = :ws"), {"ws": ws}
+        )
+        assert complete.scalar_one() == 5
+        assert counted.scalar_one() == 5
+
+
+async def test_a_date_the_database_cannot_store_is_rejected_naming_its_field(db, workspace):
+    # Dates are checked on their type (VendorDateTime), at any depth of the payload.
+    items = gorgias_tickets(3)
+    items[1]["messages"][0]["created_datetime"] = "0001-01-01T00:00:00+14:00"
+    items[2]["updated_datetime"] = "9999-12-31T23:00:00-05:00"
+    ndjson = "\n".join(json.dumps(t) for t in items).encode()
+    summary = await import_file(
+        ServiceEnv(db), workspace.workspace.id, "gorgias", io.BytesIO(ndjson)
+    )
+    assert summary.created == 1
+    assert [(r.line, r.field) for r in summary.rejected] == [
+        (2, "messages[0].created_datetime"),
+        (3, "updated_datetime"),
+    ]
+    assert {r.reason for r in summary.rejected} == {
+        "Must be between 0001-01-02 and 9998-12-31 (UTC)."
+    }
+
+
+async def test_text_problems_are_found_in_every_shape_of_record(db, workspace):
+    # The walk over every string is skipped only for a record whose text cannot hold them.
+    items = gorgias_tickets(4)
+    items[1]["subject"] = "lone \udc80 surrogate"
+    items[2]["tags"][0]["name"] = "nul \x00"
+    deep: dict = {}
+    for _ in range(100):
+        deep = {"a": deep}
+    items[3]["meta"] = deep
+    ndjson = "\n".join(json.dumps(t) for t in items).encode()
+    summary = await import_file(
+        ServiceEnv(db), workspace.workspace.id, "gorgias", io.BytesIO(ndjson)
+    )
+    assert summary.created == 1
+    assert [(r.line, r.field) for r in summary.rejected] == [
+        (2, "subject"),
+        (3, "tags[0].name"),
+        (4, "meta" + ".a" * 63),
+    ]
+
+
+def test_a_record_is_plain_only_when_its_text_cannot_hold_a_text_problem():
+    def plain(text: str) -> list[bool]:
+        splitter = jsonstream.JsonRecordSplitter()
+        records = splitter.feed(text) + splitter.close()
+        return [r.plain for r in records if isinstance(r, jsonstream.Record)]
+
+    assert plain('{"a": "é ok", "b": [1, {"c": null}]}\n[{"a": 1}]') == [True, True]
+    assert plain('{"a": "\\u00e9 \\u2014"}') == [True]  # escapes of harmless characters
+    assert plain('{"a": "\\u0000"}') == [False]
+    assert plain('{"a": "\\uD83D\\ude00"}') == [False]  # a whole pair too: conservative
+    assert plain('{"a": "\udc80"}') == [False]  # a lone surrogate written as such
+    assert plain(
+        '{"a": ' + "[" * 40 + "]" * 40 + ', "b": ' + "{}" * 0 + "[" * 30 + "]" * 30 + "}"
+    ) == [False]
