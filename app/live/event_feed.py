@@ -137,7 +137,7 @@ class EventFeed:
             workspaces=len(self._channels),
             subscribers=len(subs),
             queued=sum(s.queued for s in subs),
-            behind=sum(1 for s in subs if s.behind),
+            behind=sum(1 for s in subs if s.behind or s.replaying),
             peak_queue=max((s.peak for s in subs), default=0),
             grouped=sum(1 for s in subs if s.grouped),
             groups=sum(len(c.groups) for c in self._channels.values()),
@@ -182,13 +182,17 @@ class EventFeed:
                 event = await sub.next()
                 if event is None:
                     sub.go_live()
-                    replaying = False
-                    async for replayed in self._read_log(workspace_id, sub):
-                        if not replaying:
-                            replaying = True
-                            metrics.REPLAY_CATCHUPS.inc()
-                        metrics.EVENTS_DELIVERED.inc()
-                        yield replayed
+                    sub.replaying = True
+                    counted = False
+                    try:
+                        async for replayed in self._read_log(workspace_id, sub):
+                            if not counted:
+                                counted = True
+                                metrics.REPLAY_CATCHUPS.inc()
+                            metrics.EVENTS_DELIVERED.inc()
+                            yield replayed
+                    finally:
+                        sub.replaying = False
                 elif event.seq > sub.last_seq:
                     sub.last_seq = event.seq
                     metrics.EVENTS_DELIVERED.inc()

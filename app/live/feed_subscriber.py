@@ -29,6 +29,9 @@ class Subscriber:
         self.last_seq = last_seq
         # Starts behind: the first thing a subscription does is read the log from its cursor.
         self.behind = True
+        # Reading the log to catch up (after go_live, before the read is done): still behind
+        # for the feed's stats, though offers are taken again.
+        self.replaying = False
         self.closed: str | None = None
         self.grouped = False
         self.max_queue = max_queue

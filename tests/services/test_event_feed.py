@@ -71,6 +71,35 @@ async def test_fans_out_500_events_to_20_subscribers_in_order(feed, env, workspa
     assert feed.stats().subscribers == 0  # closed subscriptions unregister
 
 
+async def test_a_subscriber_reading_the_log_counts_as_behind_until_the_read_is_done(
+    feed, env, workspace, monkeypatch
+):
+    # "behind" is what wait-until-live helpers and the subscriptions_behind gauge read: it was
+    # 0 from the moment the subscriber took offers again, before its catch-up read ran, so a
+    # database outage right "after" it was live still failed that read.
+    ws = workspace.workspace.id
+    await write_events(env, ws, 3)
+    reached, gate = asyncio.Event(), asyncio.Event()
+    real_read_log = feed._read_log
+
+    async def held_read_log(workspace_id, sub):  # type: ignore[no-untyped-def]
+        reached.set()
+        await gate.wait()
+        async for event in real_read_log(workspace_id, sub):
+            yield event
+
+    monkeypatch.setattr(feed, "_read_log", held_read_log)
+    reader = start_taking(feed, ws, 3, after_seq=0)
+    async with asyncio.timeout(10):
+        await reached.wait()
+    assert feed.stats().behind == 1
+    gate.set()
+    async with asyncio.timeout(10):
+        events = await reader
+    assert [e.seq for e in events] == [1, 2, 3]
+    assert feed.stats().behind == 0
+
+
 async def test_resume_after_cursor_gets_exactly_the_missed_events_then_live(feed, env, workspace):
     ws = workspace.workspace.id
     await write_events(env, ws, 10)
