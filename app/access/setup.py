@@ -35,10 +35,7 @@ async def apply_create_line(uow: UnitOfWork, *, name: str, prefix: str | None = 
     prefix = check_prefix(prefix if prefix is not None else _default_prefix(name))
     if await _taken(uow, Line.name, name):
         raise _conflict("line", "name")
-    line = Line(workspace_id=uow.workspace_id, name=name, prefix=prefix)
-    uow.session.add(line)
-    await uow.session.flush()
-    return line
+    return await uow.insert(Line(workspace_id=uow.workspace_id, name=name, prefix=prefix))
 
 
 async def apply_create_user(
@@ -62,19 +59,14 @@ async def apply_create_user(
         last_name=optional_text(last_name, "lastName"),
         picture=optional_text(picture, "picture", max_length=1000),
     )
-    uow.session.add(user)
-    await uow.session.flush()
-    return user
+    return await uow.insert(user)
 
 
 async def apply_create_team(uow: UnitOfWork, *, name: str) -> Team:
     name = required_text(name, "name")
     if await _taken(uow, Team.name, name):
         raise _conflict("team", "name")
-    team = Team(workspace_id=uow.workspace_id, name=name)
-    uow.session.add(team)
-    await uow.session.flush()
-    return team
+    return await uow.insert(Team(workspace_id=uow.workspace_id, name=name))
 
 
 async def create_line(

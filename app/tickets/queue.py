@@ -17,7 +17,7 @@ from app.domain.principal import Principal
 from app.domain.queue_order import key_between, key_first, key_last, respace
 from app.domain.ticket_input import check_email, optional_text
 from app.live.service_env import ServiceEnv
-from app.tickets.command import close_interaction, command, get_row, load_ticket, mark_new
+from app.tickets.command import close_interaction, command, get_row, insert_ticket, load_ticket
 from app.tickets.extras import ExtraValue, put_extra
 from app.tickets.labels import attach_label
 from app.tickets.lifecycle import ACTING_USER_ARG, Arg, ticket_action
@@ -82,9 +82,7 @@ async def apply_create_queue_ticket(
         queue_key=created,
     )
     ticket.title = visitor_title(ticket)
-    uow.session.add(ticket)
-    await uow.session.flush()
-    mark_new(uow, ticket)
+    await insert_ticket(uow, ticket)
     changes: dict[str, object] = {}
     labels, extra = fields.get("labels", ()), fields.get("extra", ())
     names = [
