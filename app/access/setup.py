@@ -3,6 +3,8 @@ email); the workspace lock of unit_of_work makes the uniqueness check race-free.
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
 from sqlalchemy import func, select
 
 from app.db import Line, Team, User
@@ -35,46 +37,40 @@ async def apply_create_line(uow: UnitOfWork, *, name: str, prefix: str | None = 
     prefix = check_prefix(prefix if prefix is not None else _default_prefix(name))
     if await _taken(uow, Line.name, name):
         raise _conflict("line", "name")
-    line = Line(workspace_id=uow.workspace_id, name=name, prefix=prefix)
-    uow.session.add(line)
-    await uow.session.flush()
-    return line
+    return await uow.insert(Line(workspace_id=uow.workspace_id, name=name, prefix=prefix))
 
 
-async def apply_create_user(
-    uow: UnitOfWork,
-    *,
-    name: str,
-    email: str | None = None,
-    first_name: str | None = None,
-    last_name: str | None = None,
-    picture: str | None = None,
-) -> User:
+class UserFields(TypedDict, total=False):
+    """What a new user may say besides a name (all optional, None for none). The command and
+    its apply step take the same."""
+
+    email: str | None
+    first_name: str | None
+    last_name: str | None
+    picture: str | None
+
+
+async def apply_create_user(uow: UnitOfWork, *, name: str, **fields: Unpack[UserFields]) -> User:
     name = required_text(name, "name")
-    email = check_email(email)
+    email = check_email(fields.get("email"))
     if email is not None and await _taken(uow, User.email, email):
         raise _conflict("user", "email")
     user = User(
         workspace_id=uow.workspace_id,
         name=name,
         email=email,
-        first_name=optional_text(first_name, "firstName"),
-        last_name=optional_text(last_name, "lastName"),
-        picture=optional_text(picture, "picture", max_length=1000),
+        first_name=optional_text(fields.get("first_name"), "firstName"),
+        last_name=optional_text(fields.get("last_name"), "lastName"),
+        picture=optional_text(fields.get("picture"), "picture", max_length=1000),
     )
-    uow.session.add(user)
-    await uow.session.flush()
-    return user
+    return await uow.insert(user)
 
 
 async def apply_create_team(uow: UnitOfWork, *, name: str) -> Team:
     name = required_text(name, "name")
     if await _taken(uow, Team.name, name):
         raise _conflict("team", "name")
-    team = Team(workspace_id=uow.workspace_id, name=name)
-    uow.session.add(team)
-    await uow.session.flush()
-    return team
+    return await uow.insert(Team(workspace_id=uow.workspace_id, name=name))
 
 
 async def create_line(
@@ -86,24 +82,10 @@ async def create_line(
 
 
 async def create_user(
-    env: ServiceEnv,
-    principal: Principal,
-    *,
-    name: str,
-    email: str | None = None,
-    first_name: str | None = None,
-    last_name: str | None = None,
-    picture: str | None = None,
+    env: ServiceEnv, principal: Principal, *, name: str, **fields: Unpack[UserFields]
 ) -> User:
     async with unit_of_work(env, principal.workspace_id, principal.user_id) as uow:
-        return await apply_create_user(
-            uow,
-            name=name,
-            email=email,
-            first_name=first_name,
-            last_name=last_name,
-            picture=picture,
-        )
+        return await apply_create_user(uow, name=name, **fields)
 
 
 async def create_team(env: ServiceEnv, principal: Principal, *, name: str) -> Team:

@@ -54,9 +54,7 @@ async def create_calendar(
             weekly_hours=hours,
             exceptions=special,
         )
-        uow.session.add(row)
-        await uow.session.flush()
-        return row
+        return await uow.insert(row)
 
 
 @dataclass(frozen=True)

@@ -162,8 +162,10 @@ async def open_interaction(
     return row
 
 
-def mark_new(uow: UnitOfWork, ticket: Ticket) -> None:
-    """The ticket was made in this transaction: its interactions are all in the memo."""
+async def insert_ticket(uow: UnitOfWork, ticket: Ticket) -> None:
+    """Insert a ticket this command makes: its id is known from here on, and its interactions
+    are all in the memo (none yet), so closing them asks the database nothing."""
+    await uow.insert(ticket)
     memo(uow)[("interactions", ticket.id)] = []
 
 

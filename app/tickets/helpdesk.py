@@ -21,7 +21,7 @@ from app.domain.errors import validation
 from app.domain.principal import Principal
 from app.domain.ticket_input import check_email, check_future, optional_text
 from app.live.service_env import ServiceEnv
-from app.tickets.command import close_interaction, command, get_row, mark_new, open_interaction
+from app.tickets.command import close_interaction, command, get_row, insert_ticket, open_interaction
 from app.tickets.labels import attach_label
 from app.tickets.lifecycle import ACTING_USER_ARG, Arg, ticket_action
 from app.tickets.messages import put_message
@@ -67,9 +67,7 @@ async def find_or_make_contact(
         email=email,
         phone_number=phone,
     )
-    uow.session.add(contact)
-    await uow.session.flush()
-    return contact
+    return await uow.insert(contact)
 
 
 class HelpdeskTicketFields(TypedDict, total=False):
@@ -121,9 +119,7 @@ async def apply_create_helpdesk_ticket(
         assigner_id=uow.actor_id if assignee else None,
         language=optional_text(fields.get("language"), "language", max_length=16),
     )
-    uow.session.add(ticket)
-    await uow.session.flush()
-    mark_new(uow, ticket)
+    await insert_ticket(uow, ticket)
     if body is not None:
         await put_message(uow, ticket, body=body, at=created)
     if takeover:

@@ -56,10 +56,7 @@ async def _make_label(uow: UnitOfWork, name: str, color: str | None) -> Label:
     """A new label; on PostgreSQL a command running beside this one may make it first (ticket
     commands are not serial), so the insert takes theirs instead of failing."""
     if not uow.postgres:
-        label = Label(workspace_id=uow.workspace_id, name=name, color=color)
-        uow.session.add(label)
-        await uow.session.flush()
-        return label
+        return await uow.insert(Label(workspace_id=uow.workspace_id, name=name, color=color))
     stmt = (
         pg_insert(Label)
         .values(workspace_id=uow.workspace_id, name=name, color=color)

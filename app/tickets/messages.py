@@ -4,6 +4,7 @@ Adding one through the API is declared once with `@ticket_action` (lifecycle.py)
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypedDict, Unpack
 
 from app.db import Message, Ticket, User
 from app.domain.enums import EventType, MessageDirection, TicketKind
@@ -23,18 +24,26 @@ def parse_direction(direction: MessageDirection | str) -> MessageDirection:
         raise validation("A direction is INCOMING or OUTGOING.", "direction") from None
 
 
+class MessageFields(TypedDict, total=False):
+    """How a message may be described beyond its body: direction (INCOMING if unsaid), channel
+    (the ticket's own if unsaid) and author. put_message and the action take the same."""
+
+    direction: MessageDirection | str
+    channel: str | None
+    author_id: int | None
+
+
 async def put_message(
     uow: UnitOfWork,
     ticket: Ticket,
     *,
     body: str,
-    direction: MessageDirection | str = MessageDirection.INCOMING,
-    channel: str | None = None,
-    author_id: int | None = None,
     at: datetime | None = None,
+    **fields: Unpack[MessageFields],
 ) -> Message:
     """Add a message and bump the ticket's message times, without an event."""
-    direction = parse_direction(direction)
+    direction = parse_direction(fields.get("direction", MessageDirection.INCOMING))
+    channel, author_id = fields.get("channel"), fields.get("author_id")
     if author_id is not None and author_id != uow.actor_id:  # the actor is checked already
         await get_row(uow, User, author_id, "authorId")
     at = at or uow.now
@@ -87,20 +96,13 @@ async def put_message(
     ),
 )
 async def apply_add_message(
-    uow: UnitOfWork,
-    ticket: Ticket,
-    *,
-    body: str,
-    direction: MessageDirection | str = MessageDirection.INCOMING,
-    channel: str | None = None,
-    author_id: int | None = None,
+    uow: UnitOfWork, ticket: Ticket, *, body: str, **fields: Unpack[MessageFields]
 ) -> None:
     """An OUTGOING message is the acting user's unless it names its author."""
-    if author_id is None and parse_direction(direction) == MessageDirection.OUTGOING:
-        author_id = uow.actor_id
-    await put_message(
-        uow, ticket, body=body, direction=direction, channel=channel, author_id=author_id
-    )
+    direction = parse_direction(fields.get("direction", MessageDirection.INCOMING))
+    if fields.get("author_id") is None and direction == MessageDirection.OUTGOING:
+        fields["author_id"] = uow.actor_id
+    await put_message(uow, ticket, body=body, **fields)
 
 
 add_ticket_message = apply_add_message.command

@@ -14,15 +14,15 @@ from app.db import Line, Ticket
 from app.domain.enums import EventType, QueuePosition, QueueStatus, TicketKind, TicketSource
 from app.domain.errors import validation
 from app.domain.principal import Principal
-from app.domain.queue_order import key_between, key_first, key_last, respace
+from app.domain.queue_order import key_between, key_last, respace
 from app.domain.ticket_input import check_email, optional_text
 from app.live.service_env import ServiceEnv
-from app.tickets.command import close_interaction, command, get_row, load_ticket, mark_new
+from app.tickets.command import close_interaction, command, get_row, insert_ticket, load_ticket
 from app.tickets.extras import ExtraValue, put_extra
 from app.tickets.labels import attach_label
 from app.tickets.lifecycle import ACTING_USER_ARG, Arg, ticket_action
 from app.tickets.queue_line import (
-    line_of,
+    key_at_end,
     next_number,
     queue_key_of,
     waiting_after,
@@ -82,9 +82,7 @@ async def apply_create_queue_ticket(
         queue_key=created,
     )
     ticket.title = visitor_title(ticket)
-    uow.session.add(ticket)
-    await uow.session.flush()
-    mark_new(uow, ticket)
+    await insert_ticket(uow, ticket)
     changes: dict[str, object] = {}
     labels, extra = fields.get("labels", ()), fields.get("extra", ())
     names = [
@@ -243,9 +241,7 @@ async def apply_reorder_ticket(
             raise validation("The ticket to go after must be waiting.", "afterId")
         await _place_after(uow, ticket, after)
     elif position is not None:  # (exactly one of the two is given)
-        head, tail = await waiting_bounds(uow, line_of(ticket), excluding=ticket.id)
-        first = QueuePosition(position) == QueuePosition.FIRST
-        ticket.queue_key = key_first(head, uow.now) if first else key_last(tail, uow.now)
+        ticket.queue_key = await key_at_end(uow, ticket, position)
     ticket.order_after = ticket.queue_key
 
 

@@ -18,13 +18,12 @@ from app.db import Line, Ticket
 from app.domain.enums import EventType, QueuePosition, QueueStatus, TicketKind
 from app.domain.errors import validation
 from app.domain.principal import Principal
-from app.domain.queue_order import key_first, key_last
 from app.domain.ticket_input import check_desk
 from app.live.service_env import ServiceEnv
 from app.tickets.command import close_interaction, command, get_row, open_interaction
 from app.tickets.lifecycle import ACTING_USER_ARG, DESK, Arg, ticket_action
 from app.tickets.queue import back_in_line
-from app.tickets.queue_line import line_of, waiting_bounds
+from app.tickets.queue_line import key_at_end
 from app.tickets.unit_of_work import UnitOfWork
 
 QUEUE = TicketKind.QUEUE
@@ -152,9 +151,7 @@ async def apply_return_to_queue(
     uow: UnitOfWork, ticket: Ticket, *, position: QueuePosition = QueuePosition.FIRST
 ) -> None:
     await close_interaction(uow, ticket)
-    head, tail = await waiting_bounds(uow, line_of(ticket), excluding=ticket.id)
-    first = QueuePosition(position) == QueuePosition.FIRST
-    back_in_line(ticket, key_first(head, uow.now) if first else key_last(tail, uow.now))
+    back_in_line(ticket, await key_at_end(uow, ticket, position))
 
 
 @ticket_action(

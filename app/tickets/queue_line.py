@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from app.db import Ticket, Workspace
-from app.domain.enums import QueueStatus
+from app.domain.enums import QueuePosition, QueueStatus
+from app.domain.queue_order import key_first, key_last
 from app.tickets.command import memo
 from app.tickets.unit_of_work import UnitOfWork
 
@@ -77,6 +78,14 @@ async def waiting_bounds(
         stmt = stmt.where(col(Ticket.id) != excluding)
     head, tail = (await uow.session.execute(stmt)).one()
     return head, tail
+
+
+async def key_at_end(uow: UnitOfWork, ticket: Ticket, position: QueuePosition) -> datetime:
+    """The queue key that puts a ticket FIRST or LAST among the others waiting in its line."""
+    head, tail = await waiting_bounds(uow, line_of(ticket), excluding=ticket.id)
+    if QueuePosition(position) == QueuePosition.FIRST:
+        return key_first(head, uow.now)
+    return key_last(tail, uow.now)
 
 
 async def waiting_after(uow: UnitOfWork, anchor: Ticket, *, excluding: int) -> list[Ticket]:

@@ -21,7 +21,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,6 +41,7 @@ _NOT_CHANGES = frozenset(
 )
 
 Snapshot = dict[str, Any]
+Row = TypeVar("Row")
 
 
 def _dumps(rows: list[dict[str, Any]]) -> str:
@@ -143,6 +144,12 @@ class UnitOfWork:
         if self.actor_id is None:
             raise RuntimeError("A unit of work without an actor has no acting user")
         return self.actor_id
+
+    async def insert(self, row: Row) -> Row:
+        """Add a new row and flush it, so its id is known to what the command does next."""
+        self.session.add(row)
+        await self.session.flush()
+        return row
 
     async def lock_workspace(self) -> None:
         """Run alone in the workspace (serial commands): take its row now, until COMMIT.

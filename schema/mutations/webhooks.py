@@ -4,7 +4,8 @@ and never again."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 
@@ -19,6 +20,8 @@ from schema.permissions import ADMIN
 from schema.queries.events import TicketEventFilter
 from schema.types.payloads import UserError
 from schema.types.webhooks import WebhookEndpoint, endpoint_pk
+
+T = TypeVar("T")
 
 ENDPOINT_ID = "The endpoint: its ID (`WebhookEndpoint.id`)."
 
@@ -144,6 +147,26 @@ def _payload(row: EndpointRow | None, errors: list[UserError]) -> WebhookEndpoin
     )
 
 
+async def _on_endpoint(
+    info: Info,
+    service: Callable[..., Awaitable[T]],
+    endpoint_id: str,
+    *args: Any,
+    field: str = "id",
+    **kwargs: Any,
+) -> tuple[T | None, list[UserError]]:
+    """Run an app.webhooks.endpoints command on one endpoint of the caller's workspace. The id
+    is decoded inside the command, so a bad one is refused as data, like any refusal."""
+
+    async def run(env, me):
+        endpoint = endpoint_pk(endpoint_id, field)
+        return await service(
+            env.db, *args, workspace_id=me.workspace_id, endpoint_id=endpoint, **kwargs
+        )
+
+    return await run_command(info, run)
+
+
 @strawberry.type
 class WebhookQueries:
     @strawberry.field(
@@ -188,20 +211,17 @@ class WebhookMutations:
         self, info: Info, input: Annotated[UpdateWebhookEndpointInput, docs.INPUT_ARGUMENT]
     ) -> WebhookEndpointPayload:
         event_filter = None if input.filter is None else input.filter.to_event_filter()
-
-        async def change(env, me):
-            return await endpoints.update_endpoint(
-                env.db,
-                _rules(info),
-                workspace_id=me.workspace_id,
-                endpoint_id=endpoint_pk(input.id),
-                url=input.url,
-                event_filter=event_filter,
-                enabled=input.enabled,
-                description=input.description,
-            )
-
-        return _payload(*await run_command(info, change))
+        changed = await _on_endpoint(
+            info,
+            endpoints.update_endpoint,
+            input.id,
+            _rules(info),
+            url=input.url,
+            event_filter=event_filter,
+            enabled=input.enabled,
+            description=input.description,
+        )
+        return _payload(*changed)
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -210,12 +230,7 @@ class WebhookMutations:
     async def delete_webhook_endpoint(
         self, info: Info, input: Annotated[DeleteWebhookEndpointInput, docs.INPUT_ARGUMENT]
     ) -> WebhookEndpointPayload:
-        async def remove(env, me):
-            return await endpoints.delete_endpoint(
-                env.db, workspace_id=me.workspace_id, endpoint_id=endpoint_pk(input.id)
-            )
-
-        return _payload(*await run_command(info, remove))
+        return _payload(*await _on_endpoint(info, endpoints.delete_endpoint, input.id))
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -227,15 +242,8 @@ class WebhookMutations:
     async def rotate_webhook_secret(
         self, info: Info, input: Annotated[RotateWebhookSecretInput, docs.INPUT_ARGUMENT]
     ) -> WebhookEndpointSecretPayload:
-        async def rotate(env, me):
-            return await endpoints.rotate_secret(
-                env.db,
-                _rules(info),
-                workspace_id=me.workspace_id,
-                endpoint_id=endpoint_pk(input.id),
-            )
-
-        return _secret_payload(*await run_command(info, rotate))
+        rotated = await _on_endpoint(info, endpoints.rotate_secret, input.id, _rules(info))
+        return _secret_payload(*rotated)
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -247,12 +255,7 @@ class WebhookMutations:
     async def resume_webhook_endpoint(
         self, info: Info, input: Annotated[ResumeWebhookEndpointInput, docs.INPUT_ARGUMENT]
     ) -> WebhookEndpointPayload:
-        async def resume(env, me):
-            return await endpoints.resume_endpoint(
-                env.db, workspace_id=me.workspace_id, endpoint_id=endpoint_pk(input.id)
-            )
-
-        return _payload(*await run_command(info, resume))
+        return _payload(*await _on_endpoint(info, endpoints.resume_endpoint, input.id))
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -264,12 +267,7 @@ class WebhookMutations:
     async def redeliver_webhooks(
         self, info: Info, input: Annotated[RedeliverWebhooksInput, docs.INPUT_ARGUMENT]
     ) -> WebhookEndpointPayload:
-        async def replay(env, me):
-            return await endpoints.redeliver(
-                env.db,
-                workspace_id=me.workspace_id,
-                endpoint_id=endpoint_pk(input.endpoint_id, "endpointId"),
-                after=input.after,
-            )
-
-        return _payload(*await run_command(info, replay))
+        replayed = await _on_endpoint(
+            info, endpoints.redeliver, input.endpoint_id, field="endpointId", after=input.after
+        )
+        return _payload(*replayed)
