@@ -85,6 +85,16 @@ class WsClient:
             return {"errors": errors if isinstance(errors, list) else [errors]}
         raise AssertionError(f"unexpected message {message}")
 
+    async def raw_results(self, count: int, timeout: float = TIMEOUT) -> list[str]:
+        """The next `count` result frames (`next`/`data`) as the server wrote them: for tests
+        that compare the bytes of the shared and the per-subscriber paths."""
+        frames = []
+        while len(frames) < count:
+            raw = await asyncio.wait_for(self.ws.recv(), timeout)
+            if json.loads(raw)["type"] in ("next", "data"):
+                frames.append(raw)
+        return frames
+
     async def events(self, count: int, field: str = "ticketEvents") -> list[dict[str, Any]]:
         out = []
         for _ in range(count):

@@ -31,15 +31,6 @@ async def _wait(condition, timeout: float = 10.0) -> None:  # type: ignore[no-un
             await asyncio.sleep(0.01)
 
 
-async def _frames(client: WsClient, count: int) -> list[str]:
-    frames = []
-    while len(frames) < count:
-        raw = await asyncio.wait_for(client.ws.recv(), 15)
-        if json.loads(raw)["type"] in ("next", "data"):
-            frames.append(raw)
-    return frames
-
-
 async def _nothing_more(client: WsClient) -> bool:
     try:
         await asyncio.wait_for(client.ws.recv(), 0.5)
@@ -63,7 +54,7 @@ async def test_caught_up_subscribers_get_the_ordinary_frames_from_their_group(
     start = await feed.latest_seq(workspace.workspace.id)
     before = resolved_events.resolutions
 
-    readers = [asyncio.create_task(_frames(c, 6)) for c in grouped]
+    readers = [asyncio.create_task(c.raw_results(6)) for c in grouped]
     reference = asyncio.create_task(ordinary.events(6))
     await desk.status_changes(6)
     frames = await asyncio.gather(*readers)
@@ -189,7 +180,7 @@ async def test_complete_ends_a_grouped_subscription_and_nothing_follows(gateway,
     await client.ws.send(json.dumps({"id": first, "type": "complete"}))
     await _wait(lambda: feed.stats().subscribers == 1)
     await desk.status_changes(2)
-    messages = [json.loads(raw) for raw in await _frames(client, 2)]
+    messages = [json.loads(raw) for raw in await client.raw_results(2)]
     assert [m["id"] for m in messages] == [second, second]
     assert await _nothing_more(client)
     await client.close()

@@ -25,15 +25,6 @@ async def _cursor_now(gateway, workspace) -> str:
     return encode_event_cursor(await gateway.app.state.feed.latest_seq(workspace.workspace.id))
 
 
-async def _raw_events(client: WsClient, count: int) -> list[str]:
-    frames = []
-    while len(frames) < count:
-        raw = await asyncio.wait_for(client.ws.recv(), 15)
-        if json.loads(raw)["type"] in ("next", "data"):
-            frames.append(raw)
-    return frames
-
-
 async def test_ten_subscribers_of_one_selection_resolve_each_event_once(gateway, desk, workspace):
     after = await _cursor_now(gateway, workspace)
     clients = [
@@ -46,7 +37,7 @@ async def test_ten_subscribers_of_one_selection_resolve_each_event_once(gateway,
     await other.subscribe(ONLY_TYPES, after=after)  # another selection: resolved apart
     before = shared.resolutions
 
-    readers = [asyncio.create_task(_raw_events(c, 6)) for c in clients]
+    readers = [asyncio.create_task(c.raw_results(6)) for c in clients]
     others = asyncio.create_task(other.events(6))
     await desk.status_changes(6)
     frames = await asyncio.gather(*readers)
