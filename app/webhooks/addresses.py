@@ -98,11 +98,23 @@ async def allowed_address(target: Target, *, allow_private: bool) -> IPAddress:
     addresses = await resolve(target.host, target.port)
     if not addresses:
         raise RefusedAddress(UNRESOLVED)
-    if not allow_private:
-        for address in addresses:
-            if not is_public(address):
-                raise RefusedAddress(NOT_PUBLIC)
+    _require_public(addresses, allow_private=allow_private)
     return addresses[0]
+
+
+def check_literal(host: str, *, allow_private: bool) -> None:
+    """A host that is an address literal is dialled as it is, with no lookup: refused here
+    unless allowed. A name passes (it is checked when it is resolved)."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return
+    _require_public([address], allow_private=allow_private)
+
+
+def _require_public(addresses: list[IPAddress], *, allow_private: bool) -> None:
+    if not allow_private and not all(is_public(address) for address in addresses):
+        raise RefusedAddress(NOT_PUBLIC)
 
 
 async def check_url(url: str, *, allow_private: bool, field: str = "url") -> Target:

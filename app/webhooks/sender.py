@@ -5,13 +5,12 @@ when they were opened (app.webhooks.resolver)."""
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import time
 from dataclasses import dataclass
 
 import aiohttp
 
-from app.webhooks.addresses import NOT_PUBLIC, RefusedAddress, is_public, parse_url
+from app.webhooks.addresses import RefusedAddress, check_literal, parse_url
 from app.webhooks.resolver import CheckedResolver
 
 EXCERPT_BYTES = 200
@@ -54,16 +53,6 @@ def new_client(*, allow_private: bool, max_connections: int) -> aiohttp.ClientSe
     )
 
 
-def _check_literal(host: str, *, allow_private: bool) -> None:
-    """A literal address in the URL is dialled without the resolver: checked here."""
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return
-    if not allow_private and not is_public(address):
-        raise RefusedAddress(NOT_PUBLIC)
-
-
 async def _excerpt(response: aiohttp.ClientResponse) -> tuple[str, bool]:
     """The start of the body, and whether it was read to its end."""
     chunks = bytearray()
@@ -92,7 +81,8 @@ async def send(
 
     try:
         target = parse_url(url)
-        _check_literal(target.host, allow_private=allow_private)
+        # A literal address is dialled without the resolver: checked here.
+        check_literal(target.host, allow_private=allow_private)
     except RefusedAddress as refused:
         return done(None, f"refused: {refused}")
     except Exception as error:  # an URL saved before the rules changed
