@@ -56,12 +56,16 @@ class RetriesSpoiledEvents(_MixinBase):
         subscription_executor.set(self)
         return super().cancellable_iterable(iterable)
 
+    def signature(self) -> str:
+        """The operation and its variables (multiplex.py), worked out once per subscription."""
+        if self._signature is None:
+            self._signature = operation_signature(self)
+        return self._signature
+
     def build_per_event_executor(self, payload: Any) -> Any:
         executor = self._copy(payload)
         executor._event = True
-        if self._signature is None:
-            self._signature = operation_signature(self)
-        executor._signature = self._signature
+        executor._signature = self.signature()
         return executor
 
     def _copy(self, payload: Any) -> RetriesSpoiledEvents:

@@ -24,7 +24,6 @@ from app.db import TicketEvent
 from app.live.fanout import FanoutSpec, current_socket
 from app.live.shared_data import SharedData
 from schema.limits.extension import asks_for_cost
-from schema.subscriptions.multiplex import operation_signature
 from schema.subscriptions.shared_loaders import shared_loaders
 
 # The executor of the subscription whose events are about to be read, set in the task that runs
@@ -42,9 +41,7 @@ def fanout_spec(ctx: Context) -> FanoutSpec | None:
         # Strawberry's graphql-transport-ws handler passes no request extensions today; if it
         # does one day, a result with its cost is not the group's plain data frame.
         return None
-    if executor._signature is None:
-        executor._signature = operation_signature(executor)
-    key = (principal.workspace_id, principal.role, principal.line_ids, executor._signature)
+    key = (principal.workspace_id, principal.role, principal.line_ids, executor.signature())
 
     async def render(event: TicketEvent) -> SharedData | None:
         ctx.use_loaders(shared_loaders.for_event(ctx.db, principal.workspace_id, event.seq))
