@@ -13,7 +13,7 @@ from app.db import SlaCalendar, SlaPolicy
 from app.db.engine import Database
 from app.loaders.sla_calendars import definitions
 from app.sla import timers
-from app.sla.calendar import Calendar, business_time_until
+from app.sla.calendar import Calendar
 from app.sla.calendar_store import parsed_definition
 from app.sla.policies import policies_in_order
 
@@ -40,11 +40,7 @@ def calendar_of_timer(row: Any) -> Calendar | None:
 
 
 def remaining_seconds(row: Any, now: datetime) -> int:
-    due = row.due_at
-    if due is None or row.running_since is None:  # paused or stopped: what is left of it
-        return timers.remaining_seconds(row, calendar_of_timer(row), now)
-    # Running: as timers.remaining_seconds counts it, a call less (~100 a dashboard page).
-    return int(business_time_until(calendar_of_timer(row), now, due).total_seconds())
+    return timers.remaining_seconds(row, calendar_of_timer(row), now)
 
 
 async def list_calendars(db: Database, workspace_id: int) -> list[SlaCalendar]:
