@@ -213,9 +213,7 @@ class UnitOfWork:
     async def finish(self) -> None:
         """Run the finish steps, write what is pending, then number and append the events: the
         last statement."""
-        for step in FINISH_STEPS:
-            await step(self)
-        await self.session.flush()
+        await self._run_finish_steps()
         if not self.events:
             return
         count = len(self.events)
@@ -250,11 +248,14 @@ class UnitOfWork:
         older ticket has timers yet, so no event comes after the numbered ones."""
         self.sla_active = True
         count = len(self.events)
+        await self._run_finish_steps()
+        if len(self.events) != count:
+            raise RuntimeError("A late finish step recorded events after they were numbered")
+
+    async def _run_finish_steps(self) -> None:
         for step in FINISH_STEPS:
             await step(self)
         await self.session.flush()
-        if len(self.events) != count:
-            raise RuntimeError("A late finish step recorded events after they were numbered")
 
     def _number(self, last: int) -> None:
         first = last - len(self.events) + 1
