@@ -14,26 +14,11 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, insert, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.db.engine import Database
 
 SQLITE_BATCH = 5_000
-
-
-async def insert_values(s: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert `rows` in the session's transaction as multi-row `INSERT ... VALUES` statements.
-
-    A plain executemany runs the statement once per row on the server: per-row cost, and a
-    statement trigger (the search documents, the counters) fires once per row instead of once
-    per batch. With RETURNING, SQLAlchemy's "insertmanyvalues" sends batches of rows per
-    statement from one compiled form instead (rows of one batch need the same columns)."""
-    by_keys: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
-    for row in rows:
-        by_keys.setdefault(tuple(row), []).append(row)
-    stmt = insert(table).returning(*table.primary_key.columns)
-    for same in by_keys.values():
-        await s.execute(stmt, [dict(row) for row in same])
 
 
 def _processed(table: Table, columns: Sequence[str], dialect: Any) -> list[Any]:
@@ -124,10 +109,7 @@ async def insert_in_session(
     conn = await s.connection()
     columns, records = _records(table, rows, conn.dialect)
     if conn.dialect.name == "postgresql":
-        raw = await conn.get_raw_connection()
-        driver = raw.driver_connection
-        assert driver is not None  # an open connection always has its driver's
-        await driver.copy_records_to_table(table.name, records=records, columns=columns)
+        await _copy(conn, table, columns, records)
         return
     quote = conn.dialect.identifier_preparer.quote
     head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in columns)}) VALUES "
@@ -137,6 +119,16 @@ async def insert_in_session(
         chunk = records[start : start + per_statement]
         flat = tuple(value for record in chunk for value in record)
         await conn.exec_driver_sql(head + ", ".join([row_marks] * len(chunk)), flat)
+
+
+async def _copy(
+    conn: AsyncConnection, table: Table, columns: Sequence[str], records: list[tuple[Any, ...]]
+) -> None:
+    """PostgreSQL: a binary COPY of converted values, on the connection's own driver."""
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None  # an open connection always has its driver's
+    await driver.copy_records_to_table(table.name, records=records, columns=columns)
 
 
 async def reserve_ids(s: AsyncSession, table: Table, count: int) -> list[int]:
@@ -167,10 +159,7 @@ async def insert_rows(
                 )
                 for row in rows
             ]
-            raw = await conn.get_raw_connection()
-            driver = raw.driver_connection
-            assert driver is not None
-            await driver.copy_records_to_table(table.name, records=records, columns=columns)
+            await _copy(conn, table, columns, records)
         else:
             stmt = insert(table)
             for start in range(0, len(rows), SQLITE_BATCH):
