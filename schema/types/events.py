@@ -14,8 +14,7 @@ from app.domain.cursors import encode_event_cursor
 from app.loaders import RowPage
 from schema import docs
 from schema.enums import TicketEventType, TicketState
-from schema.ids import encode_id
-from schema.types.node import Node, RowType
+from schema.types.node import Node, RowType, global_id
 from schema.types.pagination import PageInfo
 from schema.types.people import User
 
@@ -56,9 +55,7 @@ class TicketEvent(RowType, Node):
         ticket_id: int
         actor_id: int | None
 
-    @strawberry.field(description=docs.ID)
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("TicketEvent", self.id))
+    id = global_id("TicketEvent")
 
     @strawberry.field(description="Pass it as `after` to read or subscribe from here on.")
     def cursor(self) -> str:

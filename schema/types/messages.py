@@ -14,8 +14,7 @@ from schema import docs
 from schema.enums import MessageDirection
 from schema.executor import relations
 from schema.executor.relations import relation_field
-from schema.ids import encode_id
-from schema.types.node import Node, RowType
+from schema.types.node import Node, RowType, global_id
 from schema.types.pagination import PageInfo
 from schema.types.people import User
 
@@ -152,9 +151,7 @@ class Message(RowType, Node):
     def bcc(self) -> list[MessageAddress]:
         return _addresses(self.routing, "bcc")
 
-    @strawberry.field(description=docs.ID)
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("Message", self.id))
+    id = global_id("Message")
 
     @relation_field(
         relations.AUTHOR,

@@ -27,6 +27,7 @@ from app.db import (
 )
 from app.domain.enums import TicketKind
 from schema import docs
+from schema.ids import encode_id
 
 _TYPE_BY_MODEL: dict[type, str] = {
     User: "User",
@@ -76,7 +77,7 @@ class RowType:
 
 @strawberry.interface(description="An object with a global ID: fetch it again with node(id).")
 class Node:
-    # A method, as each type's own `id` is (it encodes the type's name with the row's id).
+    # A resolver, as each type's own `id` is (`id = global_id("TypeName")`).
     @strawberry.field(description=docs.ID)
     def id(self) -> strawberry.ID:
         raise NotImplementedError  # every implementing type defines its own
@@ -84,3 +85,12 @@ class Node:
     @classmethod
     def resolve_type(cls, obj: Any, info: Any, abstract_type: Any) -> str | None:
         return graphql_type_name(obj)
+
+
+def global_id(type_name: str) -> Any:
+    """A Node type's `id` field: `type_name` and the row's primary key, encoded."""
+
+    def id(self: Any) -> strawberry.ID:
+        return strawberry.ID(encode_id(type_name, self.id))
+
+    return strawberry.field(resolver=id, description=docs.ID)

@@ -8,8 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from schema import docs
-from schema.ids import encode_id
-from schema.types.node import Node, RowType
+from schema.types.node import Node, RowType, global_id
 
 
 @strawberry.type(description="A staff member (agent, clerk) of the workspace.")
@@ -28,9 +27,7 @@ class User(RowType, Node):
     external_id: str | None = strawberry.field(description=docs.EXTERNAL_ID)
     created_at: datetime = strawberry.field(description=docs.CREATED_AT)
 
-    @strawberry.field(description=docs.ID)
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("User", self.id))
+    id = global_id("User")
 
 
 @strawberry.type(description="A group of users tickets can be routed to.")
@@ -40,9 +37,7 @@ class Team(RowType, Node):
     external_id: str | None = strawberry.field(description=docs.EXTERNAL_ID)
     created_at: datetime = strawberry.field(description=docs.CREATED_AT)
 
-    @strawberry.field(description=docs.ID)
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("Team", self.id))
+    id = global_id("Team")
 
 
 @strawberry.type(description="A queue visitor or a helpdesk customer.")
@@ -75,6 +70,4 @@ class Contact(RowType, Node):
     external_id: str | None = strawberry.field(description=docs.EXTERNAL_ID)
     created_at: datetime = strawberry.field(description=docs.CREATED_AT)
 
-    @strawberry.field(description=docs.ID)
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("Contact", self.id))
+    id = global_id("Contact")

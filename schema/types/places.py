@@ -11,8 +11,7 @@ from app.context import Info
 from schema import docs
 from schema.executor import relations
 from schema.executor.relations import relation_field
-from schema.ids import encode_id
-from schema.types.node import Node, RowType
+from schema.types.node import Node, RowType, global_id
 from schema.types.queue_floor.stats import SINCE, LineStats, line_stats
 
 
@@ -22,9 +21,7 @@ class Location(RowType, Node):
     external_id: str | None = strawberry.field(description="The vendor's id of the location.")
     created_at: datetime = strawberry.field(description="When ticketgw first heard of it.")
 
-    @strawberry.field(description=docs.ID)
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("Location", self.id))
+    id = global_id("Location")
 
 
 @strawberry.type(description="A queue line: where walk-in visitors wait to be called.")
@@ -34,9 +31,7 @@ class Line(RowType, Node):
     external_id: str | None = strawberry.field(description=docs.EXTERNAL_ID)
     created_at: datetime = strawberry.field(description=docs.CREATED_AT)
 
-    @strawberry.field(description=docs.ID)
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("Line", self.id))
+    id = global_id("Line")
 
     @relation_field(
         relations.LOCATION,
@@ -71,6 +66,4 @@ class Label(RowType, Node):
     description: str | None = strawberry.field(description="What the label is for; null when none.")
     created_at: datetime = strawberry.field(description=docs.CREATED_AT)
 
-    @strawberry.field(description=docs.ID)
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("Label", self.id))
+    id = global_id("Label")

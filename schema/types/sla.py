@@ -14,7 +14,7 @@ from app.sla import reads as sla_reads
 from schema import docs
 from schema.enums import SlaMetric, SlaStatus, TicketKind
 from schema.ids import encode_id
-from schema.types.node import Node, RowType
+from schema.types.node import Node, RowType, global_id
 
 
 @strawberry.enum(description="A day of the week.")
@@ -59,9 +59,7 @@ class BusinessCalendar(RowType, Node):
     timezone: str = strawberry.field(description="IANA time zone of its wall times.")
     created_at: datetime = strawberry.field(description=docs.CREATED_AT)
 
-    @strawberry.field(description=docs.ID)
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("BusinessCalendar", self.id))
+    id = global_id("BusinessCalendar")
 
     @strawberry.field(description="Opening spans by weekday, as given.")
     def weekly_hours(self) -> list[BusinessHours]:
@@ -121,9 +119,7 @@ class SlaPolicy(RowType, Node):
     )
     created_at: datetime = strawberry.field(description=docs.CREATED_AT)
 
-    @strawberry.field(description=docs.ID)
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("SlaPolicy", self.id))
+    id = global_id("SlaPolicy")
 
     @strawberry.field(description="Only queue tickets of these lines (`Line.id`); empty: any.")
     def line_ids(self) -> list[strawberry.ID]:

@@ -19,11 +19,11 @@ from schema.enums import OriginSystem, TicketKind, TicketState
 from schema.errors import check_page_size, from_domain
 from schema.executor import relations
 from schema.executor.relations import RelationField, relation_field
-from schema.ids import TICKET, encode_id
+from schema.ids import TICKET
 from schema.permissions import AGENT
 from schema.types.events import TicketEventConnection
 from schema.types.messages import MessageConnection
-from schema.types.node import Node, ticket_type_name
+from schema.types.node import Node, global_id, ticket_type_name
 from schema.types.people import Contact, Team, User
 from schema.types.places import Label
 from schema.types.sla import SlaTimer
@@ -130,9 +130,7 @@ class Ticket(Node):
     def resolve_type(cls, obj: Any, info: Any, abstract_type: Any) -> str:
         return ticket_type_name(obj)
 
-    @strawberry.field(description=docs.ID)
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id(TICKET, self.id))
+    id = global_id(TICKET)
 
     # Relation fields (schema/executor/relations.py) return the value when the loader holds it, else
     # its future (no coroutine per field); the executor awaits it.

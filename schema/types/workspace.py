@@ -8,8 +8,7 @@ import strawberry
 
 from schema import docs
 from schema.enums import Role
-from schema.ids import encode_id
-from schema.types.node import Node, RowType
+from schema.types.node import Node, RowType, global_id
 from schema.types.people import User
 
 
@@ -29,9 +28,7 @@ class Workspace(RowType, Node):
     )
     created_at: datetime = strawberry.field(description=docs.CREATED_AT)
 
-    @strawberry.field(description=docs.ID)
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id("Workspace", self.id))
+    id = global_id("Workspace")
 
 
 @strawberry.type(description="The API key's user, workspace and role.")
