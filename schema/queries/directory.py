@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import cast
+from typing import Any, cast
 
 import strawberry
 
@@ -15,31 +15,24 @@ from schema.types.places import Label, Line
 from schema.types.workspace import Viewer, Workspace
 
 
+def _every(what: str, description: str) -> Any:
+    """A field listing every row of one directory table of the workspace (`what`), by name."""
+
+    async def resolve(info: Info) -> list[Any]:
+        return await list_rows(info.context.db, info.context.workspace_id, what)
+
+    # The field's annotation, not the resolver's, gives its GraphQL type.
+    return strawberry.field(
+        resolver=resolve, permission_classes=AUTHENTICATED, description=description
+    )
+
+
 @strawberry.type
 class DirectoryQueries:
-    @strawberry.field(permission_classes=AUTHENTICATED, description="All lines, by name.")
-    async def lines(self, info: Info) -> list[Line]:
-        return cast(
-            "list[Line]", await list_rows(info.context.db, info.context.workspace_id, "line")
-        )
-
-    @strawberry.field(permission_classes=AUTHENTICATED, description="All users, by name.")
-    async def users(self, info: Info) -> list[User]:
-        return cast(
-            "list[User]", await list_rows(info.context.db, info.context.workspace_id, "user")
-        )
-
-    @strawberry.field(permission_classes=AUTHENTICATED, description="All teams, by name.")
-    async def teams(self, info: Info) -> list[Team]:
-        return cast(
-            "list[Team]", await list_rows(info.context.db, info.context.workspace_id, "team")
-        )
-
-    @strawberry.field(permission_classes=AUTHENTICATED, description="All labels, by name.")
-    async def labels(self, info: Info) -> list[Label]:
-        return cast(
-            "list[Label]", await list_rows(info.context.db, info.context.workspace_id, "label")
-        )
+    lines: list[Line] = _every("line", "All lines, by name.")
+    users: list[User] = _every("user", "All users, by name.")
+    teams: list[Team] = _every("team", "All teams, by name.")
+    labels: list[Label] = _every("label", "All labels, by name.")
 
     @strawberry.field(permission_classes=AUTHENTICATED, description="Who the API key is.")
     async def viewer(self, info: Info) -> Viewer:
