@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from graphql import GraphQLError
 
-from app.domain.errors import ErrorCode
+from app.domain.errors import ErrorCode, not_found, validation
 from app.domain.global_ids import TICKET
 from app.domain.global_ids import encode_global_id as encode_id
 from app.domain.input_rules import key_problem
@@ -64,7 +64,29 @@ def decode_pk(value: str, type_name: str, field: str = "id") -> int:
     return pk
 
 
-__all__ = ["NODE_TYPES", "TICKET", "decode_id", "decode_pk", "decode_pks", "encode_id"]
+def opaque_pk(value: str, type_name: str, what: str, field: str = "id") -> int:
+    """The key of an id of a type that is no Node (API keys, webhook endpoints: reached only
+    through their own list), refused as data: VALIDATION when malformed, NOT_FOUND (`what` not
+    found) when it names something else."""
+    try:
+        text = base64.b64decode(value.encode(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise validation("Malformed ID.", field) from None
+    found, _, number = text.partition(":")
+    if found != type_name or not number.isascii() or not number.isdigit():
+        raise not_found(what, field)
+    return int(number)
+
+
+__all__ = [
+    "NODE_TYPES",
+    "TICKET",
+    "decode_id",
+    "decode_pk",
+    "decode_pks",
+    "encode_id",
+    "opaque_pk",
+]
 
 
 def decode_pks(values: Sequence[str] | None, type_name: str, field: str) -> tuple[int, ...]:

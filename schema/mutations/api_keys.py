@@ -4,8 +4,6 @@ in the create/rotate payload and never again; listings show its first characters
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import datetime
 from typing import Annotated
 
@@ -15,10 +13,9 @@ from app.access import workspaces
 from app.context import Info
 from app.db import ApiKey as ApiKeyRow
 from app.domain.enums import Role as DomainRole
-from app.domain.errors import not_found, validation
 from schema import docs
 from schema.enums import Role
-from schema.ids import encode_id
+from schema.ids import encode_id, opaque_pk
 from schema.mutations.runner import pk, pks, run_command
 from schema.permissions import ADMIN
 from schema.types.payloads import UserError
@@ -28,15 +25,7 @@ API_KEY = "ApiKey"
 
 def key_pk(value: str) -> int:
     """The primary key of an ApiKey id (not a Node: keys are reachable only through apiKeys)."""
-    try:
-        type_name, _, number = (
-            base64.b64decode(value.encode(), validate=True).decode().partition(":")
-        )
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise validation("Malformed ID.", "id") from None
-    if type_name != API_KEY or not number.isdigit():
-        raise not_found(API_KEY, "id")
-    return int(number)
+    return opaque_pk(value, API_KEY, API_KEY)
 
 
 @strawberry.type(description="An API key, without the key itself.")

@@ -13,13 +13,12 @@ import strawberry
 from app.context import Info
 from app.db import WebhookEndpoint as EndpointRow
 from app.domain.cursors import encode_event_cursor
-from app.domain.errors import not_found, validation
 from app.loaders import DeliveryPageKey
 from app.webhooks.filters import filter_from_json
 from schema import docs
 from schema.enums import TicketEventType, TicketKind, TicketState
 from schema.errors import bad_user_input, check_page_size
-from schema.ids import TICKET, encode_id
+from schema.ids import TICKET, encode_id, opaque_pk
 from schema.types.pagination import PageInfo
 
 WEBHOOK_ENDPOINT = "WebhookEndpoint"
@@ -29,15 +28,8 @@ _DELIVERY_CURSOR = "wd1:"
 
 def endpoint_pk(value: str, field: str = "id") -> int:
     """The key of a WebhookEndpoint id (not a Node: endpoints are reached through
-    webhookEndpoints); VALIDATION when malformed, NOT_FOUND when it names something else."""
-    try:
-        text = base64.b64decode(value.encode(), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise validation("Malformed ID.", field) from None
-    type_name, _, number = text.partition(":")
-    if type_name != WEBHOOK_ENDPOINT or not number.isascii() or not number.isdigit():
-        raise not_found("Webhook endpoint", field)
-    return int(number)
+    webhookEndpoints)."""
+    return opaque_pk(value, WEBHOOK_ENDPOINT, "Webhook endpoint", field)
 
 
 def _delivery_cursor(pk: int) -> str:

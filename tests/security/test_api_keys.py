@@ -3,6 +3,7 @@ weaker roles are refused and change nothing; raw vendor payloads need an agent k
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -11,7 +12,9 @@ from sqlalchemy import select
 from app.access.workspaces import create_api_key
 from app.db import ApiKey
 from app.domain.enums import Role
+from app.domain.errors import DomainError, ErrorCode
 from app.domain.principal import hash_api_key
+from schema.mutations.api_keys import key_pk
 
 pytestmark = pytest.mark.anyio
 
@@ -96,3 +99,22 @@ def test_cli_rotates_a_key(database_url, capsys):
     main(["keys", "list", "--workspace", "cli-rotate", "--database-url", database_url])
     after = {k["id"]: k for k in json.loads(capsys.readouterr().out)}
     assert after[read_id]["revokedAt"] is not None and after[rotated["id"]]["revokedAt"] is None
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("not base64!", ErrorCode.VALIDATION),
+        (base64.b64encode(b"User:1").decode(), ErrorCode.NOT_FOUND),
+        # A digit int() refuses: NOT_FOUND like any other id that names no key (was a ValueError).
+        (base64.b64encode("ApiKey:\u00b2".encode()).decode(), ErrorCode.NOT_FOUND),
+    ],
+)
+def test_a_key_id_that_names_no_key_is_refused_as_data(value, code):
+    with pytest.raises(DomainError) as refused:
+        key_pk(value)
+    assert (refused.value.code, refused.value.field) == (code, "id")
+
+
+def test_a_key_id_gives_its_key():
+    assert key_pk(base64.b64encode(b"ApiKey:42").decode()) == 42
