@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,6 +26,7 @@ from graphql import ExecutionResult, FieldNode, Node, VariableNode, Visitor, pri
 
 from app.db import TicketEvent
 from app.live.shared_data import SharedData
+from schema.subscriptions.brief_cache import BriefCache
 
 _TTL_SECONDS = 2.0
 _MAX_ENTRIES = 4096
@@ -85,28 +85,21 @@ def event_key(executor: Any, signature: str) -> Key | None:
 
 class ResolvedEvents:
     def __init__(self, *, ttl: float = _TTL_SECONDS, max_entries: int = _MAX_ENTRIES) -> None:
-        self.ttl = ttl
-        self.max_entries = max_entries
         self.resolutions = 0  # how many times an event was resolved (tests count them)
-        self._entries: OrderedDict[Key, tuple[float, asyncio.Future[ExecutionResult]]] = (
-            OrderedDict()
+        self._entries: BriefCache[Key, asyncio.Future[ExecutionResult]] = BriefCache(
+            ttl=ttl, max_entries=max_entries
         )
 
     async def resolve(
         self, key: Key, resolve: Callable[[], Awaitable[ExecutionResult]]
     ) -> ExecutionResult:
         now = time.monotonic()
-        entry = self._entries.get(key)
-        if entry is None or now - entry[0] >= self.ttl:
+        future = self._entries.get(key, now)
+        if future is None:
             self.resolutions += 1
-            future: asyncio.Future[ExecutionResult] = asyncio.ensure_future(
-                self._shared(key, resolve)
-            )
+            future = asyncio.ensure_future(self._shared(key, resolve))
             future.add_done_callback(_retrieve)  # every waiter may have gone: no warning then
-            self._entries[key] = (now, future)
-            self._evict(now)
-        else:
-            future = entry[1]
+            self._entries.put(key, future, now)
         return await asyncio.shield(future)
 
     async def _shared(
@@ -115,19 +108,12 @@ class ResolvedEvents:
         try:
             result = await resolve()
         except BaseException:
-            self._entries.pop(key, None)
+            self._entries.pop(key)
             raise
         if result.errors or result.extensions or not isinstance(result.data, dict):
-            self._entries.pop(key, None)  # only clean results are shared with later subscribers
+            self._entries.pop(key)  # only clean results are shared with later subscribers
             return result
         return ExecutionResult(data=SharedData(result.data), errors=None)
-
-    def _evict(self, now: float) -> None:
-        while self._entries:
-            key, (born, _) = next(iter(self._entries.items()))
-            if len(self._entries) <= self.max_entries and now - born < self.ttl:
-                return
-            del self._entries[key]
 
 
 def _retrieve(future: asyncio.Future[ExecutionResult]) -> None:

@@ -12,10 +12,10 @@ disconnects while resolving must not cancel the values others wait for: the load
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 
 from app.db.engine import Database
 from app.loaders import Loaders
+from schema.subscriptions.brief_cache import BriefCache
 
 _TTL_SECONDS = 2.0
 _MAX_ENTRIES = 1024
@@ -23,28 +23,18 @@ _MAX_ENTRIES = 1024
 
 class SharedLoaders:
     def __init__(self, *, ttl: float = _TTL_SECONDS, max_entries: int = _MAX_ENTRIES) -> None:
-        self.ttl = ttl
-        self.max_entries = max_entries
-        self._entries: OrderedDict[tuple[int, int], tuple[float, Loaders]] = OrderedDict()
+        self._entries: BriefCache[tuple[int, int], Loaders] = BriefCache(
+            ttl=ttl, max_entries=max_entries
+        )
 
     def for_event(self, db: Database, workspace_id: int, seq: int) -> Loaders:
         now = time.monotonic()
         key = (workspace_id, seq)
-        entry = self._entries.get(key)
-        if entry is not None and now - entry[0] < self.ttl:
-            return entry[1]
-        loaders = Loaders.for_workspace(db, workspace_id, shared=True)
-        self._entries[key] = (now, loaders)
-        self._entries.move_to_end(key)
-        self._evict(now)
+        loaders = self._entries.get(key, now)
+        if loaders is None:
+            loaders = Loaders.for_workspace(db, workspace_id, shared=True)
+            self._entries.put(key, loaders, now)
         return loaders
-
-    def _evict(self, now: float) -> None:
-        while self._entries:
-            key, (born, _) = next(iter(self._entries.items()))
-            if len(self._entries) <= self.max_entries and now - born < self.ttl:
-                return
-            del self._entries[key]
 
 
 # One per process: subscriptions of every connection share it.
