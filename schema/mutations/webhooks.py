@@ -167,6 +167,19 @@ async def _on_endpoint(
     return await run_command(info, run)
 
 
+def _by_id(
+    service: Callable[..., Awaitable[EndpointRow | None]], input_type: type, description: str
+) -> Any:
+    """A mutation that runs `service` on the endpoint `input.id` alone and answers the endpoint
+    as it is after."""
+
+    async def resolve(self: Any, info: Info, input: Any) -> WebhookEndpointPayload:
+        return _payload(*await _on_endpoint(info, service, input.id))
+
+    resolve.__annotations__["input"] = Annotated[input_type, docs.INPUT_ARGUMENT]
+    return strawberry.mutation(resolve, permission_classes=ADMIN, description=description)
+
+
 @strawberry.type
 class WebhookQueries:
     @strawberry.field(
@@ -223,14 +236,11 @@ class WebhookMutations:
         )
         return _payload(*changed)
 
-    @strawberry.mutation(
-        permission_classes=ADMIN,
-        description="Delete a webhook endpoint and its delivery history (admin keys only).",
+    delete_webhook_endpoint = _by_id(
+        endpoints.delete_endpoint,
+        DeleteWebhookEndpointInput,
+        "Delete a webhook endpoint and its delivery history (admin keys only).",
     )
-    async def delete_webhook_endpoint(
-        self, info: Info, input: Annotated[DeleteWebhookEndpointInput, docs.INPUT_ARGUMENT]
-    ) -> WebhookEndpointPayload:
-        return _payload(*await _on_endpoint(info, endpoints.delete_endpoint, input.id))
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -245,17 +255,12 @@ class WebhookMutations:
         rotated = await _on_endpoint(info, endpoints.rotate_secret, input.id, _rules(info))
         return _secret_payload(*rotated)
 
-    @strawberry.mutation(
-        permission_classes=ADMIN,
-        description=(
-            "Deliver again to a paused or disabled endpoint (admin keys only), from its last "
-            "acknowledged event: nothing is skipped."
-        ),
+    resume_webhook_endpoint = _by_id(
+        endpoints.resume_endpoint,
+        ResumeWebhookEndpointInput,
+        "Deliver again to a paused or disabled endpoint (admin keys only), from its last "
+        "acknowledged event: nothing is skipped.",
     )
-    async def resume_webhook_endpoint(
-        self, info: Info, input: Annotated[ResumeWebhookEndpointInput, docs.INPUT_ARGUMENT]
-    ) -> WebhookEndpointPayload:
-        return _payload(*await _on_endpoint(info, endpoints.resume_endpoint, input.id))
 
     @strawberry.mutation(
         permission_classes=ADMIN,
