@@ -18,7 +18,7 @@ from schema.enums import Role
 from schema.ids import encode_id, opaque_pk
 from schema.mutations.runner import pk, pks, run_command
 from schema.permissions import ADMIN
-from schema.types.payloads import UserError
+from schema.types.payloads import UserError, payload_errors
 
 API_KEY = "ApiKey"
 
@@ -71,7 +71,7 @@ class ApiKeyPayload:
     key: str | None = strawberry.field(
         description="The key in clear: shown in this answer only, store it now."
     )
-    errors: list[UserError] = strawberry.field(description=docs.PAYLOAD_ERRORS)
+    errors: list[UserError] = payload_errors()
 
 
 @strawberry.input(description="A new API key for your workspace (admin keys only).")

@@ -16,7 +16,7 @@ from schema.enums import TicketKind
 from schema.mutations.runner import pk as decode_pk
 from schema.mutations.runner import pks, run_command
 from schema.permissions import ADMIN, AUTHENTICATED
-from schema.types.payloads import UserError
+from schema.types.payloads import UserError, payload_errors
 from schema.types.sla import CLOSES, OPENS, BusinessCalendar, SlaPolicy, Weekday
 
 
@@ -99,9 +99,7 @@ class BusinessCalendarPayload:
     calendar: BusinessCalendar | None = strawberry.field(
         default=None, description="The new calendar; null when refused."
     )
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description=docs.PAYLOAD_ERRORS
-    )
+    errors: list[UserError] = payload_errors()
 
 
 @strawberry.type(description="What createSlaPolicy answers.")
@@ -109,9 +107,7 @@ class SlaPolicyPayload:
     policy: SlaPolicy | None = strawberry.field(
         default=None, description="The new policy; null when refused."
     )
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description=docs.PAYLOAD_ERRORS
-    )
+    errors: list[UserError] = payload_errors()
 
 
 def _hours(hours: BusinessHoursInput) -> HoursInput:

@@ -18,7 +18,7 @@ from schema import docs
 from schema.mutations.runner import run_command
 from schema.permissions import ADMIN
 from schema.queries.events import TicketEventFilter
-from schema.types.payloads import UserError
+from schema.types.payloads import UserError, payload_errors
 from schema.types.webhooks import WebhookEndpoint, endpoint_pk
 
 T = TypeVar("T")
@@ -49,7 +49,7 @@ class WebhookEndpointSecretPayload:
             "verifier: shown in this answer only, store it now."
         )
     )
-    errors: list[UserError] = strawberry.field(description=docs.PAYLOAD_ERRORS)
+    errors: list[UserError] = payload_errors()
 
 
 @strawberry.type(description="The endpoint as it is after the mutation; null when refused.")
@@ -57,7 +57,7 @@ class WebhookEndpointPayload:
     endpoint: WebhookEndpoint | None = strawberry.field(
         description="The endpoint after the change (as it was, for a deletion); null if refused."
     )
-    errors: list[UserError] = strawberry.field(description=docs.PAYLOAD_ERRORS)
+    errors: list[UserError] = payload_errors()
 
 
 @strawberry.input(description="A new webhook endpoint: a URL that receives ticket events.")

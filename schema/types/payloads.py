@@ -59,6 +59,11 @@ class UserError:
         return cls(code=UserErrorCode(error.code.value), message=error.message, field=field)
 
 
+def payload_errors() -> Any:
+    """Every payload's `errors` field: the refusals, empty on success."""
+    return strawberry.field(default_factory=list, description=docs.PAYLOAD_ERRORS)
+
+
 @strawberry.type(description="The ticket as it is after the mutation; null when refused.")
 class TicketPayload:
     ticket: Annotated[Ticket, strawberry.lazy("schema.types.ticket")] | None = strawberry.field(
@@ -68,9 +73,7 @@ class TicketPayload:
             "callNextTicket finds nobody waiting."
         ),
     )
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description=docs.PAYLOAD_ERRORS
-    )
+    errors: list[UserError] = payload_errors()
 
 
 @strawberry.type(description="The line created; null when refused.")
@@ -78,9 +81,7 @@ class LinePayload:
     line: Line | None = strawberry.field(
         default=None, description="The new line; null when refused."
     )
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description=docs.PAYLOAD_ERRORS
-    )
+    errors: list[UserError] = payload_errors()
 
 
 @strawberry.type(description="The user created; null when refused.")
@@ -88,9 +89,7 @@ class UserPayload:
     user: User | None = strawberry.field(
         default=None, description="The new user; null when refused."
     )
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description=docs.PAYLOAD_ERRORS
-    )
+    errors: list[UserError] = payload_errors()
 
 
 @strawberry.type(description="The team created; null when refused.")
@@ -98,6 +97,4 @@ class TeamPayload:
     team: Team | None = strawberry.field(
         default=None, description="The new team; null when refused."
     )
-    errors: list[UserError] = strawberry.field(
-        default_factory=list, description=docs.PAYLOAD_ERRORS
-    )
+    errors: list[UserError] = payload_errors()
