@@ -186,18 +186,6 @@ def with_event(record: TicketRecord, event: str | None) -> TicketRecord:
     return record
 
 
-def ticket_reader(
-    unwrap: Callable[[Any], tuple[Any, str | None]], normalize: Callable[..., TicketRecord]
-) -> Callable[..., VendorRecord]:
-    """`Connector.read` for a vendor whose every webhook carries a ticket."""
-
-    def read(body: Any, *, now: datetime | None = None) -> VendorRecord:
-        payload, event = unwrap(body)
-        return with_event(normalize(payload, now=now), event)
-
-    return read
-
-
 def non_blank(value: str | None) -> str | None:
     if value is None:
         return None
@@ -218,3 +206,25 @@ class Connector:
     # A webhook body or an exported record -> what it describes (a ticket, a line, ...).
     # (body, *, now=None) -> VendorRecord; raises PayloadError.
     read: Callable[..., VendorRecord]
+
+
+def ticket_connector(
+    name: str,
+    normalize: Callable[..., TicketRecord],
+    unwrap_webhook: Callable[[Any], tuple[Any, str | None]],
+) -> Connector:
+    """The connector of a vendor that does not sign its calls (the integration sends our
+    X-Ticketgw-Signature header) and whose every webhook carries a ticket (Gorgias, Zaia)."""
+
+    def read(body: Any, *, now: datetime | None = None) -> VendorRecord:
+        payload, event = unwrap_webhook(body)
+        return with_event(normalize(payload, now=now), event)
+
+    return Connector(
+        name=name,
+        normalize=normalize,
+        verify_signature=verify_ticketgw_signature,
+        unwrap_webhook=unwrap_webhook,
+        signature_header=TICKETGW_SIGNATURE_HEADER,
+        read=read,
+    )

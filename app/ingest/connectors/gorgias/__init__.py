@@ -8,13 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.ingest.connectors.base import (
-    TICKETGW_SIGNATURE_HEADER,
-    Connector,
-    PayloadError,
-    ticket_reader,
-    verify_ticketgw_signature,
-)
+from app.ingest.connectors.base import PayloadError, ticket_connector
 from app.ingest.connectors.gorgias.mapping import STATUS_MAP, map_status, normalize
 
 WEBHOOK_EVENTS = frozenset({"ticket_created", "ticket_updated", "ticket_message_created"})
@@ -33,13 +27,6 @@ def unwrap_webhook(body: Any) -> tuple[Any, str | None]:
     return body, None
 
 
-CONNECTOR = Connector(
-    name="gorgias",
-    normalize=normalize,
-    verify_signature=verify_ticketgw_signature,
-    unwrap_webhook=unwrap_webhook,
-    signature_header=TICKETGW_SIGNATURE_HEADER,
-    read=ticket_reader(unwrap_webhook, normalize),
-)
+CONNECTOR = ticket_connector("gorgias", normalize, unwrap_webhook)
 
 __all__ = ["CONNECTOR", "STATUS_MAP", "map_status", "normalize", "unwrap_webhook"]
