@@ -79,12 +79,12 @@ class TicketConnection:
 
     @strawberry.field(description=docs.PAGE_INFO)
     def page_info(self) -> PageInfo:
-        page, rows = self.page, self.page.rows
-        return PageInfo(
-            has_next_page=page.has_next_page,
-            has_previous_page=page.has_previous_page,
-            start_cursor=page.cursor(rows[0]) if rows else None,
-            end_cursor=page.cursor(rows[-1]) if rows else None,
+        page = self.page
+        return PageInfo.of_rows(
+            page.rows,
+            page.cursor,
+            has_next=page.has_next_page,
+            has_previous=page.has_previous_page,
         )
 
 

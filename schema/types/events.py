@@ -104,10 +104,9 @@ class TicketEventConnection:
 
     @strawberry.field(description=docs.PAGE_INFO)
     def page_info(self) -> PageInfo:
-        rows = self.rows
-        return PageInfo(
-            has_next_page=self.has_next,
-            has_previous_page=False,
-            start_cursor=encode_event_cursor(rows[0].seq) if rows else None,
-            end_cursor=encode_event_cursor(rows[-1].seq) if rows else self.resume_cursor,
+        return PageInfo.of_rows(
+            self.rows,
+            lambda row: encode_event_cursor(row.seq),
+            has_next=self.has_next,
+            empty_end=self.resume_cursor,
         )

@@ -191,13 +191,7 @@ class MessageConnection:
 
     @strawberry.field(description=docs.PAGE_INFO)
     def page_info(self) -> PageInfo:
-        rows = self.page.rows
-        return PageInfo(
-            has_next_page=self.page.has_next_page,
-            has_previous_page=False,
-            start_cursor=message_cursor(rows[0]) if rows else None,
-            end_cursor=message_cursor(rows[-1]) if rows else None,
-        )
+        return PageInfo.of_rows(self.page.rows, message_cursor, has_next=self.page.has_next_page)
 
 
 def message_cursor(row: Any) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import strawberry
 
 
@@ -25,3 +28,22 @@ class PageInfo:
             "(event lists: the cursor you passed, to poll again from)."
         )
     )
+
+    @classmethod
+    def of_rows(
+        cls,
+        rows: Sequence[Any],
+        cursor: Callable[[Any], str],
+        *,
+        has_next: bool,
+        has_previous: bool = False,
+        empty_end: str | None = None,
+    ) -> PageInfo:
+        """A page's info: the cursors of its first and last rows; for an empty page no start
+        and `empty_end` as the end (event lists: the cursor the reader passed)."""
+        return cls(
+            has_next_page=has_next,
+            has_previous_page=has_previous,
+            start_cursor=cursor(rows[0]) if rows else None,
+            end_cursor=cursor(rows[-1]) if rows else empty_end,
+        )

@@ -174,12 +174,8 @@ class WebhookDeliveryConnection:
 
     @strawberry.field(description=docs.PAGE_INFO)
     def page_info(self) -> PageInfo:
-        rows = self.rows
-        return PageInfo(
-            has_next_page=self.has_next,
-            has_previous_page=False,
-            start_cursor=_delivery_cursor(rows[0].id) if rows else None,
-            end_cursor=_delivery_cursor(rows[-1].id) if rows else None,
+        return PageInfo.of_rows(
+            self.rows, lambda row: _delivery_cursor(row.id), has_next=self.has_next
         )
 
 
