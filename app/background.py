@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Iterable
+from typing import ClassVar
 
 from app.domain.errors import Unavailable
 
@@ -46,3 +47,43 @@ def log_failed_step(log: logging.Logger, what: str, error: Exception) -> None:
         )
     else:
         log.error("%s; trying again", what, exc_info=error)
+
+
+class Periodic:
+    """`run_once` every `interval` seconds in one background task, from start() to stop(): a run
+    that fails is logged and the next one comes on time; stop() lets a run in progress finish.
+    Subclasses name the task and the failure, and say whether the first run waits an interval."""
+
+    task_name: ClassVar[str]
+    failure: ClassVar[str]  # what the log says when a run fails
+    wait_first: ClassVar[bool] = False
+
+    def __init__(self, *, interval: float, log: logging.Logger) -> None:
+        self.interval = interval
+        self.log = log
+        self._task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
+
+    async def run_once(self) -> object:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._task = asyncio.create_task(self._loop(), name=self.task_name)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._stop.set()
+            await finish([self._task])
+            self._task = None
+
+    async def _loop(self) -> None:
+        if self.wait_first and await sleep_unless_stopped(self._stop, self.interval):
+            return
+        while True:
+            try:
+                await self.run_once()
+            except Exception as error:  # an outage must not end the loop for good
+                log_failed_step(self.log, self.failure, error)
+            if await sleep_unless_stopped(self._stop, self.interval):
+                return

@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None, *, key_check_interval: float = 
         maintenance = Maintenance(env, retention_days=settings.event_retention_days)
         sla_scan = SlaScan(env, interval=settings.sla_scan_interval)
         await feed.start()
-        await guard.start()
+        guard.start()
         maintenance.start()
         webhooks = WebhookWorker(db, broker, WorkerRules.from_settings(settings))
         if settings.webhooks:

@@ -9,7 +9,6 @@ means.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import Iterable
@@ -18,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 
-from app.background import finish, log_failed_step, sleep_unless_stopped
+from app.background import Periodic
 from app.db import ApiKey
 from app.db.engine import Database
 
@@ -50,13 +49,15 @@ async def close_socket(websocket: Any, code: int, reason: str) -> None:
         await websocket.close(code=code, reason=reason)
 
 
-class SocketGuard:
+class SocketGuard(Periodic):
+    task_name = "socket-guard"
+    failure = "Checking WebSocket keys failed"
+    wait_first = True  # at start-up no socket is open yet
+
     def __init__(self, db: Database, *, interval: float = 2.0) -> None:
+        super().__init__(interval=interval, log=log)
         self.db = db
-        self.interval = interval
         self._sockets: dict[Any, int] = {}  # WebSocket -> api key id
-        self._task: asyncio.Task[None] | None = None
-        self._stop = asyncio.Event()
 
     def add(self, websocket: Any, key_id: int) -> None:
         self._sockets[websocket] = key_id
@@ -67,16 +68,9 @@ class SocketGuard:
     def __len__(self) -> int:
         return len(self._sockets)
 
-    async def start(self) -> None:
-        self._stop.clear()
-        self._task = asyncio.create_task(self._watch(), name="socket-guard")
-
     async def stop(self) -> None:
         """Stop watching and close every socket left with 1012."""
-        if self._task is not None:
-            self._stop.set()
-            await finish([self._task])
-            self._task = None
+        await super().stop()
         sockets, self._sockets = list(self._sockets), {}
         for websocket in sockets:
             await close_socket(websocket, CLOSE_RESTART, "Server restarting: resume with a cursor")
@@ -92,9 +86,5 @@ class SocketGuard:
             await close_socket(websocket, CLOSE_REVOKED, "API key revoked")
         return len(revoked)
 
-    async def _watch(self) -> None:
-        while not await sleep_unless_stopped(self._stop, self.interval):
-            try:
-                await self.check_now()
-            except Exception as error:
-                log_failed_step(log, "Checking WebSocket keys failed", error)
+    async def run_once(self) -> None:
+        await self.check_now()

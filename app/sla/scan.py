@@ -10,14 +10,13 @@ at the first scan.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlmodel import col
 
-from app.background import finish, log_failed_step, sleep_unless_stopped
+from app.background import Periodic
 from app.db import SlaTimer, Ticket
 from app.db.types import utcnow
 from app.sla import timers
@@ -81,32 +80,19 @@ async def announce_due(
     return total
 
 
-class SlaScan:
-    """The background task: a scan every `interval` seconds."""
+class SlaScan(Periodic):
+    """The background task: a scan every `interval` seconds (none when it is 0)."""
+
+    task_name = "ticketgw-sla-scan"
+    failure = "SLA scan failed"
 
     def __init__(self, env: ServiceEnv, *, interval: float = 0.5) -> None:
+        super().__init__(interval=interval, log=log)
         self.env = env
-        self.interval = interval
-        self._task: asyncio.Task[None] | None = None
-        self._stop = asyncio.Event()
 
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await announce_due(self.env)
-            except Exception as error:  # an outage must not end the scan for good
-                log_failed_step(log, "SLA scan failed", error)
-            if await sleep_unless_stopped(self._stop, self.interval):
-                return
+    async def run_once(self) -> None:
+        await announce_due(self.env)
 
     def start(self) -> None:
-        if self.interval <= 0:
-            return
-        self._stop.clear()
-        self._task = asyncio.create_task(self._loop(), name="ticketgw-sla-scan")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._stop.set()
-            await finish([self._task])
-            self._task = None
+        if self.interval > 0:
+            super().start()

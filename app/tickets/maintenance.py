@@ -5,7 +5,6 @@ Both are safe to run from several processes at once: they re-check under the wor
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -13,7 +12,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlmodel import col
 
-from app.background import finish, log_failed_step, sleep_unless_stopped
+from app.background import Periodic
 from app.db import TicketEvent, Workspace
 from app.db.types import utcnow
 from app.live.service_env import ServiceEnv
@@ -60,15 +59,16 @@ async def prune_events(
     return pruned
 
 
-class Maintenance:
+class Maintenance(Periodic):
     """A background task: wakes snoozed tickets every `interval` seconds, prunes hourly."""
 
+    task_name = "ticketgw-maintenance"
+    failure = "maintenance run failed"
+
     def __init__(self, env: ServiceEnv, *, interval: float = 5.0, retention_days: int = 0) -> None:
+        super().__init__(interval=interval, log=log)
         self.env = env
-        self.interval = interval
         self.retention_days = retention_days
-        self._task: asyncio.Task[None] | None = None
-        self._stop = asyncio.Event()
         self._last_prune: datetime | None = None
 
     async def run_once(self) -> None:
@@ -78,23 +78,3 @@ class Maintenance:
         if self.retention_days > 0 and due:
             self._last_prune = now
             await prune_events(self.env, older_than=now - timedelta(days=self.retention_days))
-
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except Exception as error:  # a database hiccup must not end housekeeping for good
-                log_failed_step(log, "maintenance run failed", error)
-            if await sleep_unless_stopped(self._stop, self.interval):
-                return
-
-    def start(self) -> None:
-        self._stop.clear()
-        self._task = asyncio.create_task(self._loop(), name="ticketgw-maintenance")
-
-    async def stop(self) -> None:
-        """Let a run in progress finish, then end the loop."""
-        if self._task is not None:
-            self._stop.set()
-            await finish([self._task])
-            self._task = None
