@@ -29,7 +29,7 @@ from app.db import TicketEvent, Workspace
 from app.db.engine import Database
 from app.domain.event_filter import EventFilter
 from app.live import event_log
-from app.live.broker import Broker
+from app.live.broker import Broker, follow_wakeups
 from app.live.event_match import event_matches, load_ticket_facts
 from app.live.fanout import FanoutSpec, Group
 from app.live.feed_subscriber import FeedClosed, Subscriber
@@ -297,14 +297,13 @@ class EventFeed:
 
     async def _listen(self) -> None:
         assert self.broker is not None
-        while True:
-            try:
-                async with self.broker.listen() as wakeups:
-                    async for wakeup in wakeups:
-                        self._wake(wakeup.workspace_id, wakeup.seq)
-            except Exception:
-                log.exception("Broker listener failed; the poll keeps subscribers fed")
-            await asyncio.sleep(self.poll_interval)
+        await follow_wakeups(
+            self.broker,
+            lambda wakeup: self._wake(wakeup.workspace_id, wakeup.seq),
+            retry_after=self.poll_interval,
+            log=log,
+            failure="Broker listener failed; the poll keeps subscribers fed",
+        )
 
     async def _poll(self) -> None:
         """One small query per interval for all active workspaces: who has something new?"""

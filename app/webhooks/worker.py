@@ -30,7 +30,7 @@ from app.db import TicketEvent, WebhookEndpoint, Workspace
 from app.db.engine import Database
 from app.db.types import utcnow
 from app.domain.cursors import encode_event_cursor
-from app.live.broker import Broker
+from app.live.broker import Broker, Wakeup, follow_wakeups
 from app.live.event_log import events_query
 from app.observability import metrics
 from app.webhooks.backoff import retry_delay
@@ -142,16 +142,18 @@ class WebhookWorker:
 
     async def _listen(self) -> None:
         assert self.broker is not None
-        while True:
-            try:
-                async with self.broker.listen() as wakeups:
-                    async for _wakeup in wakeups:
-                        self._wake.set()
-                        self._news.set()
-                        self._news = asyncio.Event()
-            except Exception:
-                log.exception("Webhook wake-ups from the broker failed; the poll goes on")
-            await asyncio.sleep(self.rules.poll_interval)
+        await follow_wakeups(
+            self.broker,
+            self._woken,
+            retry_after=self.rules.poll_interval,
+            log=log,
+            failure="Webhook wake-ups from the broker failed; the poll goes on",
+        )
+
+    def _woken(self, _wakeup: Wakeup) -> None:
+        self._wake.set()
+        self._news.set()
+        self._news = asyncio.Event()
 
     async def _loop(self) -> None:
         while not self._stop.is_set():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Protocol
@@ -29,3 +31,24 @@ class Broker(Protocol):
 
     def listen(self) -> AbstractAsyncContextManager[AsyncIterator[Wakeup]]:
         """All wake-ups of every workspace, from now on, while the context is open."""
+
+
+async def follow_wakeups(
+    broker: Broker,
+    on_wakeup: Callable[[Wakeup], None],
+    *,
+    retry_after: float,
+    log: logging.Logger,
+    failure: str,
+) -> None:
+    """`on_wakeup` for every wake-up, until cancelled. A listener that fails (the broker is down)
+    is logged as `failure` and opened again after `retry_after` seconds: meanwhile the caller's
+    poll of the event log stands in for it."""
+    while True:
+        try:
+            async with broker.listen() as wakeups:
+                async for wakeup in wakeups:
+                    on_wakeup(wakeup)
+        except Exception:
+            log.exception(failure)
+        await asyncio.sleep(retry_after)
