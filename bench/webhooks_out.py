@@ -181,7 +181,7 @@ async def run(
     env = ServiceEnv(db, broker)
     port = free_port()
     folder = Path(tempfile.mkdtemp(prefix="bench_webhooks_"))
-    rules = WorkerRules(allow_private=True)
+    rules = WorkerRules.defaults(allow_private=True)
     receiver = await _start_receiver(port, folder / "throughput.log")
     try:
         # 1. Throughput: `backlog` events already in the log, `endpoints_count` endpoints.

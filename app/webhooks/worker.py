@@ -16,9 +16,9 @@ import os
 import socket
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import cast
+from typing import Any, cast
 
 import aiohttp
 from sqlalchemy import func, select
@@ -60,15 +60,22 @@ PRUNE_EVERY = 3600.0  # seconds between deletions of old delivery attempts
 
 @dataclass(frozen=True)
 class WorkerRules:
-    retry_base: float = 2.0
-    retry_max: float = 3600.0
-    max_failures: int = 15
-    timeout: float = 10.0
-    allow_private: bool = False
-    lease: float = 30.0
-    concurrency: int = 64
-    poll_interval: float = 1.0
-    history_days: int = 30
+    """The TICKETGW_WEBHOOK_* settings the worker reads (their defaults are Settings')."""
+
+    retry_base: float
+    retry_max: float
+    max_failures: int
+    timeout: float
+    allow_private: bool
+    lease: float
+    concurrency: int
+    poll_interval: float
+    history_days: int
+
+    @classmethod
+    def defaults(cls, **changes: Any) -> WorkerRules:
+        """The rules of the default Settings, with `changes`."""
+        return replace(cls.from_settings(Settings()), **changes)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WorkerRules:

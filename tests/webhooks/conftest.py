@@ -16,7 +16,7 @@ from tests.webhooks.receiver import Receiver
 # Receivers listen on 127.0.0.1: the tests allow private addresses except where they check
 # that they are refused.
 LOCAL = EndpointRules(allow_private=True, rotation_grace=3600)
-FAST = WorkerRules(
+FAST = WorkerRules.defaults(
     retry_base=0.05, retry_max=0.2, max_failures=4, timeout=1.0, allow_private=True,
     lease=10.0, poll_interval=0.05,
 )  # fmt: skip

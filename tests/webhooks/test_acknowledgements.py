@@ -41,7 +41,7 @@ def _round(monkeypatch, writes: FakeWrites) -> _Acknowledged:
         endpoint_id=1, workspace_id=1, workspace_slug="w", url="http://x/", keys=(b"k",),
         event_filter=EventFilter(), cursor=0, failures=0, generation=1,
     )  # fmt: skip
-    owner = SimpleNamespace(db=None, owner="me", rules=WorkerRules())
+    owner = SimpleNamespace(db=None, owner="me", rules=WorkerRules.defaults())
     return _Acknowledged(owner, claim)  # type: ignore[arg-type]
 
 
