@@ -90,7 +90,7 @@ class Node:
 def global_id(type_name: str) -> Any:
     """A Node type's `id` field: `type_name` and the row's primary key, encoded."""
 
-    def id(self: Any) -> strawberry.ID:
+    def global_id_of_row(self: Any) -> strawberry.ID:
         return strawberry.ID(encode_id(type_name, self.id))
 
-    return strawberry.field(resolver=id, description=docs.ID)
+    return strawberry.field(resolver=global_id_of_row, description=docs.ID)
