@@ -4,6 +4,7 @@ in the create/rotate payload and never again; listings show its first characters
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
@@ -16,7 +17,7 @@ from app.domain.enums import Role as DomainRole
 from schema import docs
 from schema.enums import Role
 from schema.ids import encode_id, opaque_pk
-from schema.mutations.runner import pk, pks, run_command
+from schema.mutations.runner import pk, pks, run_command, run_on_row
 from schema.permissions import ADMIN
 from schema.types.payloads import UserError, payload_errors
 
@@ -115,6 +116,11 @@ class RevokeApiKeyInput:
     )
 
 
+def _key(key_id: str) -> tuple[str, Callable[[], int]]:
+    """The key an app.access.workspaces command runs on (see run_on_row)."""
+    return "key_id", lambda: key_pk(key_id)
+
+
 def _payload(result: tuple[ApiKeyRow, str | None] | None, errors: list[UserError]) -> ApiKeyPayload:
     if result is None:
         return ApiKeyPayload(api_key=None, key=None, errors=errors)
@@ -165,13 +171,7 @@ class ApiKeyMutations:
     async def rotate_api_key(
         self, info: Info, input: Annotated[RotateApiKeyInput, docs.INPUT_ARGUMENT]
     ) -> ApiKeyPayload:
-        async def rotate(env, me):
-            key_id = key_pk(input.id)
-            return await workspaces.rotate_api_key(
-                env.db, workspace_id=me.workspace_id, key_id=key_id
-            )
-
-        return _payload(*await run_command(info, rotate))
+        return _payload(*await run_on_row(info, workspaces.rotate_api_key, _key(input.id)))
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -182,11 +182,5 @@ class ApiKeyMutations:
     async def revoke_api_key(
         self, info: Info, input: Annotated[RevokeApiKeyInput, docs.INPUT_ARGUMENT]
     ) -> ApiKeyPayload:
-        async def revoke(env, me):
-            key_id = key_pk(input.id)
-            row = await workspaces.revoke_api_key(
-                env.db, workspace_id=me.workspace_id, key_id=key_id
-            )
-            return row, None
-
-        return _payload(*await run_command(info, revoke))
+        row, errors = await run_on_row(info, workspaces.revoke_api_key, _key(input.id))
+        return _payload(None if row is None else (row, None), errors)

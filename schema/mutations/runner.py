@@ -9,7 +9,7 @@ wrong type is NOT_FOUND, exactly like an unknown id or another workspace's (serv
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from graphql import GraphQLError
 
@@ -74,6 +74,25 @@ async def run_command(
         if field is not None and renames:
             field = renames.get(field, field)
         return None, [UserError.from_domain(error, field)]
+
+
+async def run_on_row(
+    info: Info,
+    service: Callable[..., Awaitable[T]],
+    key: tuple[str, Callable[[], int]],
+    *args: Any,
+    **kwargs: Any,
+) -> tuple[T | None, list[UserError]]:
+    """Run an app command on one row of the caller's workspace: `service(db, *args,
+    workspace_id=..., <name>=<decode()>, **kwargs)` for `key` = (name, decode). The input's id is
+    decoded inside the command, so a bad one is refused as data, like any refusal."""
+    name, decode = key
+
+    async def run(env: ServiceEnv, me: Principal) -> T:
+        row_key = {name: decode()}
+        return await service(env.db, *args, workspace_id=me.workspace_id, **row_key, **kwargs)
+
+    return await run_command(info, run)
 
 
 async def ticket_mutation(

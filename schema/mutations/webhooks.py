@@ -5,7 +5,7 @@ and never again."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import strawberry
 
@@ -15,13 +15,11 @@ from app.domain.event_filter import EventFilter
 from app.webhooks import endpoints
 from app.webhooks.endpoints import EndpointRules
 from schema import docs
-from schema.mutations.runner import run_command
+from schema.mutations.runner import run_command, run_on_row
 from schema.permissions import ADMIN
 from schema.queries.events import TicketEventFilter
 from schema.types.payloads import UserError, payload_errors
 from schema.types.webhooks import WebhookEndpoint, endpoint_pk
-
-T = TypeVar("T")
 
 ENDPOINT_ID = "The endpoint: its ID (`WebhookEndpoint.id`)."
 
@@ -147,24 +145,9 @@ def _payload(row: EndpointRow | None, errors: list[UserError]) -> WebhookEndpoin
     )
 
 
-async def _on_endpoint(
-    info: Info,
-    service: Callable[..., Awaitable[T]],
-    endpoint_id: str,
-    *args: Any,
-    field: str = "id",
-    **kwargs: Any,
-) -> tuple[T | None, list[UserError]]:
-    """Run an app.webhooks.endpoints command on one endpoint of the caller's workspace. The id
-    is decoded inside the command, so a bad one is refused as data, like any refusal."""
-
-    async def run(env, me):
-        endpoint = endpoint_pk(endpoint_id, field)
-        return await service(
-            env.db, *args, workspace_id=me.workspace_id, endpoint_id=endpoint, **kwargs
-        )
-
-    return await run_command(info, run)
+def _endpoint(endpoint_id: str, field: str = "id") -> tuple[str, Callable[[], int]]:
+    """The endpoint an app.webhooks.endpoints command runs on (see run_on_row)."""
+    return "endpoint_id", lambda: endpoint_pk(endpoint_id, field)
 
 
 def _by_id(
@@ -174,7 +157,7 @@ def _by_id(
     as it is after."""
 
     async def resolve(self: Any, info: Info, input: Any) -> WebhookEndpointPayload:
-        return _payload(*await _on_endpoint(info, service, input.id))
+        return _payload(*await run_on_row(info, service, _endpoint(input.id)))
 
     resolve.__annotations__["input"] = Annotated[input_type, docs.INPUT_ARGUMENT]
     return strawberry.mutation(resolve, permission_classes=ADMIN, description=description)
@@ -224,10 +207,10 @@ class WebhookMutations:
         self, info: Info, input: Annotated[UpdateWebhookEndpointInput, docs.INPUT_ARGUMENT]
     ) -> WebhookEndpointPayload:
         event_filter = None if input.filter is None else input.filter.to_event_filter()
-        changed = await _on_endpoint(
+        changed = await run_on_row(
             info,
             endpoints.update_endpoint,
-            input.id,
+            _endpoint(input.id),
             _rules(info),
             url=input.url,
             event_filter=event_filter,
@@ -252,7 +235,7 @@ class WebhookMutations:
     async def rotate_webhook_secret(
         self, info: Info, input: Annotated[RotateWebhookSecretInput, docs.INPUT_ARGUMENT]
     ) -> WebhookEndpointSecretPayload:
-        rotated = await _on_endpoint(info, endpoints.rotate_secret, input.id, _rules(info))
+        rotated = await run_on_row(info, endpoints.rotate_secret, _endpoint(input.id), _rules(info))
         return _secret_payload(*rotated)
 
     resume_webhook_endpoint = _by_id(
@@ -272,7 +255,7 @@ class WebhookMutations:
     async def redeliver_webhooks(
         self, info: Info, input: Annotated[RedeliverWebhooksInput, docs.INPUT_ARGUMENT]
     ) -> WebhookEndpointPayload:
-        replayed = await _on_endpoint(
-            info, endpoints.redeliver, input.endpoint_id, field="endpointId", after=input.after
+        replayed = await run_on_row(
+            info, endpoints.redeliver, _endpoint(input.endpoint_id, "endpointId"), after=input.after
         )
         return _payload(*replayed)
