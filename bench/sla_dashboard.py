@@ -11,6 +11,7 @@ round. Figures, not a test.
         > /tmp/bench_pg.json
     .venv/bin/python bench/sla_dashboard.py --state /tmp/bench_pg.json [--seconds 5] [--rounds 4]
     .venv/bin/python bench/sla_dashboard.py --state /tmp/bench_pg.json --by-field
+    .venv/bin/python bench/sla_dashboard.py --state /tmp/bench_pg.json --interleave 10 [--blocks 30]
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -89,6 +91,29 @@ async def give_timers_at(url: str, workspace_id: int) -> None:
         await db.dispose()
 
 
+async def interleaved(run: Runner, size: int, blocks: int) -> None:
+    """Plain and sla in alternating blocks of `size` requests (which goes first alternates
+    too): on a shared machine the load moves within seconds, and a ratio of neighbouring
+    blocks follows it less than one of rounds seconds apart. CPU ms/op, medians of the blocks."""
+    for query in (DASHBOARD, WITH_SLA):
+        for _ in range(20):
+            await run.execute(query)
+    cpu: dict[str, list[float]] = {DASHBOARD: [], WITH_SLA: []}
+    for block in range(blocks):
+        for query in (DASHBOARD, WITH_SLA) if block % 2 == 0 else (WITH_SLA, DASHBOARD):
+            start = time.process_time()
+            for _ in range(size):
+                await run.execute(query)
+            cpu[query].append((time.process_time() - start) * 1000 / size)
+    plain, sla = statistics.median(cpu[DASHBOARD]), statistics.median(cpu[WITH_SLA])
+    by_block = statistics.median(s / p for s, p in zip(cpu[WITH_SLA], cpu[DASHBOARD], strict=True))
+    print(
+        f"{blocks} blocks of {size}: plain CPU {plain:5.2f} ms/op | sla CPU {sla:5.2f} ms/op "
+        f"(x{sla / plain:.3f}; median of the blocks' ratios x{by_block:.3f})",
+        flush=True,
+    )
+
+
 async def main(args: argparse.Namespace) -> None:
     state = json.loads(Path(args.state).read_text())
     db = Database(state["url"])
@@ -130,6 +155,10 @@ async def main(args: argparse.Namespace) -> None:
     data, _ms, _n = await run.execute(WITH_SLA)
     with_timers = sum(1 for e in data["tickets"]["edges"] if e["node"]["sla"])
     print(f"{state['tickets']} tickets; {with_timers} of 50 on the page have timers", flush=True)
+    if args.interleave:
+        await interleaved(run, args.interleave, args.blocks)
+        await db.dispose()
+        return
     for round_ in range(1, args.rounds + 1):
         plain = await measure(DASHBOARD)
         rows = await measure(WITH_SLA_ROWS)
@@ -151,4 +180,8 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--by-field", action="store_true", help="what each SlaTimer field adds")
+    parser.add_argument(
+        "--interleave", type=int, metavar="N", help="plain and sla in alternating blocks of N"
+    )
+    parser.add_argument("--blocks", type=int, default=30, help="with --interleave")
     asyncio.run(main(parser.parse_args()))

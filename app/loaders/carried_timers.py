@@ -3,22 +3,29 @@ statement of its own.
 
 The page's statement gets one more column when the page's selection asks for `sla`: each
 ticket's timers as one JSON array of arrays (TIMER_COLUMNS, then the calendar's creation
-time), aggregated by a correlated subquery. A carried timer reads like a row of
-SlaTimersByTicketIdLoader; its timestamps travel as ISO 8601 text and are parsed when first
-read (a dashboard shows one or two of each timer's seven).
+time). PostgreSQL keeps each timer's array in `sla_timer.carried` (a trigger writes it with
+the row: app.db.derived.sla_carried) and the page's subquery only joins them; SQLite builds them
+in a correlated subquery. A carried timer reads like a row of SlaTimersByTicketIdLoader; its
+timestamps travel as ISO 8601 text.
+
+The text is the whole state of a ticket's timers, so the timers read from a text are kept
+for the next page that carries the same text (a dashboard shows the same timers again and
+again): no JSON parsed, no objects built, no timestamp parsed, and plain attributes to read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from sqlalchemy import Text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
+
+from app.db.derived.sla_carried import COLUMN as STORED
+from app.db.derived.sla_carried import TABLE as TIMERS
 
 # The timer columns Ticket.sla shows or counts with (each one is decoded for every timer).
 TIMER_COLUMNS = (
@@ -50,15 +57,17 @@ def _values(instant: str) -> str:
     return ", ".join([*columns, f"c.created_at {instant}"])
 
 
-_FROM = "FROM sla_timer t LEFT JOIN sla_calendar c ON c.id = t.calendar_id WHERE t.ticket_id = "
+_FROM = f"FROM {TIMERS} t LEFT JOIN sla_calendar c ON c.id = t.calendar_id WHERE t.ticket_id = "
 
 
 @compiles(CarriedTimers, "postgresql")
-def _json_agg(element: CarriedTimers, compiler: Any, **kw: Any) -> str:
-    # Timestamps as JSON writes them: ISO 8601 with the session's offset (see _parsed).
+def _stored_arrays(element: CarriedTimers, compiler: Any, **kw: Any) -> str:
+    # The arrays as the trigger stored them (ISO 8601 in UTC, see _parsed), in a JSON array.
     ticket_id = compiler.process(element.ticket_id, **kw)
-    values = _values("")
-    return f"(SELECT json_agg(json_build_array({values}) ORDER BY t.id)::text {_FROM}{ticket_id})"
+    return (
+        f"(SELECT '[' || string_agg(t.{STORED}, ',' ORDER BY t.id) || ']' "
+        f"FROM {TIMERS} t WHERE t.ticket_id = {ticket_id})"
+    )
 
 
 @compiles(CarriedTimers, "sqlite")
@@ -80,75 +89,68 @@ def _parsed(text: str) -> datetime:
     return parsed if parsed.tzinfo is UTC else parsed.astimezone(UTC)
 
 
-class _Column:
-    """One value of a carried timer, by position."""
-
-    def __init__(self, index: int) -> None:
-        self.index = index
-
-    def __get__(self, timer: CarriedTimer, owner: type) -> Any:
-        return timer.values[self.index]
+# Calendar creation times by their text: the same few texts again and again.
+_CREATED: dict[str, datetime] = {}
 
 
-class _Instant(_Column):
-    """A timestamp: parsed on first read, and kept in place of its text."""
+def _creation_time(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    parsed = _CREATED.get(text)
+    if parsed is None:
+        if len(_CREATED) >= 1024:
+            _CREATED.clear()
+        parsed = _CREATED[text] = _parsed(text)
+    return parsed
 
-    def __get__(self, timer: CarriedTimer, owner: type) -> Any:
-        value = timer.values[self.index]
-        if value is None or type(value) is datetime:
-            return value
-        parsed = _parsed(value)
-        timer.values[self.index] = parsed
-        return parsed
 
-
-class _CreationTime(_Column):
-    """The calendar's creation time, the key of its definition: read for every timer, and the
-    same few texts again and again, so each distinct text is parsed once."""
-
-    parsed: dict[str, datetime] = {}
-
-    def __get__(self, timer: CarriedTimer, owner: type) -> Any:
-        value = timer.values[self.index]
-        if value is None or type(value) is datetime:
-            return value
-        parsed = timer.values[self.index] = self.of_text(value)
-        return parsed
-
-    def of_text(self, text: str) -> datetime:
-        parsed = self.parsed.get(text)
-        if parsed is None:
-            if len(self.parsed) >= 1024:
-                self.parsed.clear()
-            parsed = self.parsed[text] = _parsed(text)
-        return parsed
+_READERS = [(name, _parsed if name in _INSTANTS else None) for name in TIMER_COLUMNS]
 
 
 class CarriedTimer:
-    """A timer read from the page's column (as a SlaTimersByTicketIdLoader row reads)."""
+    """A timer read from the page's column (as a SlaTimersByTicketIdLoader row reads): its
+    values as plain attributes, timestamps parsed. Built once per text (carried_timers keeps
+    it), then read by every page that carries the same text."""
 
-    __slots__ = ("values",)
+    __slots__ = (*TIMER_COLUMNS, "calendar_created_at")
+    # The two the page reads itself; the others are read as any loader row's (untyped).
+    calendar_id: int | None
+    calendar_created_at: datetime | None  # None: a 24/7 timer
 
     def __init__(self, values: list[Any]) -> None:
-        self.values = values
+        for (name, parse), value in zip(_READERS, values, strict=False):
+            setattr(self, name, value if parse is None or value is None else parse(value))
+        self.calendar_created_at = _creation_time(values[len(TIMER_COLUMNS)])
 
 
-for _index, _name in enumerate(TIMER_COLUMNS):
-    setattr(CarriedTimer, _name, (_Instant if _name in _INSTANTS else _Column)(_index))
-_CREATION = _CreationTime(len(TIMER_COLUMNS))
-CarriedTimer.calendar_created_at = _CREATION  # type: ignore[attr-defined]  # set like the columns above
+class CarriedText(NamedTuple):
+    """What one page row's column holds: its ticket's timers, and the (id, creation time) of
+    the calendars they count in."""
+
+    timers: tuple[CarriedTimer, ...]
+    calendars: frozenset[tuple[int, datetime]]
 
 
-def carried_timers(text: str | None) -> list[CarriedTimer]:
+_NONE = CarriedText((), frozenset())
+# Texts read so far, and their timers. The timers are never written once built: sharing them
+# between pages is sharing what a text says. Bounded (a few thousand tickets' timers, ~1 KB each).
+_READ: dict[str, CarriedText] = {}
+_READ_LIMIT = 4096
+
+
+def carried_timers(text: str | None) -> CarriedText:
     """The timers of one page row's column."""
-    return [CarriedTimer(values) for values in orjson.loads(text)] if text else []
-
-
-_CALENDAR_ID = TIMER_COLUMNS.index("calendar_id")
-
-
-def calendar_keys(groups: Iterable[list[CarriedTimer]]) -> set[tuple[int, datetime]]:
-    """The (id, creation time) of the calendars the timers count in: from the distinct raw
-    values, each creation time parsed once."""
-    raw = {(t.values[_CALENDAR_ID], t.values[-1]) for group in groups for t in group}
-    return {(calendar_id, _CREATION.of_text(text)) for calendar_id, text in raw if calendar_id}
+    if not text:
+        return _NONE
+    found = _READ.get(text)
+    if found is None:
+        if len(_READ) >= _READ_LIMIT:
+            _READ.clear()
+        timers = tuple(CarriedTimer(values) for values in orjson.loads(text))
+        calendars = frozenset(
+            (t.calendar_id, t.calendar_created_at)
+            for t in timers
+            if t.calendar_id is not None and t.calendar_created_at is not None
+        )
+        found = _READ[text] = CarriedText(timers, calendars)
+    return found

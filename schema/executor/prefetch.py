@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,14 +59,16 @@ def _fields(selections: Iterable[Selection]) -> Iterable[SelectedField]:
             yield from _fields(selection.selections)
 
 
-def _wanted(family: str, rows: list[Any], selections: list[Selection]) -> list[_Wanted]:
+def _wanted(
+    family: str, rows: list[Any], selections: list[Selection], primed: Collection[str] = ()
+) -> list[_Wanted]:
     if not rows:
         return []
     relations = FAMILIES.get(family, {})
     return [
         _Wanted(relations[f.name], rows, f.arguments, f.selections)
         for f in _fields(selections)
-        if f.name in relations
+        if f.name in relations and f.name not in primed
     ]
 
 
@@ -83,10 +85,15 @@ def connection_nodes(selections: list[Selection]) -> list[Selection]:
 
 
 async def prefetch(
-    loaders: Loaders, family: str, rows: list[Any], selections: list[Selection]
+    loaders: Loaders,
+    family: str,
+    rows: list[Any],
+    selections: list[Selection],
+    primed: Collection[str] = (),
 ) -> None:
-    """Load what `selections` asks of `rows` (of `family`), and below, into `loaders`."""
-    level = _wanted(family, rows, selections)
+    """Load what `selections` asks of `rows` (of `family`), and below, into `loaders`; not the
+    fields `primed` names (of `rows`, with nothing below: their loader holds them already)."""
+    level = _wanted(family, rows, selections, primed)
     while level:
         # A relation with nothing below it whose loader the next level uses too waits for
         # that level: its keys join the same batch (the tickets' assignees with their
@@ -145,13 +152,15 @@ def asks_for(info: Any, name: str, *, connection: bool = False) -> bool:
     return any(field.name == name for field in _fields(selections))
 
 
-async def prefetch_for_field(info: Any, rows: list[Any], *, connection: bool = False) -> None:
+async def prefetch_for_field(
+    info: Any, rows: list[Any], *, connection: bool = False, primed: Collection[str] = ()
+) -> None:
     """Prefetch below the resolving field (`Query.tickets`: a connection of tickets;
     `Query.ticket`: one). Only an optimisation: if it fails, the fields load on their own."""
     try:
         selections = info.selected_fields[0].selections
         if connection:
             selections = connection_nodes(selections)
-        await prefetch(info.context.loaders, "Ticket", rows, selections)
+        await prefetch(info.context.loaders, "Ticket", rows, selections, primed)
     except Exception:
         log.exception("Prefetching failed; the fields load their relations themselves")

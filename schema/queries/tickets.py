@@ -133,12 +133,12 @@ class TicketQueries:
             )  # fmt: skip
         except DomainError as error:
             raise from_domain(error) from None
+        primed: tuple[str, ...] = ()
         if page.sla_timers is not None:  # carried by the page's statement: nothing to load
-            timers = ctx.loaders.sla_timers
-            for ticket_id, carried in page.sla_timers.items():
-                # Carried timers read as the loader's rows do (same attributes).
-                timers.prime(ticket_id, carried)  # type: ignore[arg-type]  # read as rows (same attributes)
-        await prefetch_for_field(info, page.rows, connection=True)
+            # Carried timers read as the loader's rows do (same attributes).
+            ctx.loaders.sla_timers.prime_values(page.sla_timers)  # type: ignore[arg-type]  # read as rows (same attributes)
+            primed = ("sla",)
+        await prefetch_for_field(info, page.rows, connection=True, primed=primed)
         return TicketConnection(page=page, query=query)
 
     @strawberry.field(

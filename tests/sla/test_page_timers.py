@@ -119,3 +119,28 @@ async def test_sla_on_a_page_costs_no_statement(gql, key, frozen):
     # then
     assert with_sla == plain
     assert sum(len(node["sla"]) for node in result["data"]["tickets"]["nodes"]) == 4
+
+
+async def test_a_page_shows_timers_as_they_are_after_a_change(gql, key, frozen):
+    # given: a page read once (PostgreSQL stores each timer's carried values; the timers read
+    # from a page's text are kept for the next page that carries the same text)
+    _untimed, running, _snoozed = await _setup(gql, key)
+    before = await gql(PAGE_DUE, key=key)
+    until = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+
+    # when: the running ticket is snoozed, its timers paused
+    result = await gql(SNOOZE, {"input": {"id": running, "until": until}}, key=key)
+    assert result["data"]["snoozeTicket"]["errors"] == []
+    after = await gql(PAGE_DUE, key=key)
+
+    # then: the page shows them paused, as the ticket alone does
+    def statuses(page):  # type: ignore[no-untyped-def]
+        nodes = {node["id"]: node for node in page["data"]["tickets"]["nodes"]}
+        return {t["status"] for t in nodes[running]["sla"]}
+
+    assert statuses(before) == {"RUNNING"}
+    assert statuses(after) == {"PAUSED"}
+    alone = (await gql(ONE, {"id": running}, key=key))["data"]["ticket"]["sla"]
+    page_sla = {n["id"]: n["sla"] for n in after["data"]["tickets"]["nodes"]}[running]
+    assert page_sla == [{k: t[k] for k in ("metric", "status", "dueAt", "remainingSeconds")}
+                        for t in alone]  # fmt: skip

@@ -9,8 +9,6 @@ comparison leaves them out by name.
 
 from __future__ import annotations
 
-from typing import Any
-
 # PostgreSQL: the table of search documents and its indexes.
 SEARCH_TABLE = "ticket_search"
 TRIGRAM_INDEXES = frozenset({"ix_ticket_search_document"})
@@ -26,8 +24,3 @@ def is_search_object(name: str | None) -> bool:
         return True
     stem, fts, _ = name.partition("_fts")
     return bool(fts) and stem + fts in FTS_TABLES
-
-
-def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    """Alembic's `include_name` hook: compare everything but the search index's objects."""
-    return not is_search_object(name)

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 import app.db  # noqa: F401  (registers every table on SQLModel.metadata)
-from app.db.derived.search_index import include_name
+from app.db.derived import include_name
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -27,7 +27,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
-        include_name=include_name,  # the search index's objects are not models
+        include_name=include_name,  # objects kept by triggers, not models
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -16,13 +16,7 @@ from sqlalchemy import Row
 
 from app.db import Ticket, table_of
 from app.db.engine import Database
-from app.loaders.carried_timers import (
-    CARRIED,
-    CarriedTimer,
-    CarriedTimers,
-    calendar_keys,
-    carried_timers,
-)
+from app.loaders.carried_timers import CARRIED, CarriedTimer, CarriedTimers, carried_timers
 from app.loaders.cursors import decode_keyset, encode_keyset
 from app.loaders.sla_calendars import know_calendars
 from app.loaders.statements import LoaderStatement
@@ -86,9 +80,10 @@ def _page_statement(
 
 
 async def _carried(db: Database, workspace_id: int, rows: list[Any]) -> dict[int, Any]:
-    timers = {row.id: carried_timers(getattr(row, CARRIED)) for row in rows}
-    await know_calendars(db, workspace_id, calendar_keys(timers.values()))
-    return timers
+    read = {row.id: carried_timers(getattr(row, CARRIED)) for row in rows}
+    await know_calendars(db, workspace_id, frozenset().union(*(r.calendars for r in read.values())))
+    # Lists of their own: the timers are shared with other pages (see carried_timers).
+    return {ticket_id: list(r.timers) for ticket_id, r in read.items()}
 
 
 async def list_tickets(
