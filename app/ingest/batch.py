@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.db import Ticket
+from app.db.search_documents import add_search_documents, defer_search_documents
 from app.domain.errors import DomainError
 from app.domain.records import TicketRecord
 from app.ingest.bulk_insert import insert_tickets, ticket_values
@@ -170,13 +171,17 @@ async def _fast_batch(
             target = await target_columns(uow, refs, record, None)
             fresh.append((n, record))
             rows.append(ticket_values(uow, record, target))
-        tickets = await insert_tickets(s, rows)  # one multi-row INSERT
+        # Their search documents written whole at the end, not by a trigger per statement.
+        deferred = bool(rows) and await defer_search_documents(s)
+        tickets = await insert_tickets(s, rows)  # one COPY or multi-row INSERT
         bulk = BulkRows()
         for (n, record), ticket in zip(fresh, tickets, strict=True):
             # A stand-in with the inserted values: record() reads it like a Ticket.
             await finish_create(uow, refs, record, ticket, bulk)
             results[n] = IngestResult(CREATED, ticket.id)
         await bulk.insert(s)
+        if deferred:
+            await add_search_documents(s, [ticket.id for ticket in tickets])
     return [r for r in results if r is not None]
 
 

@@ -89,6 +89,35 @@ async def test_copied_tickets_have_their_whole_search_documents(db, workspace):
         assert counted.scalar_one() == 5
 
 
+async def test_a_batch_of_new_and_changed_tickets_has_every_search_document(db, workspace):
+    # New tickets get their documents once per batch (migration 0022); a changed ticket in the
+    # same batch (a new message, written through the ORM) keeps the triggers.
+    if db.is_sqlite:
+        pytest.skip("search documents are PostgreSQL's (SQLite keeps FTS5 tables)")
+    ws = workspace.workspace.id
+    first = gorgias_tickets(2)
+    await import_file(ServiceEnv(db), ws, "gorgias", io.BytesIO(json.dumps(first).encode()))
+    changed = first[0] | {"updated_datetime": "2031-01-01T00:00:00Z"}
+    message = changed["messages"][0] | {"id": 999, "body_text": "A zanzibar reply"}
+    changed["messages"] = [*changed["messages"], message]
+    batch = [changed, *gorgias_tickets(3, start=10)]
+    summary = await import_file(
+        ServiceEnv(db), ws, "gorgias", io.BytesIO(json.dumps(batch).encode())
+    )
+    assert (summary.created, summary.updated) == (3, 1)
+    async with db.read_session() as s:
+        documents = await s.execute(
+            text(
+                "SELECT t.external_id, d.document = ticket_search_document(t.id), "
+                "d.document LIKE '%zanzibar%' FROM ticket t "
+                "JOIN ticket_search d ON d.ticket_id = t.id WHERE t.workspace_id = :ws "
+                "ORDER BY t.id"
+            ),
+            {"ws": ws},
+        )
+        assert [tuple(row)[1:] for row in documents] == [(True, True)] + [(True, False)] * 4
+
+
 async def test_a_date_the_database_cannot_store_is_rejected_naming_its_field(db, workspace):
     # Dates are checked on their type (VendorDateTime), at any depth of the payload.
     items = gorgias_tickets(3)
