@@ -118,6 +118,24 @@ async def test_a_batch_of_new_and_changed_tickets_has_every_search_document(db, 
         assert [tuple(row)[1:] for row in documents] == [(True, True)] + [(True, False)] * 4
 
 
+async def test_nan_in_a_record_is_stored_as_one_record_at_a_time_stores_it(db, workspace):
+    # Python's decoder takes NaN (not JSON); PostgreSQL's JSONB refuses it, SQLite's text keeps
+    # it. The batch path's faster JSON encoder must not write it as null instead.
+    items = gorgias_tickets(3)
+    items[1]["meta"] = {"score": float("nan")}
+    ndjson = "\n".join(json.dumps(t) for t in items).encode()
+    summary = await import_file(
+        ServiceEnv(db), workspace.workspace.id, "gorgias", io.BytesIO(ndjson)
+    )
+    if db.is_sqlite:
+        assert (summary.created, summary.rejected) == (3, [])
+    else:
+        assert summary.created == 2
+        assert [(r.line, r.reason) for r in summary.rejected] == [
+            (2, "The record could not be stored.")
+        ]
+
+
 async def test_a_date_the_database_cannot_store_is_rejected_naming_its_field(db, workspace):
     # Dates are checked on their type (VendorDateTime), at any depth of the payload.
     items = gorgias_tickets(3)
