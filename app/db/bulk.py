@@ -8,6 +8,7 @@ index and the ticket counters stay in step.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from operator import itemgetter
@@ -147,6 +148,19 @@ async def insert_in_session(
     it as for an INSERT: statement triggers once, with the whole transition table), multi-row
     INSERTs of the driver's own parameters on SQLite. Pending ORM changes are flushed first:
     neither autoflushes."""
+    await _insert(s, table, rows)
+
+
+def start_insert(
+    s: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]
+) -> asyncio.Future[None]:
+    """`insert_in_session`, begun: on PostgreSQL the COPY is stored by the server while the
+    caller goes on with work of its own (the client's and the server's work overlap). Await it
+    before the session's next statement; the session is not to be used until then."""
+    return asyncio.ensure_future(_insert(s, table, rows))
+
+
+async def _insert(s: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     if not rows:
         return
     await s.flush()

@@ -8,6 +8,7 @@ bad record is rejected whole and never stops the others.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -20,7 +21,7 @@ from app.db import Ticket
 from app.db.search_documents import add_search_documents, defer_search_documents
 from app.domain.errors import DomainError
 from app.domain.records import TicketRecord
-from app.ingest.bulk_insert import insert_tickets, ticket_values
+from app.ingest.bulk_insert import start_insert_tickets, ticket_values
 from app.ingest.children import BulkRows
 from app.ingest.connectors.base import PayloadError
 from app.ingest.ordering import skips
@@ -40,6 +41,9 @@ from app.tickets.unit_of_work import unit_of_work
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
+# While a batch's tickets are being copied, working out their children gives the copy a turn
+# every this many tickets.
+YIELD_EVERY = 16
 
 Key = tuple[str, str]
 
@@ -173,12 +177,19 @@ async def _fast_batch(
             rows.append(ticket_values(uow, record, target))
         # Their search documents written whole at the end, not by a trigger per statement.
         deferred = bool(rows) and await defer_search_documents(s)
-        tickets = await insert_tickets(s, rows)  # one COPY or multi-row INSERT
+        tickets, inserting = await start_insert_tickets(s, rows)  # one COPY or multi-row INSERT
         bulk = BulkRows()
-        for (n, record), ticket in zip(fresh, tickets, strict=True):
-            # A stand-in with the inserted values: record() reads it like a Ticket.
-            await finish_create(uow, refs, record, ticket, bulk)
-            results[n] = IngestResult(CREATED, ticket.id)
+        try:
+            # While the server stores the tickets (PostgreSQL), their events and children are
+            # worked out here: nothing below uses the session until the insert is awaited.
+            for k, ((n, record), ticket) in enumerate(zip(fresh, tickets, strict=True)):
+                if k % YIELD_EVERY == 0:
+                    await asyncio.sleep(0)  # let the insert send its rows and go on
+                # A stand-in with the inserted values: record() reads it like a Ticket.
+                await finish_create(uow, refs, record, ticket, bulk)
+                results[n] = IngestResult(CREATED, ticket.id)
+        finally:
+            await inserting
         await bulk.insert(s)
         if deferred:
             await add_search_documents(s, [ticket.id for ticket in tickets])
