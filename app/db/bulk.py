@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
@@ -148,7 +149,7 @@ async def insert_in_session(
     it as for an INSERT: statement triggers once, with the whole transition table), multi-row
     INSERTs of the driver's own parameters on SQLite. Pending ORM changes are flushed first:
     neither autoflushes."""
-    await _insert(s, table, rows)
+    await insert_converted(s, convert(s, table, rows))
 
 
 def start_insert(
@@ -157,15 +158,32 @@ def start_insert(
     """`insert_in_session`, begun: on PostgreSQL the COPY is stored by the server while the
     caller goes on with work of its own (the client's and the server's work overlap). Await it
     before the session's next statement; the session is not to be used until then."""
-    return asyncio.ensure_future(_insert(s, table, rows))
+    return asyncio.ensure_future(insert_in_session(s, table, rows))
 
 
-async def _insert(s: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    if not rows:
+@dataclass(frozen=True)
+class Converted:
+    """Rows of one table through its columns' bind processors: what `insert_converted` sends."""
+
+    table: Table
+    columns: list[str]
+    records: list[tuple[Any, ...]]
+
+
+def convert(s: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]) -> Converted:
+    """The conversion half of `insert_in_session`: Python work only, the session's connection
+    is not used (so it can run while an earlier statement of the session is in the server)."""
+    columns, records = _records(table, rows, s.get_bind().dialect) if rows else ([], [])
+    return Converted(table, columns, records)
+
+
+async def insert_converted(s: AsyncSession, rows: Converted) -> None:
+    """The sending half of `insert_in_session`."""
+    if not rows.records:
         return
     await s.flush()
     conn = await s.connection()
-    columns, records = _records(table, rows, conn.dialect)
+    table, columns, records = rows.table, rows.columns, rows.records
     if conn.dialect.name == "postgresql":
         await _copy(conn, table, columns, records)
         return

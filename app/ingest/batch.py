@@ -188,6 +188,7 @@ async def _fast_batch(
                 # A stand-in with the inserted values: record() reads it like a Ticket.
                 await finish_create(uow, refs, record, ticket, bulk)
                 results[n] = IngestResult(CREATED, ticket.id)
+            bulk.convert(s)  # the children's rows converted while the server has the tickets
         finally:
             await inserting
         await bulk.insert(s)
