@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import JSON, Text, cast, select, text
 
 from app.db import Contact, Label, Message, Ticket, TicketLabel, User, table_of
-from app.ingest import ingest
+from app.ingest import IngestRefs, ingest
 from app.ingest.connectors import get_connector, jsonstream
 from app.ingest.importer import import_file
 from app.live.service_env import ServiceEnv
@@ -190,3 +190,25 @@ def test_a_record_is_plain_only_when_its_text_cannot_hold_a_text_problem():
     assert plain(
         '{"a": ' + "[" * 40 + "]" * 40 + ', "b": ' + "{}" * 0 + "[" * 30 + "]" * 30 + "}"
     ) == [False]
+
+
+async def test_a_batch_that_reads_the_database_while_its_tickets_are_copied_still_stores_all(
+    db, workspace, monkeypatch
+):
+    # The children are worked out while the tickets' COPY holds the connection (PostgreSQL): a
+    # reference looked up there (none is, once preloaded) fails the fast path, which must wait
+    # for the COPY and leave the careful path a usable transaction.
+    async def nothing(self, s, ws, records):
+        return None
+
+    monkeypatch.setattr(IngestRefs, "preload", nothing)
+    items = gorgias_tickets(3)
+    for item in items:
+        item["messages"][0] |= {"from_agent": True, "sender": {"id": 55, "name": "Agent"}}
+    ndjson = "\n".join(json.dumps(t) for t in items).encode()
+    summary = await import_file(
+        ServiceEnv(db), workspace.workspace.id, "gorgias", io.BytesIO(ndjson)
+    )
+    assert (summary.created, summary.rejected) == (3, [])
+    rows = await _rows(db, Message, workspace.workspace.id)
+    assert len(rows) == sum(len(item["messages"]) for item in items)
