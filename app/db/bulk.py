@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -193,7 +194,7 @@ async def insert_converted(s: AsyncSession, rows: Converted) -> None:
     per_statement = max(1, SQLITE_MAX_PARAMETERS // len(columns))
     for start in range(0, len(records), per_statement):
         chunk = records[start : start + per_statement]
-        flat = tuple(value for record in chunk for value in record)
+        flat = tuple(chain.from_iterable(chunk))
         await conn.exec_driver_sql(head + ", ".join([row_marks] * len(chunk)), flat)
 
 
