@@ -1,7 +1,9 @@
 """Many records per transaction.
 
-The fast path resolves every reference of a batch at once and inserts the new tickets in one
-flush (SQLAlchemy sends one multi-row INSERT per table). If anything in the batch fails, the
+The fast path resolves every reference of a batch at once and inserts the new tickets and
+their children with one COPY per table on PostgreSQL (multi-row INSERTs on SQLite), the
+tickets' COPY in the server while their children are worked out here, and on PostgreSQL their
+search documents in one statement after their messages. If anything in the batch fails, the
 transaction rolls back and the careful path redoes the batch with one SAVEPOINT per record, so a
 bad record is rejected whole and never stops the others.
 """
