@@ -56,52 +56,51 @@ END $$;
 """
 
 
-def _tickets_inserted(skip: str) -> str:
-    return f"""
-CREATE OR REPLACE FUNCTION ticket_search_tickets_inserted() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    {skip}
+# Migration 0021's two insert trigger functions, as they were (their bodies).
+_TICKETS_INSERTED = f"""
     INSERT INTO ticket_search (ticket_id, workspace_id, created_at, document)
     SELECT n.id, n.workspace_id, n.created_at,
            lower({_OWN.format(r="n")} || E'\\n'
                  || coalesce(contact_search_text(c.name, c.email), '') || E'\\n')
-    FROM new_rows n LEFT JOIN contact c ON c.id = n.contact_id;
-    RETURN NULL;
-END $$;
-"""
-
-
-def _messages_inserted(skip: str) -> str:
-    return f"""
-CREATE OR REPLACE FUNCTION ticket_search_messages_inserted() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    {skip}
+    FROM new_rows n LEFT JOIN contact c ON c.id = n.contact_id;"""
+_MESSAGES_INSERTED = """
     UPDATE ticket_search s SET document = s.document || added.bodies
     FROM (SELECT ticket_id,
                  lower(string_agg(coalesce(body, '') || E'\\n', '' ORDER BY id)) AS bodies
           FROM new_rows GROUP BY ticket_id) added
-    WHERE s.ticket_id = added.ticket_id;
+    WHERE s.ticket_id = added.ticket_id;"""
+_SKIP = f"IF {_DEFERRED} THEN RETURN NULL; END IF;"
+
+
+def _trigger_function(name: str, body: str, *, skip: bool) -> str:
+    """The trigger function `name` with `body`; with `skip`, doing nothing while deferred."""
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    {_SKIP if skip else ""}{body}
     RETURN NULL;
 END $$;
 """
 
 
-_SKIP = f"IF {_DEFERRED} THEN RETURN NULL; END IF;"
+def _insert_triggers(*, skip: bool) -> list[str]:
+    return [
+        _trigger_function("ticket_search_tickets_inserted", _TICKETS_INSERTED, skip=skip),
+        _trigger_function("ticket_search_messages_inserted", _MESSAGES_INSERTED, skip=skip),
+    ]
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute(_tickets_inserted(_SKIP))
-    op.execute(_messages_inserted(_SKIP))
-    op.execute(_ADD_DOCUMENTS)
+    for statement in (*_insert_triggers(skip=True), _ADD_DOCUMENTS):
+        op.execute(statement)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute("DROP FUNCTION ticket_search_add_documents(integer[])")
-    op.execute(_tickets_inserted(""))
-    op.execute(_messages_inserted(""))
+    for statement in _insert_triggers(skip=False):
+        op.execute(statement)
