@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.db import Ticket
-from app.db.search_documents import add_search_documents, defer_search_documents
+from app.db.derived.search_documents import add_search_documents, defer_search_documents
 from app.domain.errors import DomainError
 from app.domain.records import TicketRecord
 from app.ingest.bulk_insert import start_insert_tickets, ticket_values

@@ -1,5 +1,6 @@
 """Data the database keeps from the tables by triggers: the search documents and indexes
-(`search_index`) and the per-workspace ticket counts (`ticket_counts`).
+(`search_index`; a bulk import's documents written once per batch instead, `search_documents`)
+and the per-workspace ticket counts (`ticket_counts`).
 
 May import: app.db, app.domain.
 """
