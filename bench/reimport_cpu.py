@@ -8,7 +8,8 @@ The second import changes nothing (every record is one already stored), so it sh
 under the first: issue 15 asks for at most half. CPU is this process's (user + system, parsing,
 normalizing, upserting) and, on PostgreSQL, the server's too: the postmaster started with
 `-p <the URL's port>` and its backends, read from /proc, so point it at a cluster nobody else
-is using (a private one, as /work/scratch/pg-private starts).
+is using (a private one, as /work/scratch/pg-private starts). The WAL the cluster wrote during
+each import is printed too: the server's writes, which the machine's load does not change.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from app.access.workspaces import create_workspace
@@ -49,9 +51,21 @@ def postgres_cpu_s(port: int | None) -> float:
     return total / CLOCK_TICKS
 
 
+async def wal_position(db: Database) -> int:
+    """Bytes of WAL written so far by the cluster (0 on SQLite): the server's writes, a figure
+    that the machine's load does not change."""
+    if db.is_sqlite:
+        return 0
+    async with db.engine.connect() as conn:
+        lsn = (await conn.execute(text("SELECT pg_current_wal_insert_lsn()::text"))).scalar_one()
+    high, low = str(lsn).split("/")
+    return (int(high, 16) << 32) + int(low, 16)
+
+
 async def timed_import(
     db: Database, workspace_id: int, data: Path, port: int | None
 ) -> tuple[ImportSummary, dict[str, float]]:
+    wal_before = await wal_position(db)
     pg_before = postgres_cpu_s(port)
     cpu_before, wall_before = time.process_time(), time.perf_counter()
     with data.open("rb") as stream:
@@ -60,6 +74,7 @@ async def timed_import(
         "wall": time.perf_counter() - wall_before,
         "cpu": time.process_time() - cpu_before,
         "pg": postgres_cpu_s(port) - pg_before,
+        "wal": (await wal_position(db) - wal_before) / 2**20,
     }
     return summary, figures
 
@@ -85,8 +100,9 @@ async def run(count: int, workdir: Path) -> None:
     print(f"first:        created={first.created} rejected={len(first.rejected)}")
     print(f"re-import:    unchanged={again.unchanged} updated={again.updated}")
     print(f"{'':14}{'first':>10}{'re-import':>12}{'ratio':>8}")
-    for name, label in (("cpu", "client CPU s"), ("pg", "server CPU s"), ("wall", "wall s")):
-        if name == "pg" and not postgres:
+    rows = (("cpu", "client CPU s"), ("pg", "server CPU s"), ("wal", "server WAL MiB"))
+    for name, label in (*rows, ("wall", "wall s")):
+        if name in ("pg", "wal") and not postgres:
             continue
         ratio = b[name] / a[name] if a[name] else float("nan")
         print(f"{label:14}{a[name]:>10.2f}{b[name]:>12.2f}{ratio:>8.2f}")

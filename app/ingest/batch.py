@@ -1,13 +1,16 @@
 """Many records per transaction.
 
-The fast path resolves every reference of a batch at once and inserts the new tickets in one
-flush (SQLAlchemy sends one multi-row INSERT per table). If anything in the batch fails, the
+The fast path resolves every reference of a batch at once and inserts the new tickets and
+their children with one COPY per table on PostgreSQL (multi-row INSERTs on SQLite), the
+tickets' COPY in the server while their children are worked out here, and on PostgreSQL their
+search documents in one statement after their messages. If anything in the batch fails, the
 transaction rolls back and the careful path redoes the batch with one SAVEPOINT per record, so a
 bad record is rejected whole and never stops the others.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -17,9 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.db import Ticket
+from app.db.derived.search_documents import add_search_documents, defer_search_documents
 from app.domain.errors import DomainError
 from app.domain.records import TicketRecord
-from app.ingest.bulk_insert import insert_tickets, ticket_values
+from app.ingest.bulk_insert import start_insert_tickets, ticket_values
 from app.ingest.children import BulkRows
 from app.ingest.connectors.base import PayloadError
 from app.ingest.ordering import skips
@@ -39,6 +43,9 @@ from app.tickets.unit_of_work import unit_of_work
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
+# While a batch's tickets are being copied, working out their children gives the copy a turn
+# every this many tickets.
+YIELD_EVERY = 16
 
 Key = tuple[str, str]
 
@@ -170,13 +177,25 @@ async def _fast_batch(
             target = await target_columns(uow, refs, record, None)
             fresh.append((n, record))
             rows.append(ticket_values(uow, record, target))
-        tickets = await insert_tickets(s, rows)  # one multi-row INSERT
+        # Their search documents written whole at the end, not by a trigger per statement.
+        deferred = bool(rows) and await defer_search_documents(s)
+        tickets, inserting = await start_insert_tickets(s, rows)  # one COPY or multi-row INSERT
         bulk = BulkRows()
-        for (n, record), ticket in zip(fresh, tickets, strict=True):
-            # A stand-in with the inserted values: record() reads it like a Ticket.
-            await finish_create(uow, refs, record, ticket, bulk)
-            results[n] = IngestResult(CREATED, ticket.id)
+        try:
+            # While the server stores the tickets (PostgreSQL), their events and children are
+            # worked out here: nothing below uses the session until the insert is awaited.
+            for k, ((n, record), ticket) in enumerate(zip(fresh, tickets, strict=True)):
+                if k % YIELD_EVERY == 0:
+                    await asyncio.sleep(0)  # let the insert send its rows and go on
+                # A stand-in with the inserted values: record() reads it like a Ticket.
+                await finish_create(uow, refs, record, ticket, bulk)
+                results[n] = IngestResult(CREATED, ticket.id)
+            bulk.convert(s)  # the children's rows converted while the server has the tickets
+        finally:
+            await inserting
         await bulk.insert(s)
+        if deferred:
+            await add_search_documents(s, [ticket.id for ticket in tickets])
     return [r for r in results if r is not None]
 
 

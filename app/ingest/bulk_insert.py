@@ -8,6 +8,7 @@ ticket that already has an id, so a namespace over the inserted values stands in
 
 from __future__ import annotations
 
+import asyncio
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -15,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import Ticket, table_of
-from app.db.bulk import insert_in_session, is_postgres, reserve_ids
+from app.db.bulk import insert_in_session, is_postgres, reserve_ids, start_insert
 from app.domain.records import TicketRecord
 from app.domain.states import unified_state
 from app.tickets.unit_of_work import UnitOfWork
@@ -49,20 +50,27 @@ def ticket_values(uow: UnitOfWork, record: TicketRecord, target: dict[str, Any])
     return values
 
 
-async def insert_tickets(s: AsyncSession, rows: list[dict[str, Any]]) -> list[Ticket]:
-    """Insert the rows; returns stand-ins (the values plus `id`) in the same order.
+async def start_insert_tickets(
+    s: AsyncSession, rows: list[dict[str, Any]]
+) -> tuple[list[Ticket], asyncio.Future[None]]:
+    """Insert the rows; returns stand-ins (the values plus `id`) in the same order, and the
+    insert to await before the session's next statement. On PostgreSQL the ids come first and
+    the server stores the rows while the caller goes on (`start_insert`); on SQLite the ids
+    are read back, so the insert has finished.
 
     Typed as tickets: what reads them (the CREATED event, the children) reads a Ticket's
     attributes only, and a plain namespace costs a fraction of an ORM instance."""
+    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    done.set_result(None)
     if not rows:
-        return []
+        return [], done
     table = table_of(Ticket)
     if is_postgres(s):
         # Ids taken from the sequence first: COPY returns nothing.
         reserved = await reserve_ids(s, table, len(rows))
         rows = [{"id": ident, **row} for ident, row in zip(reserved, rows, strict=True)]
-        await insert_in_session(s, table, rows)
-        return [cast(Ticket, SimpleNamespace(**row)) for row in rows]
+        inserting = start_insert(s, table, rows)
+        return [cast(Ticket, SimpleNamespace(**row)) for row in rows], inserting
     # SQLite: read the ids back by the vendor key (unique in a workspace).
     await insert_in_session(s, table, rows)
     ids: dict[tuple[str, str], int] = {}
@@ -78,7 +86,8 @@ async def insert_tickets(s: AsyncSession, rows: list[dict[str, Any]]) -> list[Ti
             )
         )
         ids.update({(system, external_id): ident for ident, external_id in found})
-    return [
+    tickets = [
         cast(Ticket, SimpleNamespace(**row, id=ids[(row["origin_system"], row["external_id"])]))
         for row in rows
     ]
+    return tickets, done

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.db import ExtraField, Interaction, Label, Message, Ticket, TicketLabel, table_of
-from app.db.bulk import insert_in_session
+from app.db.bulk import Converted, convert, insert_converted
 from app.domain.enums import EventType
 from app.domain.records import TicketRecord
 from app.ingest.refs import IngestRefs
@@ -40,14 +40,22 @@ class BulkRows:
 
     def __init__(self) -> None:
         self.rows: dict[Any, list[dict[str, Any]]] = {}
+        self.converted: list[Converted] = []
 
     def add(self, model: Any, values: dict[str, Any]) -> None:
         self.rows.setdefault(model, []).append(values)
 
-    async def insert(self, s: AsyncSession) -> None:
-        for model, rows in self.rows.items():
-            await insert_in_session(s, table_of(model), rows)
+    def convert(self, s: AsyncSession) -> None:
+        """Convert the rows added so far; Python work only (the session's connection is not
+        used), so it can overlap the server's work on an earlier statement."""
+        self.converted += [convert(s, table_of(model), rows) for model, rows in self.rows.items()]
         self.rows.clear()
+
+    async def insert(self, s: AsyncSession) -> None:
+        self.convert(s)
+        converted, self.converted = self.converted, []
+        for rows in converted:
+            await insert_converted(s, rows)
 
 
 async def _sync_rows(

@@ -1,6 +1,7 @@
 """Data the database keeps from the tables by triggers: the search documents and indexes
-(`search_index`), the per-workspace ticket counts (`ticket_counts`) and the SLA timers' values
-as a ticket page carries them (`sla_carried`).
+(`search_index`; a bulk import's documents written once per batch instead, `search_documents`),
+the per-workspace ticket counts (`ticket_counts`) and the SLA timers' values as a ticket page
+carries them (`sla_carried`).
 
 May import: app.db, app.domain.
 """

@@ -25,7 +25,15 @@ from typing import Any
 from app.domain.input_rules import MAX_JSON_DEPTH
 
 _WS = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
+
+
+class NonFinite(float):
+    """NaN or Infinity, which are not JSON but which Python's decoder takes. Still a float; its
+    own type makes the import's fast JSON encoder (orjson, which would write `null`) leave it
+    to `json.dumps`, which writes `NaN` as before (app.db.bulk)."""
+
+
+_DECODER = json.JSONDecoder(parse_constant=NonFinite)
 ENVELOPE_KEYS = ("data", "items")
 # A value that is still incomplete past this many characters is refused, not buffered further.
 MAX_RECORD_CHARS = 64 * 1024 * 1024
