@@ -165,3 +165,37 @@ async def test_direct_writes_keep_the_index_in_step(gql, key, world, db):
     async with db.transaction() as session:
         await session.execute(delete(Message))
     assert await _titles(gql, key, "all quiet") == []
+
+
+REMOVED_SEARCH = """
+query ($search: String, $removed: Boolean!) {
+  tickets(first: 100, filter: {search: $search, includeRemoved: $removed}) {
+    totalCount nodes { title }
+  }
+}
+"""
+
+
+async def _counted(gql, key, term, *, removed):  # type: ignore[no-untyped-def]
+    result = await gql(REMOVED_SEARCH, {"search": term, "removed": removed}, key=key)
+    assert "errors" not in result, result
+    tickets = result["data"]["tickets"]
+    return tickets["totalCount"], sorted(node["title"] for node in tickets["nodes"])
+
+
+async def test_a_search_count_follows_spam_and_trash(gql, key, world, db):
+    # given: "sure" is in two subjects; one ticket goes to spam, the other to the trash
+    both = ["no percent", "percent"]
+    assert await _counted(gql, key, "sure", removed=False) == (2, both)
+    async with db.transaction() as session:
+        await session.execute(update(Ticket).where(Ticket.title == "percent").values(spam=True))
+        await session.execute(
+            update(Ticket).where(Ticket.title == "no percent").values(trashed_at=at(10))
+        )
+    # then: the count leaves them out with the page, and includeRemoved counts them again
+    assert await _counted(gql, key, "sure", removed=False) == (0, [])
+    assert await _counted(gql, key, "sure", removed=True) == (2, both)
+    # when: the flags are cleared, the tickets count again
+    async with db.transaction() as session:
+        await session.execute(update(Ticket).values(spam=False, trashed_at=None))
+    assert await _counted(gql, key, "sure", removed=False) == (2, both)

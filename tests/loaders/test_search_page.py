@@ -127,7 +127,7 @@ def test_sqlite_reads_gathered_matches_by_id(tmp_path) -> None:  # type: ignore[
     path = tmp_path / "plans.db"
     migrate(f"sqlite:///{path}")
     shape, _ = bind_query(1, TicketQuery(search="zebra", states=("OPEN",)))
-    statements = [search_page.gather_statement("sqlite"), count_statement(shape)] + [
+    statements = [search_page.gather_statement("sqlite"), count_statement(shape, "sqlite")] + [
         search_page.gathered_page_statement(shape, TicketOrdering(field), cursors, backward)
         for field in ("created_at", "updated_at")
         for cursors, backward in (((), False), (("after",), True))
