@@ -212,3 +212,26 @@ async def test_a_batch_that_reads_the_database_while_its_tickets_are_copied_stil
     assert (summary.created, summary.rejected) == (3, [])
     rows = await _rows(db, Message, workspace.workspace.id)
     assert len(rows) == sum(len(item["messages"]) for item in items)
+
+
+async def test_imported_spam_and_trashed_tickets_have_removed_documents(db, workspace):
+    # A plain search's totalCount reads the documents alone (migration 0024): their removed flag
+    # must say what the ticket's spam and trash say, for documents written once per batch too.
+    if db.is_sqlite:
+        pytest.skip("search documents are PostgreSQL's (SQLite keeps FTS5 tables)")
+    ws = workspace.workspace.id
+    items = gorgias_tickets(4)
+    items[1]["spam"] = True
+    items[2]["trashed_datetime"] = "2030-01-01T00:00:00Z"
+    await import_file(ServiceEnv(db), ws, "gorgias", io.BytesIO(json.dumps(items).encode()))
+    async with db.read_session() as s:
+        flags = await s.execute(
+            text(
+                "SELECT d.removed, t.spam OR t.trashed_at IS NOT NULL FROM ticket t "
+                "JOIN ticket_search d ON d.ticket_id = t.id WHERE t.workspace_id = :ws "
+                "ORDER BY t.id"
+            ),
+            {"ws": ws},
+        )
+        assert [tuple(row) for row in flags] == [(False, False), (True, True), (True, True),
+                                                 (False, False)]  # fmt: skip

@@ -7,7 +7,7 @@
   up to EXACT_COUNT_LIMIT and stops there: exact up to it; above it the count is the limit
   and `exact` is False ("more than"), so a count never reads more than that many rows.
   On PostgreSQL a search with no other filter counts its documents alone (`ticket_search`
-  carries the workspace and the removed flag, migration 0022): no ticket is read for it.
+  carries the workspace and the removed flag, migration 0024): no ticket is read for it.
 """
 
 from __future__ import annotations

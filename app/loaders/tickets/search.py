@@ -44,7 +44,7 @@ search_documents = table_clause(
     column("workspace_id", Integer()),
     column("created_at", UTCDateTime()),
     column("document", String()),
-    column("removed", Boolean()),  # spam or trashed (migration 0022)
+    column("removed", Boolean()),  # spam or trashed (migration 0024)
 )
 
 
