@@ -1,0 +1,58 @@
+"""Which broker wake-ups start a claim round: only those of a workspace with a deliverable
+endpoint (a round is a query, and every commit of every workspace sends a wake-up)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import pytest
+
+from app.domain.event_filter import EventFilter
+from app.live.broker import Wakeup
+from app.live.broker.memory import MemoryBroker
+from app.webhooks import endpoints, worker
+from app.webhooks.worker import WebhookWorker
+from tests.webhooks.conftest import FAST, LOCAL
+
+pytestmark = pytest.mark.anyio
+
+# No poll during the test: every round after the first comes from a wake-up.
+NO_POLL = dataclasses.replace(FAST, poll_interval=60.0)
+
+
+async def _settle() -> None:
+    for _ in range(5):
+        await asyncio.sleep(0.01)
+
+
+async def test_only_wakeups_of_workspaces_with_endpoints_start_a_round(
+    db, make_workspace, receiver, monkeypatch
+) -> None:
+    quiet, served = await make_workspace(), await make_workspace()
+    await endpoints.create_endpoint(
+        db, LOCAL, workspace_id=served.workspace.id, url=receiver.url(), event_filter=EventFilter()
+    )
+    rounds: list[int] = []
+    claim_due = worker.claim_due
+
+    async def counted(*args, **kwargs):
+        rounds.append(1)
+        return await claim_due(*args, **kwargs)
+
+    monkeypatch.setattr(worker, "claim_due", counted)
+    broker = MemoryBroker()
+    running = WebhookWorker(db, broker, NO_POLL)
+    await running.start()
+    try:
+        await _settle()
+        assert len(rounds) == 1  # the first round, which reads who has endpoints
+        for seq in range(1, 21):
+            await broker.publish(Wakeup(quiet.workspace.id, seq))
+            await _settle()
+        assert len(rounds) == 1
+        await broker.publish(Wakeup(served.workspace.id, 1))
+        await _settle()
+        assert len(rounds) == 2
+    finally:
+        await running.stop()
