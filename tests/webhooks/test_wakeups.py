@@ -21,9 +21,10 @@ pytestmark = pytest.mark.anyio
 NO_POLL = dataclasses.replace(FAST, poll_interval=60.0)
 
 
-async def _settle() -> None:
-    for _ in range(5):
-        await asyncio.sleep(0.01)
+async def _until(check, timeout: float = 10.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not check():
+            await asyncio.sleep(0.01)
 
 
 async def test_only_wakeups_of_workspaces_with_endpoints_start_a_round(
@@ -45,14 +46,13 @@ async def test_only_wakeups_of_workspaces_with_endpoints_start_a_round(
     running = WebhookWorker(db, broker, NO_POLL)
     await running.start()
     try:
-        await _settle()
-        assert len(rounds) == 1  # the first round, which reads who has endpoints
+        await _until(lambda: len(rounds) == 1)  # the first round, which reads who has endpoints
         for seq in range(1, 21):
             await broker.publish(Wakeup(quiet.workspace.id, seq))
-            await _settle()
+        await _until(lambda: all(q.empty() for q in broker._queues))  # all read by the worker
+        await asyncio.sleep(0.2)  # a round they started would have run by now
         assert len(rounds) == 1
         await broker.publish(Wakeup(served.workspace.id, 1))
-        await _settle()
-        assert len(rounds) == 2
+        await _until(lambda: len(rounds) == 2)
     finally:
         await running.stop()
