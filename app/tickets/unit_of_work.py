@@ -5,8 +5,10 @@ COMMIT bumps the workspace row's counter (`UPDATE ... RETURNING`, which takes th
 and inserts the events with the numbers it returned; COMMIT releases the lock. So seq order is
 commit order (a reader that saw seq N has seen every event below N: the writer of N could only
 number it after the writer of N-1 committed), and the workspace row is held for one statement
-and the COMMIT, not for the whole command. Commands on different tickets run side by side;
-commands on one ticket queue on the ticket's row (app.tickets.command.load_ticket).
+and the COMMIT, not for the whole command; on PostgreSQL both go in one message
+(app.live.commit_append), so not across a turn of the event loop either. Commands on different
+tickets run side by side; commands on one ticket queue on the ticket's row
+(app.tickets.command.load_ticket).
 
 A command whose rules span rows it cannot lock one by one (an import, the demo, retention, a
 reorder of a line) runs `serial`: it locks the workspace row first, as every command used to, and
