@@ -59,6 +59,11 @@ def is_lock(s: Statement) -> bool:
     )
 
 
+def commits(s: Statement) -> bool:
+    """A message that ends its transaction itself ("...; COMMIT; BEGIN")."""
+    return "; COMMIT;" in " ".join(s.text.split()).upper()
+
+
 @dataclass
 class LockSpan:
     wait: float  # the locking statement's own time: waiting for the row, then running
@@ -77,7 +82,12 @@ def lock_spans(statements: list[Statement]) -> list[LockSpan]:
         lock: Statement | None = None
         inside: list[Statement] = []
         for s in run:
-            if lock is None and is_lock(s):
+            if lock is None and is_lock(s) and commits(s):
+                # Numbered and committed in one message (app.live.commit_append): released
+                # by the server at the end of the statement, with no client time after it.
+                assert s.done is not None
+                spans.append(LockSpan(s.done - s.sent, 0.0, 0.0, 0))
+            elif lock is None and is_lock(s):
                 lock, inside = s, []
             elif lock is not None:
                 inside.append(s)

@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlmodel import col
 
 from app.db import Contact, Interaction, Line, Team, Ticket, User, Workspace
@@ -68,6 +68,29 @@ async def get_row(
     return row
 
 
+def _ticket_for_update(*, lock_actor: bool) -> Select[Ticket, bool]:
+    """The ticket (of the workspace) with the workspace's SLA flag, FOR NO KEY UPDATE; with
+    the acting user's row too when `lock_actor`. Built once: building it per command cost more
+    than running it (~0.15 ms of Python)."""
+    stmt = (
+        select(Ticket, col(Workspace.sla_active))
+        .join(Workspace, col(Workspace.id) == col(Ticket.workspace_id))
+        .where(
+            col(Ticket.id) == bindparam("ticket_id"),
+            col(Ticket.workspace_id) == bindparam("workspace_id"),
+        )
+    )
+    if lock_actor:
+        return stmt.join(User, col(User.id) == bindparam("actor_id")).with_for_update(
+            of=[Ticket, User], key_share=True
+        )
+    return stmt.with_for_update(of=Ticket, key_share=True)
+
+
+_TICKET = _ticket_for_update(lock_actor=False)
+_TICKET_AND_ACTOR = _ticket_for_update(lock_actor=True)
+
+
 async def load_ticket(
     uow: UnitOfWork,
     ticket_id: int,
@@ -85,19 +108,11 @@ async def load_ticket(
     run one after the other. FOR NO KEY UPDATE: inserts referencing the rows still pass."""
     # Whether the workspace has SLA policies comes along (unlocked): the finish steps read it
     # (app.sla), and then it costs no statement of its own.
-    stmt = (
-        select(Ticket, col(Workspace.sla_active))
-        .join(Workspace, col(Workspace.id) == col(Ticket.workspace_id))
-        .where(col(Ticket.id) == ticket_id, col(Ticket.workspace_id) == uow.workspace_id)
-    )
+    params = {"ticket_id": ticket_id, "workspace_id": uow.workspace_id}
+    stmt = _TICKET
     if lock_actor and uow.actor_id is not None and not uow.serial:
-        stmt = stmt.join(User, col(User.id) == uow.actor_id).with_for_update(
-            of=[Ticket, User],
-            key_share=True,
-        )
-    else:
-        stmt = stmt.with_for_update(of=Ticket, key_share=True)
-    row = (await uow.session.execute(stmt)).one_or_none()
+        stmt, params["actor_id"] = _TICKET_AND_ACTOR, uow.actor_id
+    row = (await uow.session.execute(stmt, params)).one_or_none()
     if row is None:
         raise not_found("Ticket", field)
     ticket, sla_active = row

@@ -5,8 +5,10 @@ COMMIT bumps the workspace row's counter (`UPDATE ... RETURNING`, which takes th
 and inserts the events with the numbers it returned; COMMIT releases the lock. So seq order is
 commit order (a reader that saw seq N has seen every event below N: the writer of N could only
 number it after the writer of N-1 committed), and the workspace row is held for one statement
-and the COMMIT, not for the whole command. Commands on different tickets run side by side;
-commands on one ticket queue on the ticket's row (app.tickets.command.load_ticket).
+and the COMMIT, not for the whole command; on PostgreSQL both go in one message
+(app.live.commit_append), so not across a turn of the event loop either. Commands on different
+tickets run side by side; commands on one ticket queue on the ticket's row
+(app.tickets.command.load_ticket).
 
 A command whose rules span rows it cannot lock one by one (an import, the demo, retention, a
 reorder of a line) runs `serial`: it locks the workspace row first, as every command used to, and
@@ -32,6 +34,7 @@ from app.db.types import utcnow
 from app.domain.enums import EventType
 from app.domain.states import unified_state
 from app.live.broker import Wakeup
+from app.live.commit_append import LateFinish, append_and_commit
 from app.live.service_env import ServiceEnv
 from app.observability import metrics
 
@@ -222,11 +225,7 @@ class UnitOfWork:
                 {"n": n, **{c: _jsonable(getattr(e, c)) for c in _EVENT_COLUMNS}}
                 for n, e in enumerate(self.events, 1)
             ]
-            params = {"count": count, "workspace_id": self.workspace_id, "events": _dumps(rows)}
-            last, sla_active = (await self.session.execute(_APPEND_EVENTS, params)).one()
-            self._number(int(last))
-            if sla_active and not self.sla_active:
-                await self._late_finish()
+            self._number(await self._append_and_commit(count, _dumps(rows)))
             return
         # SQLite: one writer at a time already (BEGIN IMMEDIATE); counter first, then the rows.
         bump = (
@@ -241,10 +240,34 @@ class UnitOfWork:
         rows = [{name: getattr(e, name) for name in _PENDING_FIELDS} for e in self.events]
         await self.session.execute(insert(TicketEvent), rows)
 
+    async def _append_and_commit(self, count: int, events: str) -> int:
+        """PostgreSQL: number and append the events and COMMIT in one round trip
+        (app.live.commit_append), so the workspace row is not held across a turn of the event
+        loop; the last seq. A command that holds the workspace (serial) or knows of policies
+        cannot see the SLA flag turn on. The session then commits an empty transaction."""
+        params = {"count": count, "workspace_id": self.workspace_id, "events": events}
+        pooled = await (await self.session.connection()).get_raw_connection()
+        driver = pooled.driver_connection
+        if driver is None or not driver.is_in_transaction():
+            # Nothing ran yet (the driver begins lazily): the ordinary statement.
+            last, sla_active = (await self.session.execute(_APPEND_EVENTS, params)).one()
+            if sla_active and not self.sla_active:
+                await self._late_finish()
+            return int(last)
+        known = bool(self.sla_active) or self.serial
+        try:
+            return await append_and_commit(
+                driver, self.workspace_id, count, events, sla_known=known
+            )
+        except LateFinish:  # rolled back to before the numbering: finish, then number
+            await self._late_finish()
+            last, _active = (await self.session.execute(_APPEND_EVENTS, params)).one()
+            return int(last)
+
     async def _late_finish(self) -> None:
         """The workspace's first SLA policy committed while this command ran: it read no
-        policies, but commits after them, so its new tickets get their timers now (still
-        before COMMIT, the workspace row held). Timers just started announce nothing, and no
+        policies, but commits after them, so its new tickets get their timers now, before
+        its events are numbered and it commits. Timers just started announce nothing, and no
         older ticket has timers yet, so no event comes after the numbered ones."""
         self.sla_active = True
         count = len(self.events)

@@ -89,6 +89,20 @@ def _due(now: datetime) -> Any:
     )
 
 
+async def deliverable_workspaces(db: Database) -> set[int]:
+    """The workspaces with an endpoint that may take deliveries (active and enabled)."""
+    stmt = (
+        select(col(WebhookEndpoint.workspace_id))
+        .where(
+            col(WebhookEndpoint.status) == Status.ACTIVE.value,
+            col(WebhookEndpoint.enabled).is_(True),
+        )
+        .distinct()
+    )
+    async with db.read_session() as session:
+        return set((await session.execute(stmt)).scalars())
+
+
 async def claim_due(db: Database, owner: str, *, limit: int, lease_seconds: float) -> list[Claim]:
     """Up to `limit` active endpoints that are due, free, and behind their workspace's log.
     A read first: an idle gateway's rounds take no write lock (SQLite has one)."""

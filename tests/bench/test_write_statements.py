@@ -85,9 +85,12 @@ async def test_every_mutation_type_is_counted_with_its_statements(postgres_url: 
             # every write appends its event, so the window holds that statement, by its SQL
             assert any("INSERT INTO ticket_event" in t for t in texts), (name, texts)
             assert request.count == STATEMENTS[name] <= 5, (name, texts)
-            # the workspace's counter is taken by the last statement before COMMIT, never earlier
+            # the workspace's counter is taken by the last statement, which commits in the same
+            # message (app.live.commit_append), never earlier
             [last] = [t for t in texts if t.split()[0] not in ("BEGIN", "COMMIT", "COMMIT;")][-1:]
-            assert last.startswith("WITH counter AS ( UPDATE workspace"), (name, texts)
+            assert "DO $numbering$ DECLARE" in last, (name, texts)
+            assert "BEGIN WITH counter AS ( UPDATE workspace" in last, (name, texts)
+            assert last.endswith("END $numbering$; COMMIT; BEGIN"), (name, texts)
             assert sum("UPDATE workspace" in t for t in texts) == 1, (name, texts)
             locks = [t for t in texts if "FROM workspace" in t and "FOR NO KEY UPDATE" in t]
             assert len(locks) == (name == "createHelpdeskTicket"), (name, texts)  # serial: first

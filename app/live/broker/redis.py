@@ -3,6 +3,10 @@
 One channel carries every workspace's wake-ups as "workspace_id:seq". Redis may go away: publish
 logs and swallows the failure, listen reconnects with backoff and never raises. Both are safe
 because the event log is the truth and subscribers also poll it.
+
+The listeners of one broker (a process's event feed and its webhook worker) share one
+subscription: one connection reads and parses each message once (~80 µs of redis-py each) and
+hands it to every listener's own queue, as the memory broker does.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ _FIRST_BACKOFF = 0.1
 _MAX_BACKOFF = 5.0
 # How long one read waits for a message; bounds how quickly disconnect() is noticed.
 _READ_TIMEOUT = 1.0
+# A listener that falls this far behind loses wake-ups, which is harmless: it polls the log.
+_QUEUE_SIZE = 1000
 
 
 def encode_wakeup(wakeup: Wakeup) -> bytes:
@@ -48,6 +54,9 @@ class RedisBroker:
         self.channel = channel
         self._client: Redis | None = None
         self._closed = False
+        # Each listener's queue (None in it: the broker was disconnected), and the one reader.
+        self._queues: set[asyncio.Queue[Wakeup | None]] = set()
+        self._reader: asyncio.Task[None] | None = None
 
     def _make_client(self) -> Redis:
         from redis.asyncio import Redis  # imported lazily: redis is an optional extra
@@ -81,6 +90,10 @@ class RedisBroker:
 
     async def disconnect(self) -> None:
         self._closed = True
+        await self._stop_reader()
+        for queue in self._queues:
+            with suppress(asyncio.QueueFull):
+                queue.put_nowait(None)
         if self._client is not None:
             client, self._client = self._client, None
             await client.aclose()
@@ -103,15 +116,31 @@ class RedisBroker:
 
     @asynccontextmanager
     async def listen(self) -> AsyncIterator[AsyncIterator[Wakeup]]:
-        # Subscribe before handing the iterator out: "from now on" means from the context's start.
-        handover = [await self._subscribe()]
-        messages = self._messages(handover)
+        queue: asyncio.Queue[Wakeup | None] = asyncio.Queue(_QUEUE_SIZE)
+        if self._reader is None:
+            # Subscribe before handing the iterator out: "from now on" means from the
+            # context's start (for a later listener too: the reader is subscribed already).
+            connection = await self._subscribe()
+            if self._reader is None:
+                self._reader = asyncio.create_task(self._read(connection), name="redis-wakeups")
+            elif connection is not None:  # another listener started the reader meanwhile
+                await _close_quietly(*connection)
+        self._queues.add(queue)
+        messages = _drain(queue)
         try:
             yield messages
         finally:
+            self._queues.discard(queue)
             await messages.aclose()
-            if handover[0] is not None:  # never iterated: the generator never took it over
-                await _close_quietly(*handover[0])
+            if not self._queues:
+                await self._stop_reader()
+
+    async def _stop_reader(self) -> None:
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            reader.cancel()
+            with suppress(asyncio.CancelledError):
+                await reader
 
     async def _subscribe(self) -> tuple[PubSub, Redis] | None:
         """A fresh connection subscribed to the channel, or None (logged) when Redis is away."""
@@ -127,13 +156,11 @@ class RedisBroker:
             return None
         return pubsub, client
 
-    async def _messages(
-        self, handover: list[tuple[PubSub, Redis] | None]
-    ) -> AsyncGenerator[Wakeup, None]:
+    async def _read(self, connection: tuple[PubSub, Redis] | None) -> None:
+        """The one reader: every wake-up into every listener's queue, until disconnected."""
         from redis.exceptions import RedisError
 
         backoff = _FIRST_BACKOFF
-        connection, handover[0] = handover[0], None
         while not self._closed:
             if connection is None:
                 await asyncio.sleep(backoff)
@@ -149,12 +176,22 @@ class RedisBroker:
                         continue
                     wakeup = decode_wakeup(message["data"])
                     if wakeup is not None:
-                        yield wakeup
+                        for queue in self._queues:
+                            if not queue.full():
+                                queue.put_nowait(wakeup)
             except (RedisError, OSError) as exc:
                 log.warning("Redis listener lost (%s); reconnecting", type(exc).__name__)
             finally:
                 connection = None
                 await _close_quietly(pubsub, client)
+        for queue in self._queues:
+            with suppress(asyncio.QueueFull):
+                queue.put_nowait(None)
+
+
+async def _drain(queue: asyncio.Queue[Wakeup | None]) -> AsyncGenerator[Wakeup, None]:
+    while (wakeup := await queue.get()) is not None:
+        yield wakeup
 
 
 async def _close_quietly(pubsub: Any, client: Redis) -> None:
