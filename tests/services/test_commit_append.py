@@ -4,7 +4,7 @@ events carry, quotes and dollar-quote tags included, arrives as it was written."
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.db import Ticket, TicketEvent
 from app.domain.enums import EventType, HelpdeskStatus, TicketKind
@@ -41,3 +41,19 @@ async def test_an_events_text_is_stored_exactly(db, workspace):
     assert [e.seq for e in events] == [1, 2]
     assert events[1].changes == {"subject": [None, TRICKY]}
     assert uow.last_seq == 2
+
+
+async def test_a_session_that_hides_notices_still_numbers_and_commits(db, workspace):
+    # The last seq comes back as a NOTICE: a role or database that sets client_min_messages
+    # above it (a common way to quiet logs) must not turn a committed write into an error.
+    ws = workspace.workspace.id
+    async with unit_of_work(ServiceEnv(db), ws, workspace.admin.id, serial=False) as uow:
+        await uow.session.execute(text("SET LOCAL client_min_messages TO warning"))
+        ticket = Ticket(
+            workspace_id=ws, kind=TicketKind.HELPDESK, status=HelpdeskStatus.OPEN, state="OPEN"
+        )
+        await uow.record(ticket, EventType.CREATED, None)
+    assert uow.last_seq == 1
+    async with db.read_session() as session:
+        stmt = select(TicketEvent.seq).where(TicketEvent.workspace_id == ws)
+        assert list((await session.execute(stmt)).scalars()) == [1]
