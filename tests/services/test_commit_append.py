@@ -46,6 +46,8 @@ async def test_an_events_text_is_stored_exactly(db, workspace):
 async def test_a_session_that_hides_notices_still_numbers_and_commits(db, workspace):
     # The last seq comes back as a NOTICE: a role or database that sets client_min_messages
     # above it (a common way to quiet logs) must not turn a committed write into an error.
+    if db.is_sqlite:
+        pytest.skip("the one-message commit and its NOTICE are PostgreSQL's")
     ws = workspace.workspace.id
     async with unit_of_work(ServiceEnv(db), ws, workspace.admin.id, serial=False) as uow:
         await uow.session.execute(text("SET LOCAL client_min_messages TO warning"))
