@@ -127,6 +127,9 @@ class WebhookWorker:
 
     async def start(self) -> None:
         self._stop.clear()
+        # Before the first round and before the gateway takes requests: read while nothing
+        # else waits on the pool (a short-lived gateway's first request then finds it free).
+        await self._read_watched()
         self._client = new_client(
             allow_private=self.rules.allow_private, max_connections=self.rules.concurrency * 2
         )
@@ -195,8 +198,7 @@ class WebhookWorker:
             older_than = utcnow() - timedelta(days=self.rules.history_days)
             await prune_deliveries(self.db, older_than=older_than)
         if time.monotonic() - self._watched_at >= self.rules.poll_interval:
-            self._watched_at = time.monotonic()
-            self._watched = await deliverable_workspaces(self.db)
+            await self._read_watched()
         free = self.rules.concurrency - len(self._tasks)
         if free <= 0:
             return 0
@@ -208,6 +210,15 @@ class WebhookWorker:
             self._tasks.add(task)
             task.add_done_callback(self._round_done)
         return len(claims)
+
+    async def _read_watched(self) -> None:
+        """Which workspaces have a deliverable endpoint; left as it was if the database is
+        down (None at start: every wake-up counts until a read succeeds)."""
+        try:
+            self._watched = await deliverable_workspaces(self.db)
+            self._watched_at = time.monotonic()
+        except Exception as error:  # an outage at start must not stop the gateway starting
+            log_failed_step(log, "reading the workspaces with webhook endpoints failed", error)
 
     def _round_done(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
